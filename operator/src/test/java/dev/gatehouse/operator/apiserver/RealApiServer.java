@@ -1,0 +1,219 @@
+package dev.gatehouse.operator.apiserver;
+
+import io.fabric8.kubeapitest.KubeAPIServer;
+import io.fabric8.kubeapitest.KubeAPIServerConfig;
+import io.fabric8.kubeapitest.KubeAPIServerConfigBuilder;
+import io.fabric8.kubeapitest.Utils;
+import io.fabric8.kubeapitest.binary.OSInfo;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.function.UnaryOperator;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * A real etcd + kube-apiserver, started by fabric8 kube-api-test from binaries laid out by
+ * hack/kube-binaries.sh (never downloaded), with an audit log of every request.
+ */
+final class RealApiServer implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(RealApiServer.class);
+
+  static final String VERSION_PROPERTY = "gatehouse.kube.version";
+  static final String CRD_PROPERTY = "gatehouse.crd.generated";
+  private static final List<String> BINARIES = List.of("etcd", "kube-apiserver", "kubectl");
+  /** kube-api-test's default is 60 s; a busy 2-core machine building Go and Java needs more. */
+  private static final int STARTUP_TIMEOUT_MILLIS = 180_000;
+  private static final String FIELD_MANAGER = "gatehouse-tests";
+
+  // Metadata (who, what, response code) for every request; no bodies. RequestReceived is left out: it
+  // would double the log, and AuditLog reads only the ResponseComplete events.
+  private static final String AUDIT_POLICY = """
+      apiVersion: audit.k8s.io/v1
+      kind: Policy
+      omitStages: ["RequestReceived"]
+      rules:
+        - level: Metadata
+      """;
+
+  private final KubeAPIServer server;
+  private final Path workDir;
+  private final Config adminConfig;
+  private final KubernetesClient admin;
+  private final AuditLog auditLog;
+  private boolean closed;
+
+  private RealApiServer(KubeAPIServer server, Path workDir, Config adminConfig, Path auditLogFile) {
+    this.server = server;
+    this.workDir = workDir;
+    this.adminConfig = adminConfig;
+    this.admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
+    this.auditLog = new AuditLog(auditLogFile, admin);
+  }
+
+  static RealApiServer start() {
+    String version = requiredProperty(VERSION_PROPERTY);
+    Path workDir = createTempDirectory();
+    try {
+      return start(version, workDir);
+    } catch (RuntimeException e) {
+      deleteRecursively(workDir);
+      throw e;
+    }
+  }
+
+  private static RealApiServer start(String version, Path workDir) {
+    Path policy = workDir.resolve("audit-policy.yaml");
+    Path auditLogFile = workDir.resolve("audit.log");
+    write(policy, AUDIT_POLICY);
+
+    KubeAPIServerConfig config = KubeAPIServerConfigBuilder.anAPIServerConfig()
+        .withApiServerVersion(version)
+        // In code, not KUBE_API_TEST_OFFLINE_MODE: that env var throws ClassCastException in 7.5.2.
+        .withOfflineMode(true)
+        .withStartupTimeout(STARTUP_TIMEOUT_MILLIS)
+        .withApiServerFlag("--audit-policy-file", policy.toString())
+        .withApiServerFlag("--audit-log-path", auditLogFile.toString())
+        // The default; said explicitly because AuditLog relies on events being written by the request
+        // that caused them, not batched for later.
+        .withApiServerFlag("--audit-log-mode", "blocking")
+        // Rotation (default at 100 MB) would invalidate AuditLog's byte offsets in a long run.
+        .withApiServerFlag("--audit-log-maxsize", "10000")
+        .build();
+    requireBinaries(config, version);
+
+    KubeAPIServer server = new KubeAPIServer(config);
+    long started = System.nanoTime();
+    try {
+      server.start();
+    } catch (RuntimeException e) {
+      stopAfterFailedStart(server, e);
+      throw new IllegalStateException("kube-apiserver " + version + " did not start; its output is"
+          + " logged at DEBUG by io.fabric8.kubeapitest.process.KubeAPIServerProcess.APIServerProcessLogs",
+          e);
+    }
+    log.info("kube-apiserver {} ready in {} ms; audit log {}", version,
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), auditLogFile);
+    RealApiServer realApiServer =
+        new RealApiServer(server, workDir, Config.fromKubeconfig(server.getKubeConfigYaml()), auditLogFile);
+    // The processes outlive the JVM unless stopped; the JUnit root store closes this at the end of a
+    // normal run, the hook covers Ctrl-C and a failsafe fork timeout.
+    Runtime.getRuntime().addShutdownHook(new Thread(realApiServer::close, "stop-kube-apiserver"));
+    return realApiServer;
+  }
+
+  /** Authenticated as kube-api-test's client certificate, group system:masters. */
+  KubernetesClient admin() {
+    return admin;
+  }
+
+  /** A new client (the caller closes it) from the admin configuration changed by {@code customizer}. */
+  KubernetesClient newClient(UnaryOperator<ConfigBuilder> customizer) {
+    Config config = customizer.apply(new ConfigBuilder(adminConfig)).build();
+    return new KubernetesClientBuilder().withConfig(config).build();
+  }
+
+  AuditLog auditLog() {
+    return auditLog;
+  }
+
+  /** Creates or updates the CRD the build generated and waits until the API server serves it. */
+  CustomResourceDefinition installCrd() {
+    Path file = Path.of(requiredProperty(CRD_PROPERTY));
+    if (!Files.isRegularFile(file)) {
+      throw new IllegalStateException("no generated CRD at " + file + "; crd-generator-maven-plugin writes"
+          + " it in process-classes: run ./mvnw -f operator/pom.xml verify");
+    }
+    var crds = admin.apiextensions().v1().customResourceDefinitions();
+    CustomResourceDefinition crd = crds.load(file.toFile()).item();
+    admin.resource(crd).fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+    return crds.withName(crd.getMetadata().getName())
+        .waitUntilCondition(RealApiServer::isEstablished, 60, TimeUnit.SECONDS);
+  }
+
+  private static boolean isEstablished(CustomResourceDefinition crd) {
+    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+        .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /** Idempotent: the shutdown hook calls it again after the JUnit store has. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    admin.close();
+    server.stop();
+    deleteRecursively(workDir);
+  }
+
+  private static void requireBinaries(KubeAPIServerConfig config, String version) {
+    Path dir = Path.of(config.getKubeAPITestDir(), "k8s", version + Utils.platformSuffix(new OSInfo()));
+    List<String> missing = BINARIES.stream().filter(b -> !Files.isExecutable(dir.resolve(b))).toList();
+    if (!missing.isEmpty()) {
+      throw new IllegalStateException("Kubernetes " + version + " binaries " + missing + " are missing in "
+          + dir + ". Build them (offline, from Go modules, cached) with: K8S_VERSION=" + version
+          + " hack/kube-binaries.sh  (./mvnw verify runs it before the integration tests)");
+    }
+  }
+
+  /**
+   * Kills what did start. kube-api-test's stop() throws a NullPointerException when etcd never
+   * started; kept as a suppressed exception so that it does not hide the cause.
+   */
+  private static void stopAfterFailedStart(KubeAPIServer server, RuntimeException cause) {
+    try {
+      server.stop();
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
+    }
+  }
+
+  private static String requiredProperty(String name) {
+    String value = System.getProperty(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException("system property " + name + " is not set; maven-failsafe-plugin"
+          + " sets it from operator/pom.xml: run the test through ./mvnw -f operator/pom.xml verify,"
+          + " or pass -D" + name + "=... in the IDE");
+    }
+    return value;
+  }
+
+  private static Path createTempDirectory() {
+    try {
+      return Files.createTempDirectory("gatehouse-apiserver-");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void write(Path file, String content) {
+    try {
+      Files.writeString(file, content);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static void deleteRecursively(Path dir) {
+    try (Stream<Path> paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+        Files.delete(path);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+}
