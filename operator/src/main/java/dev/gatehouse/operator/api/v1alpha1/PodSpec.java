@@ -1,0 +1,80 @@
+package dev.gatehouse.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.Toleration;
+import java.util.List;
+import java.util.Map;
+
+/** What a user may add to the auth pods; the operator owns everything else in the pod template. */
+@JsonInclude(JsonInclude.Include.NON_EMPTY)
+public class PodSpec {
+
+  @JsonPropertyDescription("Node labels the auth pods must be scheduled on.")
+  private Map<String, String> nodeSelector;
+
+  @JsonPropertyDescription("Tolerations of the auth pods.")
+  private List<Toleration> tolerations;
+
+  @JsonPropertyDescription("Affinity and anti-affinity of the auth pods.")
+  private Affinity affinity;
+
+  @JsonPropertyDescription("Priority class of the auth pods.")
+  private String priorityClassName;
+
+  @JsonPropertyDescription("Extra labels on the auth pods. The `app.kubernetes.io/*` labels are the"
+      + " operator's and cannot be overridden.")
+  private Map<String, String> labels;
+
+  @JsonPropertyDescription("Extra annotations on the auth pods.")
+  private Map<String, String> annotations;
+
+  public Map<String, String> getNodeSelector() {
+    return nodeSelector;
+  }
+
+  public void setNodeSelector(Map<String, String> nodeSelector) {
+    this.nodeSelector = nodeSelector;
+  }
+
+  public List<Toleration> getTolerations() {
+    return tolerations;
+  }
+
+  public void setTolerations(List<Toleration> tolerations) {
+    this.tolerations = tolerations;
+  }
+
+  public Affinity getAffinity() {
+    return affinity;
+  }
+
+  public void setAffinity(Affinity affinity) {
+    this.affinity = affinity;
+  }
+
+  public String getPriorityClassName() {
+    return priorityClassName;
+  }
+
+  public void setPriorityClassName(String priorityClassName) {
+    this.priorityClassName = priorityClassName;
+  }
+
+  public Map<String, String> getLabels() {
+    return labels;
+  }
+
+  public void setLabels(Map<String, String> labels) {
+    this.labels = labels;
+  }
+
+  public Map<String, String> getAnnotations() {
+    return annotations;
+  }
+
+  public void setAnnotations(Map<String, String> annotations) {
+    this.annotations = annotations;
+  }
+}

@@ -1,0 +1,45 @@
+package dev.gatehouse.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** A key of a Secret in the AuthService's own namespace. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SecretKeyReference {
+
+  @JsonPropertyDescription("Name of the Secret.")
+  @Required
+  @Pattern(SecretReference.DNS_SUBDOMAIN)
+  private String name;
+
+  @JsonPropertyDescription("Key within the Secret.")
+  @Default("password")
+  @Pattern("^[-._a-zA-Z0-9]+$")
+  private String key = "password";
+
+  public SecretKeyReference() {}
+
+  public SecretKeyReference(String name, String key) {
+    this.name = name;
+    this.key = key;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+
+  public String getKey() {
+    return key;
+  }
+
+  public void setKey(String key) {
+    this.key = key;
+  }
+}

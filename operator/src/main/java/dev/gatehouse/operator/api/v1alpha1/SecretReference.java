@@ -1,0 +1,33 @@
+package dev.gatehouse.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/** A whole Secret in the AuthService's own namespace. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SecretReference {
+
+  static final String DNS_SUBDOMAIN =
+      "^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$";
+
+  @JsonPropertyDescription("Name of the Secret.")
+  @Required
+  @Pattern(DNS_SUBDOMAIN)
+  private String name;
+
+  public SecretReference() {}
+
+  public SecretReference(String name) {
+    this.name = name;
+  }
+
+  public String getName() {
+    return name;
+  }
+
+  public void setName(String name) {
+    this.name = name;
+  }
+}

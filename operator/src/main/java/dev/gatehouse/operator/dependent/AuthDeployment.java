@@ -1,0 +1,220 @@
+package dev.gatehouse.operator.dependent;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceSpec;
+import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
+import dev.gatehouse.operator.api.v1alpha1.JwtSpec;
+import dev.gatehouse.operator.api.v1alpha1.PodSpec;
+import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerBuilder;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMount;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * The auth pods. They read every secret as a mounted file (docs/auth-service-contract.md), run
+ * under the restricted Pod Security profile, and carry a {@link ConfigHash} of what they read so a
+ * rotated Secret rolls them.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, AuthService> {
+
+  public static final String CONTAINER = "auth-service";
+  public static final int HTTP_PORT = 8080;
+  static final long RUN_AS = 10001L;
+
+  static final String SECRETS_ROOT = "/var/run/secrets/gatehouse";
+  static final String REDIS_PASSWORD_FILE = SECRETS_ROOT + "/redis/password";
+  static final String JWT_KEYS_DIR = SECRETS_ROOT + "/jwt";
+  static final String ADMIN_TOKEN_FILE = SECRETS_ROOT + "/admin/token";
+  /** Owner read and group read: the pod's fsGroup owns the files, so the non-root user reads them. */
+  private static final int SECRET_FILE_MODE = 0440;
+
+  public AuthDeployment() {
+    super(Deployment.class);
+  }
+
+  public static String name(AuthService primary) {
+    return primary.getMetadata().getName();
+  }
+
+  @Override
+  protected Deployment desired(AuthService primary, Context<AuthService> context) {
+    AuthServiceSpec spec = primary.getSpec();
+    PodSpec pod = Optional.ofNullable(spec.getPod()).orElseGet(PodSpec::new);
+    PodSecrets secrets = PodSecrets.of(primary);
+
+    Map<String, String> podLabels = new TreeMap<>(Optional.ofNullable(pod.getLabels()).orElse(Map.of()));
+    podLabels.putAll(ResourceLabels.of(primary, Component.AUTH));
+    Map<String, String> podAnnotations =
+        new TreeMap<>(Optional.ofNullable(pod.getAnnotations()).orElse(Map.of()));
+    podAnnotations.put(ConfigHash.ANNOTATION, configHash(secrets, context));
+
+    return new DeploymentBuilder()
+        .withNewMetadata()
+        .withName(name(primary))
+        .withNamespace(primary.getMetadata().getNamespace())
+        .withLabels(ResourceLabels.of(primary, Component.AUTH))
+        .endMetadata()
+        .withNewSpec()
+        .withReplicas(spec.getReplicas())
+        .withNewSelector()
+        .withMatchLabels(ResourceLabels.selector(primary, Component.AUTH))
+        .endSelector()
+        // An auth tier must not lose capacity during a roll: add a pod before removing one.
+        .withNewStrategy()
+        .withType("RollingUpdate")
+        .withNewRollingUpdate()
+        .withMaxUnavailable(new IntOrString(0))
+        .withMaxSurge(new IntOrString(1))
+        .endRollingUpdate()
+        .endStrategy()
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(podLabels)
+        .withAnnotations(podAnnotations)
+        .endMetadata()
+        .withNewSpec()
+        // The auth service never calls the Kubernetes API: no token in the pod.
+        .withAutomountServiceAccountToken(false)
+        .withSecurityContext(new PodSecurityContextBuilder()
+            .withRunAsNonRoot(true)
+            .withRunAsUser(RUN_AS)
+            .withRunAsGroup(RUN_AS)
+            .withFsGroup(RUN_AS)
+            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+            .build())
+        .withNodeSelector(pod.getNodeSelector())
+        .withTolerations(pod.getTolerations())
+        .withAffinity(pod.getAffinity())
+        .withPriorityClassName(pod.getPriorityClassName())
+        .withContainers(container(primary, spec))
+        .withVolumes(volumes(secrets))
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static String configHash(PodSecrets secrets, Context<AuthService> context) {
+    String redis = secrets.redisPassword().getName();
+    return new ConfigHash()
+        .secretKey(PodSecrets.find(context, redis), redis, secrets.redisPassword().getKey())
+        .wholeSecret(PodSecrets.find(context, secrets.signingKeys()), secrets.signingKeys())
+        .secretKey(PodSecrets.find(context, secrets.adminToken()), secrets.adminToken(),
+            AdminTokenSecret.TOKEN_KEY)
+        .digest();
+  }
+
+  private static Container container(AuthService primary, AuthServiceSpec spec) {
+    return new ContainerBuilder()
+        .withName(CONTAINER)
+        .withImage(spec.getImage())
+        .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
+        .withEnv(environment(primary, spec))
+        .withResources(spec.getResources())
+        .withVolumeMounts(
+            mount("redis-password", SECRETS_ROOT + "/redis", true),
+            mount("jwt-keys", JWT_KEYS_DIR, true),
+            mount("admin-token", SECRETS_ROOT + "/admin", true),
+            mount("tmp", "/tmp", false))
+        // Start-up (a JVM) is slow once; afterwards liveness may be strict.
+        .withStartupProbe(httpProbe("/actuator/health/liveness", 2, 60))
+        .withLivenessProbe(httpProbe("/actuator/health/liveness", 10, 3))
+        .withReadinessProbe(httpProbe("/actuator/health/readiness", 5, 2))
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .endSecurityContext()
+        .build();
+  }
+
+  /** The settings of docs/auth-service-contract.md, in a fixed order. */
+  static List<EnvVar> environment(AuthService primary, AuthServiceSpec spec) {
+    ExternalRedisSpec external = spec.getRedis().getExternal();
+    PoolSpec pool = Optional.ofNullable(spec.getRedis().getPool()).orElseGet(PoolSpec::new);
+    JwtSpec jwt = spec.getJwt();
+    String namespace = primary.getMetadata().getNamespace();
+    return List.of(
+        env("SERVER_PORT", Integer.toString(HTTP_PORT)),
+        // The JVM sizes its heap from the container's memory limit, leaving room for Netty buffers.
+        env("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"),
+        env("GATEHOUSE_ENVIRONMENT", namespace + "/" + primary.getMetadata().getName()),
+        env("GATEHOUSE_REDIS_HOST", external != null
+            ? external.getHost()
+            : ManagedRedisService.name(primary) + "." + namespace + ".svc"),
+        env("GATEHOUSE_REDIS_PORT", Integer.toString(external != null
+            ? external.getPort() : ManagedRedisDeployment.REDIS_PORT)),
+        env("GATEHOUSE_REDIS_TLS", Boolean.toString(external != null && Boolean.TRUE.equals(external.getTls()))),
+        env("GATEHOUSE_REDIS_PASSWORDFILE", REDIS_PASSWORD_FILE),
+        env("GATEHOUSE_REDIS_POOL_MAXCONNECTIONS", pool.getMaxConnections().toString()),
+        env("GATEHOUSE_REDIS_POOL_MINIDLE", pool.getMinIdle().toString()),
+        env("GATEHOUSE_REDIS_POOL_ACQUIRETIMEOUT", pool.getAcquireTimeout()),
+        env("GATEHOUSE_REDIS_POOL_MAXPENDINGACQUIRES", pool.getMaxPendingAcquires().toString()),
+        env("GATEHOUSE_REDIS_POOL_HEALTHCHECKINTERVAL", pool.getHealthCheckInterval()),
+        env("GATEHOUSE_JWT_ISSUER", jwt.getIssuer()),
+        env("GATEHOUSE_JWT_AUDIENCES", String.join(",", jwt.getAudiences())),
+        env("GATEHOUSE_JWT_ALGORITHM", jwt.getAlgorithm().name()),
+        env("GATEHOUSE_JWT_ACCESSTOKENTTL", jwt.getAccessTokenTtl()),
+        env("GATEHOUSE_JWT_REFRESHTOKENTTL", jwt.getRefreshTokenTtl()),
+        env("GATEHOUSE_JWT_KEYSDIR", JWT_KEYS_DIR),
+        env("GATEHOUSE_ADMIN_TOKENFILE", ADMIN_TOKEN_FILE));
+  }
+
+  private static VolumeMount mount(String volume, String path, boolean readOnly) {
+    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+  }
+
+  private static EnvVar env(String name, String value) {
+    return new EnvVar(name, value, null);
+  }
+
+  private static List<Volume> volumes(PodSecrets secrets) {
+    return List.of(
+        new VolumeBuilder().withName("redis-password").withNewSecret()
+            .withSecretName(secrets.redisPassword().getName())
+            .addNewItem().withKey(secrets.redisPassword().getKey()).withPath("password").endItem()
+            .withDefaultMode(SECRET_FILE_MODE)
+            .endSecret().build(),
+        new VolumeBuilder().withName("jwt-keys").withNewSecret()
+            .withSecretName(secrets.signingKeys())
+            .withDefaultMode(SECRET_FILE_MODE)
+            .endSecret().build(),
+        new VolumeBuilder().withName("admin-token").withNewSecret()
+            .withSecretName(secrets.adminToken())
+            .addNewItem().withKey(AdminTokenSecret.TOKEN_KEY).withPath("token").endItem()
+            .withDefaultMode(SECRET_FILE_MODE)
+            .endSecret().build(),
+        new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(
+            new Quantity("64Mi")).endEmptyDir().build());
+  }
+
+  private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+    return new ProbeBuilder()
+        .withNewHttpGet().withPath(path).withPort(new IntOrString("http")).endHttpGet()
+        .withPeriodSeconds(periodSeconds)
+        .withFailureThreshold(failureThreshold)
+        .withTimeoutSeconds(2)
+        .build();
+  }
+}

@@ -1,0 +1,44 @@
+package dev.gatehouse.operator.dependent;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServiceBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+
+/** The ClusterIP Service in front of the auth pods, named like the AuthService. */
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+public class AuthServiceService extends CRUDKubernetesDependentResource<Service, AuthService> {
+
+  public AuthServiceService() {
+    super(Service.class);
+  }
+
+  public static String name(AuthService primary) {
+    return primary.getMetadata().getName();
+  }
+
+  @Override
+  protected Service desired(AuthService primary, Context<AuthService> context) {
+    return new ServiceBuilder()
+        .withNewMetadata()
+        .withName(name(primary))
+        .withNamespace(primary.getMetadata().getNamespace())
+        .withLabels(ResourceLabels.of(primary, Component.AUTH))
+        .endMetadata()
+        .withNewSpec()
+        .withType("ClusterIP")
+        .withSelector(ResourceLabels.selector(primary, Component.AUTH))
+        .addNewPort()
+        .withName("http")
+        .withProtocol("TCP")
+        .withPort(AuthDeployment.HTTP_PORT)
+        .withTargetPort(new IntOrString("http"))
+        .endPort()
+        .endSpec()
+        .build();
+  }
+}

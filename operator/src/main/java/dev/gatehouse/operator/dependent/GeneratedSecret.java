@@ -1,0 +1,70 @@
+package dev.gatehouse.operator.dependent;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
+import io.javaoperatorsdk.operator.processing.dependent.Creator;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * A Secret the operator generates once and then never touches: it is a {@link Creator} but not an
+ * Updater, so a reconcile can never overwrite key material. Deleting the Secret is how a user
+ * rotates it: the next reconcile generates a new one, and the pods that read it roll because their
+ * template carries a hash of it. Owned by the AuthService, so it goes when the AuthService goes.
+ */
+abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthService>
+    implements Creator<Secret, AuthService>, GarbageCollected<AuthService> {
+
+  GeneratedSecret() {
+    super(Secret.class);
+    configureWith(
+        new KubernetesDependentResourceConfigBuilder<Secret>()
+            .withKubernetesDependentInformerConfig(
+                InformerConfiguration.builder(Secret.class)
+                    .withName(getClass().getSimpleName())
+                    .withLabelSelector(ResourceLabels.MANAGED_SELECTOR)
+                    .build())
+            .build());
+  }
+
+  /** The name of the generated Secret of this primary. */
+  abstract String secretName(AuthService primary);
+
+  /** Fresh key material: called only when the Secret does not exist. */
+  abstract Map<String, String> generate(AuthService primary);
+
+  /** Annotations that describe the material, never the material itself. */
+  Map<String, String> annotations(AuthService primary) {
+    return Map.of();
+  }
+
+  @Override
+  protected Secret desired(AuthService primary, Context<AuthService> context) {
+    return new SecretBuilder()
+        .withNewMetadata()
+        .withName(secretName(primary))
+        .withNamespace(primary.getMetadata().getNamespace())
+        .withLabels(ResourceLabels.of(primary, Component.AUTH))
+        .withAnnotations(new TreeMap<>(annotations(primary)))
+        .endMetadata()
+        .withType("Opaque")
+        // Immutable: the kubelet stops watching it, and nothing can edit the material in place.
+        .withImmutable(true)
+        .withStringData(new TreeMap<>(generate(primary)))
+        .build();
+  }
+
+  /** Finds the Secret by name, so that looking it up never generates key material. */
+  @Override
+  protected ResourceID targetSecondaryResourceID(
+      AuthService primary, Context<AuthService> context) {
+    return new ResourceID(secretName(primary), primary.getMetadata().getNamespace());
+  }
+}

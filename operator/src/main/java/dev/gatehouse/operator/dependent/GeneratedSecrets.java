@@ -1,0 +1,55 @@
+package dev.gatehouse.operator.dependent;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
+
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The Secrets the operator generates, reconciled before anything that reads them. They sit outside
+ * the managed workflow on purpose: the workflow runs independent dependents in parallel, and a
+ * Deployment whose config hash was computed before its Secret existed would roll a second time.
+ * Created here first, they are in the informer cache (JOSDK's temporary cache) when the workflow's
+ * {@code desired()} methods look them up.
+ */
+public class GeneratedSecrets {
+
+  private final RedisPasswordSecret redisPassword = new RedisPasswordSecret();
+  private final SigningKeySecret signingKeys = new SigningKeySecret();
+  private final AdminTokenSecret adminToken = new AdminTokenSecret();
+
+  public List<EventSource<?, AuthService>> eventSources(EventSourceContext<AuthService> context) {
+    return EventSourceUtils.dependentEventSources(context, redisPassword, signingKeys, adminToken);
+  }
+
+  /**
+   * Creates what is missing and deletes a generated Secret the spec no longer uses (say, after a
+   * switch to an external Redis). Returns the names of the Secrets it created.
+   */
+  public List<String> reconcile(AuthService primary, Context<AuthService> context) {
+    PodSecrets secrets = PodSecrets.of(primary);
+    List<String> created = new ArrayList<>();
+    reconcileOrDelete(redisPassword, secrets.redisPasswordGenerated(), primary, context, created);
+    reconcileOrDelete(signingKeys, secrets.signingKeysGenerated(), primary, context, created);
+    reconcileOrDelete(adminToken, true, primary, context, created);
+    return created;
+  }
+
+  private static void reconcileOrDelete(GeneratedSecret dependent, boolean wanted,
+      AuthService primary, Context<AuthService> context, List<String> created) {
+    if (!wanted) {
+      dependent.delete(primary, context);
+      return;
+    }
+    ReconcileResult<Secret> result = dependent.reconcile(primary, context);
+    if (result.getResourceOperations().containsValue(ReconcileResult.Operation.CREATED)) {
+      created.add(dependent.secretName(primary));
+    }
+  }
+}

@@ -1,0 +1,46 @@
+package dev.gatehouse.operator.dependent;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+/** The {@code app.kubernetes.io/*} labels every child object carries, and the selectors built on them. */
+public final class ResourceLabels {
+
+  public static final String MANAGED_BY = "app.kubernetes.io/managed-by";
+  public static final String OPERATOR = "gatehouse-operator";
+  /** Informers of the operator's own children watch only objects with this label. */
+  public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
+
+  static final String NAME = "app.kubernetes.io/name";
+  static final String INSTANCE = "app.kubernetes.io/instance";
+  static final String COMPONENT = "app.kubernetes.io/component";
+  static final String PART_OF = "app.kubernetes.io/part-of";
+
+  private ResourceLabels() {}
+
+  /** The full label set; sorted, so that desired objects serialize the same every time. */
+  public static Map<String, String> of(AuthService primary, Component component) {
+    Map<String, String> labels = new TreeMap<>(selector(primary, component));
+    labels.put(PART_OF, "gatehouse");
+    labels.put(MANAGED_BY, OPERATOR);
+    return labels;
+  }
+
+  /** The immutable subset used in Deployment and Service selectors. */
+  public static Map<String, String> selector(AuthService primary, Component component) {
+    Map<String, String> labels = new TreeMap<>();
+    labels.put(NAME, component.appName());
+    labels.put(INSTANCE, primary.getMetadata().getName());
+    labels.put(COMPONENT, component.label());
+    return labels;
+  }
+
+  /** The selector as a string, the form {@code status.selector} and label queries take. */
+  public static String selectorString(AuthService primary, Component component) {
+    return selector(primary, component).entrySet().stream()
+        .map(e -> e.getKey() + "=" + e.getValue())
+        .collect(Collectors.joining(","));
+  }
+}

@@ -1,0 +1,78 @@
+package dev.gatehouse.operator.dependent;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
+import java.security.GeneralSecurityException;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.security.spec.RSAKeyGenParameterSpec;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The generated JWT signing key, in the format of docs/auth-service-contract.md: {@code <kid>.pem}
+ * (or {@code <kid>.hmac}) and {@code active-kid}. The algorithm is part of the name, so changing
+ * {@code spec.jwt.algorithm} makes a new Secret of the right key type instead of editing key
+ * material in place; the Deployment then mounts the new one and rolls.
+ */
+public class SigningKeySecret extends GeneratedSecret {
+
+  public static final String ACTIVE_KID_KEY = "active-kid";
+  public static final String ALGORITHM_ANNOTATION = "gatehouse.dev/algorithm";
+
+  public static String name(AuthService primary) {
+    return primary.getMetadata().getName() + "-jwt-"
+        + algorithm(primary).name().toLowerCase(Locale.ROOT);
+  }
+
+  private static JwtAlgorithm algorithm(AuthService primary) {
+    JwtAlgorithm algorithm = primary.getSpec().getJwt().getAlgorithm();
+    return algorithm == null ? JwtAlgorithm.ES256 : algorithm;
+  }
+
+  @Override
+  String secretName(AuthService primary) {
+    return name(primary);
+  }
+
+  @Override
+  Map<String, String> annotations(AuthService primary) {
+    return Map.of(ALGORITHM_ANNOTATION, algorithm(primary).name());
+  }
+
+  @Override
+  Map<String, String> generate(AuthService primary) {
+    // A dated kid tells operators at a glance how old the signing key is.
+    String kid = LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE)
+        + "-" + SecretMaterial.randomToken(6);
+    JwtAlgorithm algorithm = algorithm(primary);
+    return switch (algorithm) {
+      case HS256 -> Map.of(kid + ".hmac", SecretMaterial.randomToken(48), ACTIVE_KID_KEY, kid);
+      case ES256, RS256 -> Map.of(kid + ".pem", privateKeyPem(algorithm), ACTIVE_KID_KEY, kid);
+    };
+  }
+
+  private static String privateKeyPem(JwtAlgorithm algorithm) {
+    try {
+      KeyPairGenerator generator;
+      if (algorithm == JwtAlgorithm.ES256) {
+        generator = KeyPairGenerator.getInstance("EC");
+        generator.initialize(new ECGenParameterSpec("secp256r1"), SecretMaterial.random());
+      } else {
+        generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(
+            new RSAKeyGenParameterSpec(2048, RSAKeyGenParameterSpec.F4), SecretMaterial.random());
+      }
+      byte[] pkcs8 = generator.generateKeyPair().getPrivate().getEncoded();
+      return "-----BEGIN PRIVATE KEY-----\n"
+          + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(pkcs8)
+          + "\n-----END PRIVATE KEY-----\n";
+    } catch (GeneralSecurityException e) {
+      throw new IllegalStateException("cannot generate a " + algorithm + " key", e);
+    }
+  }
+}

@@ -1,0 +1,154 @@
+package dev.gatehouse.operator.reconciler;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
+import dev.gatehouse.operator.dependent.AuthDeployment;
+import dev.gatehouse.operator.dependent.AuthPodDisruptionBudget;
+import dev.gatehouse.operator.dependent.AuthServiceService;
+import dev.gatehouse.operator.dependent.GeneratedSecrets;
+import dev.gatehouse.operator.dependent.ManagedRedisConfigMap;
+import dev.gatehouse.operator.dependent.ManagedRedisDeployment;
+import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
+import dev.gatehouse.operator.dependent.ManagedRedisService;
+import dev.gatehouse.operator.dependent.PodSecrets;
+import dev.gatehouse.operator.dependent.RedisNetworkPolicy;
+import dev.gatehouse.operator.dependent.ReferencedSecrets;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.Workflow;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Reconciles an AuthService: generated Secrets first, then (when every referenced Secret is there)
+ * the workflow of child objects, then the status. A missing reference stops the workflow so that
+ * no pod is rolled onto a Secret that does not exist, and running pods are left alone.
+ */
+@ControllerConfiguration(name = AuthServiceReconciler.NAME)
+@Workflow(
+    explicitInvocation = true,
+    dependents = {
+      @Dependent(name = "redis-config", type = ManagedRedisConfigMap.class,
+          reconcilePrecondition = ManagedRedisEnabled.class),
+      @Dependent(name = "redis-deployment", type = ManagedRedisDeployment.class,
+          reconcilePrecondition = ManagedRedisEnabled.class),
+      @Dependent(name = "redis-service", type = ManagedRedisService.class,
+          reconcilePrecondition = ManagedRedisEnabled.class),
+      @Dependent(name = "redis-network-policy", type = RedisNetworkPolicy.class,
+          reconcilePrecondition = ManagedRedisEnabled.class),
+      @Dependent(name = "auth-deployment", type = AuthDeployment.class),
+      @Dependent(name = "auth-service", type = AuthServiceService.class),
+      @Dependent(name = "auth-pdb", type = AuthPodDisruptionBudget.class),
+    })
+public class AuthServiceReconciler implements Reconciler<AuthService> {
+
+  public static final String NAME = "authservice";
+
+  private final GeneratedSecrets generatedSecrets = new GeneratedSecrets();
+  private final AuthServiceStatusBuilder statusBuilder;
+  private final EventRecorder events;
+
+  public AuthServiceReconciler() {
+    this(Clock.systemUTC());
+  }
+
+  AuthServiceReconciler(Clock clock) {
+    this.statusBuilder = new AuthServiceStatusBuilder(clock);
+    this.events = new EventRecorder(clock);
+  }
+
+  @Override
+  public List<EventSource<?, AuthService>> prepareEventSources(
+      EventSourceContext<AuthService> context) {
+    List<EventSource<?, AuthService>> sources = new ArrayList<>(generatedSecrets.eventSources(context));
+    sources.add(ReferencedSecrets.eventSource(context));
+    return sources;
+  }
+
+  @Override
+  public UpdateControl<AuthService> reconcile(AuthService primary, Context<AuthService> context) {
+    for (String created : generatedSecrets.reconcile(primary, context)) {
+      events.normal(context.getClient(), primary, "SecretGenerated", "Generated Secret " + created);
+    }
+    List<String> problems = PodSecrets.of(primary).problems(primary, context);
+    if (problems.isEmpty()) {
+      context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
+    }
+    return statusUpdate(primary, context, observe(primary, context, problems, Optional.empty()));
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<AuthService> updateErrorStatus(AuthService primary,
+      Context<AuthService> context, Exception e) {
+    String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+    AuthServiceStatus status = statusBuilder.build(primary,
+        observe(primary, context, List.of(), Optional.of(message)));
+    if (status.equals(primary.getStatus())) {
+      return ErrorStatusUpdateControl.<AuthService>noStatusUpdate();
+    }
+    recordReadyTransition(context, primary, status);
+    primary.setStatus(status);
+    return ErrorStatusUpdateControl.patchStatus(primary);
+  }
+
+  private UpdateControl<AuthService> statusUpdate(AuthService primary, Context<AuthService> context,
+      ObservedState observed) {
+    AuthServiceStatus status = statusBuilder.build(primary, observed);
+    if (status.equals(primary.getStatus())) {
+      return UpdateControl.noUpdate();
+    }
+    recordReadyTransition(context, primary, status);
+    primary.setStatus(status);
+    return UpdateControl.patchStatus(primary);
+  }
+
+  private static ObservedState observe(AuthService primary, Context<AuthService> context,
+      List<String> problems, Optional<String> error) {
+    return new ObservedState(
+        deployment(context, AuthDeployment.name(primary)),
+        deployment(context, ManagedRedisDeployment.name(primary)),
+        problems,
+        error);
+  }
+
+  private static Optional<Deployment> deployment(Context<AuthService> context, String name) {
+    return context.getSecondaryResourcesAsStream(Deployment.class)
+        .filter(d -> name.equals(d.getMetadata().getName()))
+        .findFirst();
+  }
+
+  /** One event per change of readiness, not one per reconcile. */
+  private void recordReadyTransition(Context<AuthService> context, AuthService primary,
+      AuthServiceStatus status) {
+    Optional<Condition> now = readyCondition(status);
+    Optional<Condition> before = Optional.ofNullable(primary.getStatus()).flatMap(this::readyCondition);
+    if (now.isEmpty() || (before.isPresent()
+        && Objects.equals(before.get().getStatus(), now.get().getStatus())
+        && Objects.equals(before.get().getReason(), now.get().getReason()))) {
+      return;
+    }
+    Condition ready = now.get();
+    if ("True".equals(ready.getStatus())) {
+      events.normal(context.getClient(), primary, ready.getReason(), ready.getMessage());
+    } else {
+      events.warning(context.getClient(), primary, ready.getReason(), ready.getMessage());
+    }
+  }
+
+  private Optional<Condition> readyCondition(AuthServiceStatus status) {
+    return Optional.ofNullable(status.getConditions()).orElse(List.of()).stream()
+        .filter(c -> AuthServiceStatusBuilder.READY.equals(c.getType()))
+        .findFirst();
+  }
+}

@@ -1,0 +1,139 @@
+package dev.gatehouse.operator.reconciler;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
+import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
+import dev.gatehouse.operator.api.v1alpha1.RedisPoolStatus;
+import dev.gatehouse.operator.dependent.Component;
+import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
+import dev.gatehouse.operator.dependent.ResourceLabels;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConditionBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * Builds the whole status in one place. Conditions follow the Kubernetes API conventions: a
+ * CamelCase reason, a message a person can act on, the generation they describe, and a
+ * lastTransitionTime that moves only when the condition's status changes, so that an unchanged
+ * world gives an equal status and no write.
+ */
+class AuthServiceStatusBuilder {
+
+  static final String READY = "Ready";
+  static final String REDIS_AVAILABLE = "RedisAvailable";
+  static final String REDIS_POOL_HEALTHY = "RedisPoolHealthy";
+
+  private static final int MAX_MESSAGE = 1024;
+
+  private final Clock clock;
+
+  AuthServiceStatusBuilder(Clock clock) {
+    this.clock = clock;
+  }
+
+  AuthServiceStatus build(AuthService primary, ObservedState observed) {
+    long generation = Optional.ofNullable(primary.getMetadata().getGeneration()).orElse(0L);
+    List<Condition> previous = Optional.ofNullable(primary.getStatus())
+        .map(AuthServiceStatus::getConditions).orElse(List.of());
+    Optional<DeploymentStatus> auth = observed.authDeployment().map(Deployment::getStatus);
+    int desired = Optional.ofNullable(primary.getSpec().getReplicas()).orElse(0);
+    int ready = auth.map(DeploymentStatus::getReadyReplicas).orElse(0);
+
+    AuthServiceStatus status = new AuthServiceStatus();
+    status.setObservedGeneration(generation);
+    status.setReplicas(auth.map(DeploymentStatus::getReplicas).orElse(0));
+    status.setReadyReplicas(ready);
+    status.setSelector(ResourceLabels.selectorString(primary, Component.AUTH));
+    status.setRedisPool(redisPool(primary, desired));
+
+    List<Condition> conditions = new ArrayList<>();
+    conditions.add(ready(observed, desired, ready, generation, previous));
+    if (ManagedRedisEnabled.isManaged(primary)) {
+      conditions.add(redisAvailable(observed, generation, previous));
+    }
+    conditions.add(condition(REDIS_POOL_HEALTHY, "Unknown", "NotObserved",
+        "The operator does not poll the auth pods' /health/redis yet, so pool health is unknown.",
+        generation, previous));
+    status.setConditions(conditions);
+    return status;
+  }
+
+  private Condition ready(ObservedState observed, int desired, int ready, long generation,
+      List<Condition> previous) {
+    if (observed.error().isPresent()) {
+      return condition(READY, "False", "ReconcileError", observed.error().get(), generation, previous);
+    }
+    if (!observed.referenceProblems().isEmpty()) {
+      return condition(READY, "False", "SecretReferenceInvalid",
+          String.join("; ", observed.referenceProblems())
+              + ". Create it, or fix the reference; the operator retries when the Secret changes.",
+          generation, previous);
+    }
+    if (observed.authDeployment().isEmpty()) {
+      return condition(READY, "False", "Creating", "The auth Deployment is being created.",
+          generation, previous);
+    }
+    Deployment deployment = observed.authDeployment().get();
+    DeploymentStatus status = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
+    boolean rolledOut = Objects.equals(status.getObservedGeneration(),
+        deployment.getMetadata().getGeneration())
+        && Optional.ofNullable(status.getUpdatedReplicas()).orElse(0) >= desired;
+    if (!rolledOut) {
+      return condition(READY, "False", "RollingOut",
+          String.format("Rolling out: %d of %d auth pods updated, %d ready.",
+              Optional.ofNullable(status.getUpdatedReplicas()).orElse(0), desired, ready),
+          generation, previous);
+    }
+    if (ready < desired) {
+      return condition(READY, "False", "ReplicasNotReady",
+          String.format("%d of %d auth pods are ready.", ready, desired), generation, previous);
+    }
+    return condition(READY, "True", "AllReplicasReady",
+        String.format("%d of %d auth pods are ready.", ready, desired), generation, previous);
+  }
+
+  private Condition redisAvailable(ObservedState observed, long generation, List<Condition> previous) {
+    int available = observed.redisDeployment().map(Deployment::getStatus)
+        .map(DeploymentStatus::getAvailableReplicas).orElse(0);
+    return available > 0
+        ? condition(REDIS_AVAILABLE, "True", "ManagedRedisAvailable",
+            "The managed Redis pod is available.", generation, previous)
+        : condition(REDIS_AVAILABLE, "False", "ManagedRedisUnavailable",
+            "The managed Redis pod is not available yet.", generation, previous);
+  }
+
+  private static RedisPoolStatus redisPool(AuthService primary, int replicas) {
+    int perPod = Optional.ofNullable(primary.getSpec().getRedis().getPool())
+        .map(PoolSpec::getMaxConnections).orElse(new PoolSpec().getMaxConnections());
+    Integer serverMaxClients = ManagedRedisEnabled.isManaged(primary)
+        ? primary.getSpec().getRedis().getManaged().getMaxClients()
+        : null;
+    return new RedisPoolStatus(perPod, perPod * replicas, serverMaxClients);
+  }
+
+  private Condition condition(String type, String status, String reason, String message,
+      long generation, List<Condition> previous) {
+    String lastTransition = previous.stream()
+        .filter(c -> type.equals(c.getType()) && status.equals(c.getStatus()))
+        .map(Condition::getLastTransitionTime)
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElseGet(() -> Instant.now(clock).truncatedTo(ChronoUnit.SECONDS).toString());
+    return new ConditionBuilder()
+        .withType(type)
+        .withStatus(status)
+        .withReason(reason)
+        .withMessage(message.length() > MAX_MESSAGE ? message.substring(0, MAX_MESSAGE) : message)
+        .withObservedGeneration(generation)
+        .withLastTransitionTime(lastTransition)
+        .build();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.gatehouse.operator.reconciler;
+
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * What the reconciler saw of the world, from the informer caches: everything the status is built
+ * from, so that building it is a pure function a unit test can call.
+ *
+ * @param authDeployment the auth Deployment, if it exists
+ * @param redisDeployment the managed Redis Deployment, if it exists
+ * @param referenceProblems what is wrong with Secrets the spec references, in words
+ * @param error the message of a failed reconcile, if this one failed
+ */
+record ObservedState(
+    Optional<Deployment> authDeployment,
+    Optional<Deployment> redisDeployment,
+    List<String> referenceProblems,
+    Optional<String> error) {}
