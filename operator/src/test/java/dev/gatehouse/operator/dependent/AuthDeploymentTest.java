@@ -1,0 +1,129 @@
+package dev.gatehouse.operator.dependent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+
+class AuthDeploymentTest {
+
+  private static final String PASSWORD = "s3cret-redis-password-value";
+
+  private final AuthDeployment dependent = new AuthDeployment();
+
+  private static CachedSecrets generatedSecrets(AuthService primary, String password) {
+    return new CachedSecrets()
+        .with(RedisPasswordSecret.name(primary), Map.of("password", password,
+            "auth.conf", "requirepass " + password + "\n"))
+        .with(SigningKeySecret.name(primary), Map.of("k1.pem", "PEM", "active-kid", "k1"))
+        .with(AdminTokenSecret.name(primary), Map.of("token", "admin-token-value"));
+  }
+
+  @Test
+  void podReadsEverySecretAsAMountedFileAndNeverAsAValue() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    Deployment deployment = dependent.desired(primary, generatedSecrets(primary, PASSWORD).context());
+
+    String yaml = Serialization.asYaml(deployment);
+    assertThat(yaml).doesNotContain(PASSWORD, "admin-token-value", "requirepass");
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getEnv()).allSatisfy(env -> assertThat(env.getValueFrom()).isNull());
+    assertThat(env(container)).containsEntry("GATEHOUSE_REDIS_PASSWORDFILE",
+        "/var/run/secrets/gatehouse/redis/password");
+
+    Map<String, Volume> volumes = deployment.getSpec().getTemplate().getSpec().getVolumes().stream()
+        .collect(Collectors.toMap(Volume::getName, Function.identity()));
+    assertThat(volumes.get("redis-password").getSecret().getSecretName()).isEqualTo("auth-redis-password");
+    assertThat(volumes.get("redis-password").getSecret().getItems().get(0).getKey()).isEqualTo("password");
+    assertThat(volumes.get("jwt-keys").getSecret().getSecretName()).isEqualTo("auth-jwt-es256");
+    assertThat(volumes.get("admin-token").getSecret().getSecretName()).isEqualTo("auth-admin-token");
+  }
+
+  @Test
+  void podMeetsTheRestrictedPodSecurityStandard() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    PodSpec pod = dependent.desired(primary, generatedSecrets(primary, PASSWORD).context())
+        .getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    assertThat(pod.getSecurityContext().getRunAsNonRoot()).isTrue();
+    assertThat(pod.getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+    assertThat(pod.getAutomountServiceAccountToken()).isFalse();
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+    assertThat(container.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+    assertThat(container.getReadinessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/readiness");
+    assertThat(container.getLivenessProbe().getHttpGet().getPath()).isEqualTo("/actuator/health/liveness");
+  }
+
+  @Test
+  void configHashIsStableAndChangesWhenAPasswordIsRotated() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+
+    String first = hash(dependent.desired(primary, generatedSecrets(primary, PASSWORD).context()));
+    String again = hash(dependent.desired(primary, generatedSecrets(primary, PASSWORD).context()));
+    String rotated = hash(dependent.desired(primary, generatedSecrets(primary, "another").context()));
+
+    assertThat(first).hasSize(64).isEqualTo(again).isNotEqualTo(rotated);
+  }
+
+  @Test
+  void desiredIsDeterministic() {
+    AuthService primary = AuthServices.example("production.yaml");
+    CachedSecrets secrets = new CachedSecrets()
+        .with("redis-credentials", Map.of("password", PASSWORD));
+
+    assertThat(Serialization.asYaml(dependent.desired(primary, secrets.context())))
+        .isEqualTo(Serialization.asYaml(dependent.desired(primary, secrets.context())));
+  }
+
+  @Test
+  void externalRedisSettingsComeFromTheSpecAndThePasswordFromTheUsersSecret() {
+    AuthService primary = AuthServices.example("production.yaml");
+    Deployment deployment = dependent.desired(primary, new CachedSecrets().context());
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(env(container))
+        .containsEntry("GATEHOUSE_REDIS_HOST", "redis.data.svc.cluster.local")
+        .containsEntry("GATEHOUSE_REDIS_PORT", "6380")
+        .containsEntry("GATEHOUSE_REDIS_TLS", "true")
+        .containsEntry("GATEHOUSE_REDIS_POOL_MAXCONNECTIONS", "32")
+        .containsEntry("GATEHOUSE_REDIS_POOL_ACQUIRETIMEOUT", "500ms")
+        .containsEntry("GATEHOUSE_JWT_ALGORITHM", "RS256")
+        .containsEntry("GATEHOUSE_JWT_AUDIENCES", "storefront-api,orders-api");
+    Volume password = deployment.getSpec().getTemplate().getSpec().getVolumes().get(0);
+    assertThat(password.getSecret().getSecretName()).isEqualTo("redis-credentials");
+    assertThat(container.getResources().getRequests().get("cpu").toString()).isEqualTo("500m");
+  }
+
+  @Test
+  void userPodLabelsCannotTakeOverTheOperatorsLabels() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    primary.getSpec().setPod(new dev.gatehouse.operator.api.v1alpha1.PodSpec());
+    primary.getSpec().getPod().setLabels(Map.of("app.kubernetes.io/instance", "someone-else",
+        "team", "identity"));
+
+    Map<String, String> labels = dependent.desired(primary, new CachedSecrets().context())
+        .getSpec().getTemplate().getMetadata().getLabels();
+
+    assertThat(labels).containsEntry("app.kubernetes.io/instance", "auth").containsEntry("team", "identity");
+  }
+
+  private static Map<String, String> env(Container container) {
+    return container.getEnv().stream().collect(Collectors.toMap(EnvVar::getName, EnvVar::getValue));
+  }
+
+  private static String hash(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
+  }
+}

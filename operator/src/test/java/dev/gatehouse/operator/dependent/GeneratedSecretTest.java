@@ -1,0 +1,74 @@
+package dev.gatehouse.operator.dependent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
+import java.security.KeyFactory;
+import java.security.interfaces.ECPrivateKey;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.spec.PKCS8EncodedKeySpec;
+import java.util.Base64;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class GeneratedSecretTest {
+
+  @Test
+  void redisPasswordAndItsRedisConfigFragmentCarryTheSamePassword() {
+    Map<String, String> data = new RedisPasswordSecret().generate(AuthServices.example("minimal.yaml"));
+
+    assertThat(data.get("password")).hasSizeGreaterThanOrEqualTo(43);
+    assertThat(data.get("auth.conf")).isEqualTo("requirepass " + data.get("password") + "\n");
+    assertThat(new RedisPasswordSecret().generate(AuthServices.example("minimal.yaml")).get("password"))
+        .isNotEqualTo(data.get("password"));
+  }
+
+  @Test
+  void es256KeyIsAnEcP256Pkcs8KeyNamedByActiveKid() throws Exception {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    Map<String, String> data = new SigningKeySecret().generate(primary);
+
+    String kid = data.get("active-kid");
+    ECPrivateKey key = (ECPrivateKey) KeyFactory.getInstance("EC")
+        .generatePrivate(new PKCS8EncodedKeySpec(pem(data.get(kid + ".pem"))));
+    assertThat(key.getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
+    assertThat(SigningKeySecret.name(primary)).isEqualTo("auth-jwt-es256");
+  }
+
+  @Test
+  void rs256KeyIsA2048BitRsaKey() throws Exception {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    primary.getSpec().getJwt().setAlgorithm(JwtAlgorithm.RS256);
+    Map<String, String> data = new SigningKeySecret().generate(primary);
+
+    RSAPrivateKey key = (RSAPrivateKey) KeyFactory.getInstance("RSA")
+        .generatePrivate(new PKCS8EncodedKeySpec(pem(data.get(data.get("active-kid") + ".pem"))));
+    assertThat(key.getModulus().bitLength()).isEqualTo(2048);
+    assertThat(SigningKeySecret.name(primary)).isEqualTo("auth-jwt-rs256");
+  }
+
+  @Test
+  void hs256SecretHasAtLeast32Bytes() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    primary.getSpec().getJwt().setAlgorithm(JwtAlgorithm.HS256);
+    Map<String, String> data = new SigningKeySecret().generate(primary);
+
+    assertThat(data.get(data.get("active-kid") + ".hmac")).hasSizeGreaterThanOrEqualTo(43);
+  }
+
+  @Test
+  void generatedSecretIsImmutableAndOwnedLabelled() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    var secret = new AdminTokenSecret().desired(primary, new CachedSecrets().context());
+
+    assertThat(secret.getImmutable()).isTrue();
+    assertThat(secret.getMetadata().getLabels())
+        .containsEntry(ResourceLabels.MANAGED_BY, ResourceLabels.OPERATOR);
+  }
+
+  private static byte[] pem(String pem) {
+    return Base64.getMimeDecoder().decode(pem
+        .replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", ""));
+  }
+}

@@ -1,0 +1,104 @@
+package dev.gatehouse.operator.reconciler;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
+import dev.gatehouse.operator.dependent.AuthServices;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AuthServiceStatusBuilderTest {
+
+  private static final Instant T0 = Instant.parse("2026-11-26T04:00:00Z");
+  private static final Instant T1 = Instant.parse("2026-11-26T05:00:00Z");
+
+  @Test
+  void readyWhenEveryAuthPodIsReady() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    AuthServiceStatus status = builder(T0).build(primary, observed(deployment(2, 2), List.of()));
+
+    assertThat(condition(status, "Ready")).satisfies(ready -> {
+      assertThat(ready.getStatus()).isEqualTo("True");
+      assertThat(ready.getReason()).isEqualTo("AllReplicasReady");
+      assertThat(ready.getObservedGeneration()).isEqualTo(1L);
+    });
+    assertThat(status.getReadyReplicas()).isEqualTo(2);
+    assertThat(status.getSelector()).contains("app.kubernetes.io/instance=auth");
+    assertThat(status.getRedisPool().getPlannedConnections()).isEqualTo(32);
+    assertThat(status.getRedisPool().getServerMaxClients()).isEqualTo(10000);
+  }
+
+  @Test
+  void missingReferenceIsNotReadyWithAMessageThatSaysWhatToCreate() {
+    AuthService primary = AuthServices.example("production.yaml");
+    AuthServiceStatus status = builder(T0).build(primary, observed(Optional.empty(),
+        List.of("Secret redis-credentials (spec.redis.external.passwordSecretRef) does not exist")));
+
+    Condition ready = condition(status, "Ready");
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("SecretReferenceInvalid");
+    assertThat(ready.getMessage()).contains("redis-credentials", "does not exist");
+  }
+
+  @Test
+  void unchangedWorldGivesAnEqualStatusSoNothingIsWritten() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    ObservedState world = observed(deployment(2, 2), List.of());
+    primary.setStatus(builder(T0).build(primary, world));
+
+    AuthServiceStatus later = builder(T1).build(primary, world);
+
+    assertThat(later).isEqualTo(primary.getStatus());
+    assertThat(condition(later, "Ready").getLastTransitionTime()).isEqualTo(T0.toString());
+  }
+
+  @Test
+  void lastTransitionTimeMovesOnlyWhenTheStatusChanges() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    primary.setStatus(builder(T0).build(primary, observed(deployment(2, 2), List.of())));
+
+    AuthServiceStatus degraded = builder(T1).build(primary, observed(deployment(2, 1), List.of()));
+
+    assertThat(condition(degraded, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(degraded, "Ready").getReason()).isEqualTo("ReplicasNotReady");
+    assertThat(condition(degraded, "Ready").getMessage()).isEqualTo("1 of 2 auth pods are ready.");
+    assertThat(condition(degraded, "Ready").getLastTransitionTime()).isEqualTo(T1.toString());
+  }
+
+  @Test
+  void poolHealthIsUnknownRatherThanGreenWhileNothingObservesIt() {
+    AuthServiceStatus status = builder(T0).build(AuthServices.example("minimal.yaml"),
+        observed(deployment(2, 2), List.of()));
+
+    assertThat(condition(status, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
+  }
+
+  private static AuthServiceStatusBuilder builder(Instant now) {
+    return new AuthServiceStatusBuilder(Clock.fixed(now, ZoneOffset.UTC));
+  }
+
+  private static ObservedState observed(Optional<Deployment> auth, List<String> problems) {
+    return new ObservedState(auth, Optional.empty(), problems, Optional.empty());
+  }
+
+  private static Optional<Deployment> deployment(int replicas, int ready) {
+    return Optional.of(new DeploymentBuilder()
+        .withNewMetadata().withName("auth").withGeneration(3L).endMetadata()
+        .withNewStatus().withObservedGeneration(3L).withReplicas(replicas)
+        .withUpdatedReplicas(replicas).withReadyReplicas(ready).endStatus()
+        .build());
+  }
+
+  private static Condition condition(AuthServiceStatus status, String type) {
+    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
+        .orElseThrow();
+  }
+}
