@@ -181,8 +181,10 @@ public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, 
         env("GATEHOUSE_ADMIN_TOKENFILE", ADMIN_TOKEN_FILE));
   }
 
+  /** Sets readOnly only when true: the API server drops a false one, and SSA matching would loop. */
   private static VolumeMount mount(String volume, String path, boolean readOnly) {
-    return new VolumeMountBuilder().withName(volume).withMountPath(path).withReadOnly(readOnly).build();
+    return new VolumeMountBuilder().withName(volume).withMountPath(path)
+        .withReadOnly(readOnly ? Boolean.TRUE : null).build();
   }
 
   private static EnvVar env(String name, String value) {

@@ -1,0 +1,352 @@
+package dev.gatehouse.operator.it;
+
+import static dev.gatehouse.operator.apiserver.AuditLog.byUserAgent;
+import static dev.gatehouse.operator.apiserver.AuditLog.inNamespace;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.operator.GatehouseOperator;
+import dev.gatehouse.operator.OperatorSettings;
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.apiserver.AuditLog;
+import dev.gatehouse.operator.apiserver.RealApiServerExtension;
+import dev.gatehouse.operator.dependent.ConfigHash;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The operator, as users run it, against a real kube-apiserver: the examples are applied the way
+ * {@code kubectl apply --server-side} applies them, and everything asserted is what a user would
+ * see with kubectl. There is no kube-controller-manager, so where a test needs a Deployment to
+ * report ready pods it writes the Deployment's status the way that controller would.
+ */
+class AuthServiceOperatorIT {
+
+  @RegisterExtension
+  static final RealApiServerExtension apiServer = new RealApiServerExtension();
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(60);
+
+  private KubernetesClient client;
+  private String namespace;
+  private GatehouseOperator operator;
+
+  @BeforeAll
+  static void installCrd() {
+    apiServer.installCrd();
+  }
+
+  @BeforeEach
+  void startOperator() throws IOException {
+    client = apiServer.client();
+    namespace = apiServer.namespace();
+    operator = startOperatorFor(namespace);
+  }
+
+  @AfterEach
+  void stopOperator() {
+    if (operator != null) {
+      operator.close();
+    }
+  }
+
+  private static GatehouseOperator startOperatorFor(String namespace) throws IOException {
+    return GatehouseOperator.start(apiServer.client().getConfiguration(),
+        new OperatorSettings(Set.of(namespace), false, null, 0));
+  }
+
+  @Test
+  void minimalExampleBecomesEveryChildObjectOwnedByTheAuthService() {
+    AuthService applied = apply("minimal.yaml");
+
+    List<HasMetadata> children = List.of(
+        await(Secret.class, "auth-redis-password"),
+        await(Secret.class, "auth-jwt-es256"),
+        await(Secret.class, "auth-admin-token"),
+        await(ConfigMap.class, "auth-redis-config"),
+        await(Deployment.class, "auth-redis"),
+        await(Service.class, "auth-redis"),
+        await(NetworkPolicy.class, "auth-redis"),
+        await(Deployment.class, "auth"),
+        await(Service.class, "auth"),
+        await(PodDisruptionBudget.class, "auth"));
+
+    assertThat(children).allSatisfy(child -> {
+      assertThat(child.getMetadata().getOwnerReferences()).singleElement().satisfies(owner -> {
+        assertThat(owner.getKind()).isEqualTo("AuthService");
+        assertThat(owner.getName()).isEqualTo("auth");
+        assertThat(owner.getUid()).isEqualTo(applied.getMetadata().getUid());
+      });
+      assertThat(child.getMetadata().getLabels())
+          .containsEntry("app.kubernetes.io/managed-by", "gatehouse-operator")
+          .containsEntry("app.kubernetes.io/instance", "auth");
+    });
+
+    AuthService status = awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 1L);
+    assertThat(status.getStatus().getSelector()).contains("app.kubernetes.io/instance=auth");
+    assertThat(status.getStatus().getRedisPool().getPlannedConnections()).isEqualTo(32);
+    assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(status, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
+  }
+
+  @Test
+  void noDeploymentPodTemplateStatusOrEventHoldsSecretMaterial() {
+    apply("minimal.yaml");
+    List<String> secretValues = new ArrayList<>();
+    for (String name : List.of("auth-redis-password", "auth-jwt-es256", "auth-admin-token")) {
+      await(Secret.class, name).getData().values().forEach(encoded -> secretValues.add(
+          new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8)));
+    }
+    await(Deployment.class, "auth");
+    await(Deployment.class, "auth-redis");
+    awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 1L);
+
+    StringBuilder visible = new StringBuilder();
+    client.apps().deployments().inNamespace(namespace).list().getItems()
+        .forEach(d -> visible.append(Serialization.asYaml(d)));
+    client.configMaps().inNamespace(namespace).list().getItems()
+        .forEach(c -> visible.append(Serialization.asYaml(c)));
+    visible.append(Serialization.asYaml(get("auth")));
+    client.v1().events().inNamespace(namespace).list().getItems()
+        .forEach(e -> visible.append(Serialization.asYaml(e)));
+
+    assertThat(secretValues).hasSize(5);
+    // Each value, and every line of the multi-line PEM key, is absent from what kubectl shows.
+    secretValues.stream()
+        .flatMap(value -> value.lines())
+        .filter(line -> line.length() >= 16 && !line.startsWith("-----"))
+        .forEach(line -> assertThat(visible.toString()).doesNotContain(line));
+  }
+
+  @Test
+  void reapplyingAndRestartingAfterConvergenceMakesNoWrite() throws IOException {
+    apply("minimal.yaml");
+    await(Deployment.class, "auth");
+    awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 1L);
+    awaitQuiet();
+
+    AuditLog.Mark mark = apiServer.auditLog().mark();
+    apply("minimal.yaml");
+    // A new operator process lists everything and reconciles every AuthService from scratch.
+    operator.close();
+    operator = startOperatorFor(namespace);
+    awaitQuiet();
+
+    assertThat(apiServer.auditLog().writesSince(mark,
+        byUserAgent(GatehouseOperator.USER_AGENT).and(inNamespace(namespace)))).isEmpty();
+
+    // ...and it is alive, not merely silent: a deleted child comes back at once.
+    client.services().inNamespace(namespace).withName("auth").delete();
+    awaitCondition(() -> {
+      Service service = client.services().inNamespace(namespace).withName("auth").get();
+      return service != null && service.getMetadata().getDeletionTimestamp() == null;
+    });
+  }
+
+  @Test
+  void driftIsCorrectedAndFieldsOthersOwnAreLeftAlone() {
+    apply("minimal.yaml");
+    Deployment original = await(Deployment.class, "auth");
+
+    client.apps().deployments().inNamespace(namespace).withName("auth").edit(d -> {
+      d.getSpec().setReplicas(7);
+      d.getMetadata().getAnnotations().put("team.example.com/owner", "identity");
+      return d;
+    });
+
+    awaitCondition(() -> deployment("auth").getSpec().getReplicas() == 2);
+    assertThat(deployment("auth").getMetadata().getAnnotations())
+        .containsEntry("team.example.com/owner", "identity");
+    assertThat(deployment("auth").getSpec().getTemplate().getMetadata().getAnnotations()
+        .get(ConfigHash.ANNOTATION))
+        .isEqualTo(original.getSpec().getTemplate().getMetadata().getAnnotations()
+            .get(ConfigHash.ANNOTATION));
+
+    client.apps().deployments().inNamespace(namespace).withName("auth-redis").delete();
+    awaitCondition(() -> {
+      Deployment redis = client.apps().deployments().inNamespace(namespace).withName("auth-redis").get();
+      return redis != null && redis.getMetadata().getDeletionTimestamp() == null;
+    });
+  }
+
+  @Test
+  void deletingTheGeneratedPasswordRotatesItAndRollsBothDeployments() {
+    apply("minimal.yaml");
+    Secret before = await(Secret.class, "auth-redis-password");
+    String authHash = podTemplateHash(await(Deployment.class, "auth"));
+    String redisHash = podTemplateHash(await(Deployment.class, "auth-redis"));
+
+    client.secrets().inNamespace(namespace).withName("auth-redis-password").delete();
+
+    awaitCondition(() -> {
+      Secret now = client.secrets().inNamespace(namespace).withName("auth-redis-password").get();
+      return now != null && !now.getMetadata().getUid().equals(before.getMetadata().getUid());
+    });
+    Secret after = client.secrets().inNamespace(namespace).withName("auth-redis-password").get();
+    assertThat(after.getData().get("password")).isNotEqualTo(before.getData().get("password"));
+    awaitCondition(() -> !podTemplateHash(deployment("auth")).equals(authHash)
+        && !podTemplateHash(deployment("auth-redis")).equals(redisHash));
+  }
+
+  @Test
+  void missingPasswordSecretIsReportedAndTheOperatorRecoversWhenItAppears() {
+    apply("production.yaml");
+
+    AuthService blocked = awaitStatus("auth-prod",
+        s -> "SecretReferenceInvalid".equals(condition(s, "Ready").getReason()));
+    assertThat(condition(blocked, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(blocked, "Ready").getMessage())
+        .contains("Secret redis-credentials", "does not exist", namespace);
+    assertThat(client.apps().deployments().inNamespace(namespace).withName("auth-prod").get()).isNull();
+    assertThat(client.v1().events().inNamespace(namespace).list().getItems())
+        .extracting(Event::getReason).contains("SecretReferenceInvalid");
+
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName("redis-credentials").endMetadata()
+        .withStringData(Map.of("password", "an-external-password")).build()).create();
+
+    Deployment deployment = await(Deployment.class, "auth-prod");
+    assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+        .anySatisfy(v -> assertThat(v.getSecret() != null
+            && "redis-credentials".equals(v.getSecret().getSecretName())).isTrue());
+    awaitStatus("auth-prod", s -> !"SecretReferenceInvalid".equals(condition(s, "Ready").getReason()));
+    assertThat(client.apps().deployments().inNamespace(namespace).withName("auth-prod-redis").get())
+        .as("an external Redis means no managed one").isNull();
+  }
+
+  @Test
+  void readyFollowsTheDeploymentAndScaleSubresourceDrivesReplicas() {
+    apply("minimal.yaml");
+    await(Deployment.class, "auth");
+
+    reportPods("auth", 2, 2);
+    reportPods("auth-redis", 1, 1);
+    AuthService ready = awaitStatus("auth", s -> "True".equals(condition(s, "Ready").getStatus()));
+    assertThat(ready.getStatus().getReadyReplicas()).isEqualTo(2);
+    assertThat(condition(ready, "Ready").getReason()).isEqualTo("AllReplicasReady");
+    assertThat(condition(ready, "RedisAvailable").getStatus()).isEqualTo("True");
+
+    // kubectl scale authservice/auth --replicas=3
+    client.resources(AuthService.class).inNamespace(namespace).withName("auth").scale(3);
+
+    awaitCondition(() -> deployment("auth").getSpec().getReplicas() == 3);
+    AuthService scaling = awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 2L);
+    assertThat(condition(scaling, "Ready").getStatus()).isEqualTo("False");
+    assertThat(scaling.getStatus().getRedisPool().getPlannedConnections()).isEqualTo(48);
+  }
+
+  // --- helpers -----------------------------------------------------------------------------
+
+  private AuthService apply(String example) {
+    Path file = Path.of(System.getProperty("gatehouse.examples.dir"), example);
+    try {
+      AuthService resource = Serialization.unmarshal(Files.readString(file), AuthService.class);
+      return client.resource(resource).inNamespace(namespace)
+          .fieldManager("kubectl").forceConflicts().serverSideApply();
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read " + file, e);
+    }
+  }
+
+  private AuthService get(String name) {
+    return client.resources(AuthService.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private Deployment deployment(String name) {
+    return client.apps().deployments().inNamespace(namespace).withName(name).get();
+  }
+
+  private <T extends HasMetadata> T await(Class<T> type, String name) {
+    return client.resources(type).inNamespace(namespace).withName(name)
+        .waitUntilCondition(r -> r != null, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private AuthService awaitStatus(String name, java.util.function.Predicate<AuthService> test) {
+    return client.resources(AuthService.class).inNamespace(namespace).withName(name)
+        .waitUntilCondition(r -> r != null && r.getStatus() != null
+                && r.getStatus().getObservedGeneration() != null && test.test(r),
+            TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private static void awaitCondition(java.util.function.BooleanSupplier check) {
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (!check.getAsBoolean()) {
+      if (System.nanoTime() > deadline) {
+        throw new AssertionError("not reached within " + TIMEOUT);
+      }
+      sleep(Duration.ofMillis(200));
+    }
+  }
+
+  /** Waits until the operator has stopped writing: two seconds without a write of its own. */
+  private void awaitQuiet() {
+    AuditLog.Mark mark = apiServer.auditLog().mark();
+    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    while (System.nanoTime() < deadline) {
+      sleep(Duration.ofSeconds(2));
+      if (apiServer.auditLog().writesSince(mark,
+          byUserAgent(GatehouseOperator.USER_AGENT).and(inNamespace(namespace))).isEmpty()) {
+        return;
+      }
+      mark = apiServer.auditLog().mark();
+    }
+    throw new AssertionError("the operator kept writing for " + TIMEOUT);
+  }
+
+  /** Writes Deployment status as kube-controller-manager would once pods run. */
+  private void reportPods(String name, int replicas, int ready) {
+    Deployment deployment = deployment(name);
+    deployment.setStatus(new DeploymentStatusBuilder()
+        .withObservedGeneration(deployment.getMetadata().getGeneration())
+        .withReplicas(replicas).withUpdatedReplicas(replicas)
+        .withReadyReplicas(ready).withAvailableReplicas(ready).build());
+    client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
+  }
+
+  private static String podTemplateHash(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
+  }
+
+  private static Condition condition(AuthService service, String type) {
+    return service.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
+        .findFirst().orElseThrow(() -> new AssertionError("no " + type + " condition in "
+            + service.getStatus().getConditions()));
+  }
+
+  private static void sleep(Duration duration) {
+    try {
+      Thread.sleep(duration.toMillis());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new AssertionError(e);
+    }
+  }
+}
