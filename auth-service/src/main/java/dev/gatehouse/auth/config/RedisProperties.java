@@ -1,0 +1,50 @@
+package dev.gatehouse.auth.config;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.AssertTrue;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import java.nio.file.Path;
+import java.time.Duration;
+import org.springframework.boot.context.properties.bind.DefaultValue;
+
+/**
+ * Where Redis is and how to talk to it. The password comes from {@code password-file} (a mounted
+ * Secret) or {@code password} (an env var set by {@code secretKeyRef}); {@link #toString()} leaves
+ * both out so that no log line or error message ever carries it.
+ */
+public record RedisProperties(
+        @DefaultValue("localhost") @NotBlank String host,
+        @DefaultValue("6379") @Min(1) @Max(65535) int port,
+        @DefaultValue("false") boolean tls,
+        Path passwordFile,
+        String password,
+        @DefaultValue("0") @Min(0) int database,
+        @DefaultValue("2s") @NotNull Duration connectTimeout,
+        @DefaultValue("1s") @NotNull Duration commandTimeout,
+        @DefaultValue("10000") @Min(1) int requestQueueSize,
+        @Valid @DefaultValue PoolProperties pool,
+        @Valid @DefaultValue ReconnectProperties reconnect) {
+
+    @AssertTrue(message = "set gatehouse.redis.password-file or gatehouse.redis.password, not both")
+    public boolean isPasswordSourceUnambiguous() {
+        return passwordFile == null || password == null || password.isEmpty();
+    }
+
+    /** The password to authenticate with, or null when Redis has none. */
+    public char[] resolvePassword() {
+        if (passwordFile != null) {
+            return MountedSecret.read(passwordFile).toCharArray();
+        }
+        return password == null || password.isEmpty() ? null : password.toCharArray();
+    }
+
+    @Override
+    public String toString() {
+        return "RedisProperties[host=" + host + ", port=" + port + ", tls=" + tls + ", database=" + database
+                + ", passwordFile=" + passwordFile + ", password=" + (password == null ? "unset" : "<redacted>")
+                + ", pool=" + pool + ", reconnect=" + reconnect + "]";
+    }
+}

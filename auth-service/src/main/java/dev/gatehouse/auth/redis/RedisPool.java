@@ -1,0 +1,223 @@
+package dev.gatehouse.auth.redis;
+
+import dev.gatehouse.auth.config.GatehouseProperties;
+import dev.gatehouse.auth.config.PoolProperties;
+import dev.gatehouse.auth.config.RedisProperties;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisCommandExecutionException;
+import io.lettuce.core.RedisException;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SocketOptions;
+import io.lettuce.core.TimeoutOptions;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.api.reactive.RedisReactiveCommands;
+import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
+import io.lettuce.core.resource.ClientResources;
+import io.lettuce.core.resource.Delay;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.io.IOException;
+import java.time.Duration;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Function;
+import java.util.function.ToDoubleFunction;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.stereotype.Component;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+import reactor.pool.InstrumentedPool;
+import reactor.pool.PoolAcquirePendingLimitException;
+import reactor.pool.PoolAcquireTimeoutException;
+import reactor.pool.PoolBuilder;
+import reactor.pool.PooledRef;
+
+/**
+ * A bounded pool of Lettuce connections built on reactor-pool.
+ *
+ * <p>reactor-pool rather than Lettuce's {@code BoundedAsyncPool}: when every connection is in use,
+ * BoundedAsyncPool fails the acquire at once, so a burst a little above {@code max-connections}
+ * turns into errors. reactor-pool parks the acquire in a waiter queue bounded by
+ * {@code max-pending-acquires} for at most {@code acquire-timeout}; past either bound it fails
+ * fast. Both failures become {@link RedisUnavailableException} (503). Everything is non-blocking:
+ * allocation uses {@code connectAsync}, commands the reactive API.
+ */
+@Component
+public class RedisPool implements DisposableBean {
+
+    private static final Logger log = LoggerFactory.getLogger(RedisPool.class);
+
+    private final PoolProperties properties;
+    private final RedisClient client;
+    private final InstrumentedPool<StatefulRedisConnection<String, String>> pool;
+    private final ReconnectPolicy reconnectPolicy;
+    private final PoolStatistics statistics;
+    private final Disposable eventSubscription;
+
+    public RedisPool(GatehouseProperties gatehouse, MeterRegistry registry) {
+        RedisProperties redis = gatehouse.redis();
+        this.properties = redis.pool();
+        this.statistics = new PoolStatistics(registry);
+        this.reconnectPolicy = new ReconnectPolicy(redis.reconnect());
+        this.client = RedisClient.create(ClientResources.builder()
+                // Lettuce's own reconnect of a connection that dropped: the same backoff shape.
+                .reconnectDelay(Delay.fullJitter(redis.reconnect().initialDelay(), redis.reconnect().maxDelay(),
+                        2, TimeUnit.MILLISECONDS))
+                .build());
+        client.setOptions(ClientOptions.builder()
+                .autoReconnect(true)
+                // A command issued while disconnected fails now instead of waiting in a queue:
+                // verification fails closed anyway, and a queued request is only a slower 503.
+                .disconnectedBehavior(ClientOptions.DisconnectedBehavior.REJECT_COMMANDS)
+                .requestQueueSize(redis.requestQueueSize())
+                .socketOptions(SocketOptions.builder().connectTimeout(redis.connectTimeout()).keepAlive(true).build())
+                .timeoutOptions(TimeoutOptions.enabled(redis.commandTimeout()))
+                .build());
+        RedisURI uri = redisUri(redis);
+        this.eventSubscription = client.getResources().eventBus().get()
+                .filter(ConnectionDeactivatedEvent.class::isInstance)
+                .subscribe(event -> statistics.disconnected());
+
+        Mono<StatefulRedisConnection<String, String>> allocator = Mono.defer(() -> {
+            if (!reconnectPolicy.mayAttempt()) {
+                return Mono.error(new RedisUnavailableException("Redis unreachable; next connection attempt in "
+                        + reconnectPolicy.nextAttemptIn().toMillis() + " ms"));
+            }
+            return Mono.fromCompletionStage(() -> client.connectAsync(StringCodec.UTF8, uri))
+                    .doOnNext(connection -> {
+                        if (reconnectPolicy.onSuccess()) {
+                            statistics.reconnected();
+                            log.info("Redis reachable again at {}:{}", redis.host(), redis.port());
+                        }
+                    })
+                    .doOnError(e -> {
+                        statistics.connectFailed();
+                        reconnectPolicy.onFailure();
+                        log.warn("Cannot connect to Redis at {}:{}: {}", redis.host(), redis.port(), e.toString());
+                    });
+        });
+        this.pool = PoolBuilder.from(allocator)
+                .sizeBetween(properties.minIdle(), properties.maxConnections())
+                .maxPendingAcquire(properties.maxPendingAcquires())
+                // Validation: a connection that lost its socket is replaced rather than handed out.
+                .evictionPredicate((connection, metadata) -> !connection.isOpen())
+                .evictInBackground(Duration.ofSeconds(5))
+                .destroyHandler(connection -> Mono.fromCompletionStage(connection::closeAsync)
+                        .onErrorResume(e -> Mono.empty()).then())
+                .buildPool();
+        registerGauges(registry);
+        // Opens min-idle connections ahead of the first request; failure here only means Redis is
+        // not up yet, which the health checker reports.
+        pool.warmup().subscribe(n -> { }, e -> log.warn("Redis pool warm-up failed: {}", e.toString()));
+    }
+
+    private static RedisURI redisUri(RedisProperties redis) {
+        RedisURI.Builder builder = RedisURI.builder()
+                .withHost(redis.host())
+                .withPort(redis.port())
+                .withSsl(redis.tls())
+                .withDatabase(redis.database())
+                .withTimeout(redis.commandTimeout());
+        char[] password = redis.resolvePassword();
+        if (password != null) {
+            builder.withPassword(password);
+        }
+        return builder.build();
+    }
+
+    private void registerGauges(MeterRegistry registry) {
+        gauge(registry, "gatehouse.redis.pool.max", "Maximum connections", m -> m.getMaxAllocatedSize());
+        gauge(registry, "gatehouse.redis.pool.in.use", "Connections lent out", m -> m.acquiredSize());
+        gauge(registry, "gatehouse.redis.pool.idle", "Open connections waiting in the pool", m -> m.idleSize());
+        gauge(registry, "gatehouse.redis.pool.pending", "Acquires waiting for a connection", m -> m.pendingAcquireSize());
+        gauge(registry, "gatehouse.redis.pool.allocated", "Open connections", m -> m.allocatedSize());
+    }
+
+    private void gauge(MeterRegistry registry, String name, String description,
+                       ToDoubleFunction<InstrumentedPool.PoolMetrics> value) {
+        Gauge.builder(name, pool.metrics(), value).description(description).register(registry);
+    }
+
+    /**
+     * Runs commands on a pooled connection and gives it back whatever happens: on success, error
+     * or cancellation. A connection that died during the commands is invalidated, not returned.
+     */
+    public <T> Mono<T> execute(Function<RedisReactiveCommands<String, String>, Mono<T>> commands) {
+        return Mono.defer(() -> {
+            long started = System.nanoTime();
+            return Mono.usingWhen(
+                    pool.acquire(properties.acquireTimeout())
+                            .doOnNext(ref -> statistics.recordAcquire(System.nanoTime() - started)),
+                    ref -> commands.apply(ref.poolable().reactive()),
+                    PooledRef::release,
+                    (ref, error) -> ref.poolable().isOpen() ? ref.release() : ref.invalidate(),
+                    PooledRef::release);
+        }).onErrorMap(this::isUnavailability, this::toUnavailable);
+    }
+
+    private boolean isUnavailability(Throwable error) {
+        // A Redis error reply (WRONGTYPE, NOSCRIPT…) is a bug of ours, not an outage: let it be a 500.
+        return !(error instanceof RedisCommandExecutionException) && !(error instanceof RedisUnavailableException)
+                && (error instanceof RedisException || error instanceof IOException
+                || error instanceof TimeoutException || error instanceof PoolAcquireTimeoutException
+                || error instanceof PoolAcquirePendingLimitException);
+    }
+
+    private Throwable toUnavailable(Throwable error) {
+        if (error instanceof PoolAcquireTimeoutException) {
+            statistics.acquireTimedOut();
+            return new RedisUnavailableException("no Redis connection free within " + properties.acquireTimeout(), error);
+        }
+        if (error instanceof PoolAcquirePendingLimitException) {
+            statistics.pendingRejected();
+            return new RedisUnavailableException("Redis connection queue is full", error);
+        }
+        return new RedisUnavailableException("Redis unavailable: " + error.getMessage(), error);
+    }
+
+    public PoolSnapshot snapshot() {
+        InstrumentedPool.PoolMetrics metrics = pool.metrics();
+        return new PoolSnapshot(metrics.getMaxAllocatedSize(), metrics.acquiredSize(), metrics.idleSize(),
+                metrics.allocatedSize(), metrics.pendingAcquireSize(), metrics.getMaxPendingAcquireSize());
+    }
+
+    public PoolStatistics statistics() {
+        return statistics;
+    }
+
+    public ReconnectPolicy reconnectPolicy() {
+        return reconnectPolicy;
+    }
+
+    public PoolProperties properties() {
+        return properties;
+    }
+
+    @Override
+    public void destroy() {
+        eventSubscription.dispose();
+        // Runs on the thread closing the context, never on an event loop; waiting lets the sockets
+        // close before the JVM exits.
+        pool.disposeLater().onErrorResume(e -> Mono.empty())
+                .then(Mono.fromCompletionStage(client::shutdownAsync))
+                .onErrorResume(e -> Mono.empty())
+                .block(Duration.ofSeconds(5));
+    }
+
+    /** Pool sizes at one instant. */
+    public record PoolSnapshot(int maxConnections, int inUse, int idle, int allocated, int pending, int maxPending) {
+
+        /** Connections a request could still get without waiting: idle ones plus those not yet opened. */
+        public int available() {
+            return Math.max(0, maxConnections - inUse);
+        }
+
+        public double utilizationPercent() {
+            return maxConnections == 0 ? 0 : Math.round(1000.0 * inUse / maxConnections) / 10.0;
+        }
+    }
+}

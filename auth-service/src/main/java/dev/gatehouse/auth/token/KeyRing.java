@@ -1,0 +1,174 @@
+package dev.gatehouse.auth.token;
+
+import dev.gatehouse.auth.config.GatehouseProperties;
+import dev.gatehouse.auth.config.JwtAlgorithm;
+import io.jsonwebtoken.security.Jwks;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.Key;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.PublicKey;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.scheduling.annotation.Scheduled;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/**
+ * The signing keys of the mounted key directory: the {@code active-kid} key signs, every key
+ * present verifies. Re-read when the directory's content changes (the kubelet swaps a mounted
+ * Secret atomically), so a rotation is: add the new key, switch {@code active-kid}, and remove the
+ * old key only once the tokens it signed have expired.
+ */
+@Component
+public class KeyRing {
+
+    private static final Logger log = LoggerFactory.getLogger(KeyRing.class);
+    static final String ACTIVE_KID_FILE = "active-kid";
+
+    private final Path directory;
+    private final JwtAlgorithm algorithm;
+    private volatile Keys keys;
+
+    @Autowired
+    public KeyRing(GatehouseProperties properties) {
+        this(properties.jwt().keysDir(), properties.jwt().algorithm());
+    }
+
+    public KeyRing(Path directory, JwtAlgorithm algorithm) {
+        this.directory = directory;
+        this.algorithm = algorithm;
+        this.keys = load(directory, algorithm, fingerprint(directory));
+        log.info("Loaded signing keys {} from {}; active kid {}", keys.verification().keySet(), directory, keys.activeKid());
+    }
+
+    /**
+     * Re-reads the directory if its content changed. A broken update keeps the keys in use and logs
+     * why, so a bad Secret edit degrades nothing that worked before.
+     */
+    @Scheduled(fixedDelayString = "${gatehouse.jwt.keys-reload-interval:10s}")
+    public void reload() {
+        try {
+            String fingerprint = fingerprint(directory);
+            if (fingerprint.equals(keys.fingerprint())) {
+                return;
+            }
+            Keys loaded = load(directory, algorithm, fingerprint);
+            keys = loaded;
+            log.info("Reloaded signing keys {}; active kid {}", loaded.verification().keySet(), loaded.activeKid());
+        } catch (RuntimeException e) {
+            log.error("Keeping the current signing keys: cannot load {}: {}", directory, e.getMessage());
+        }
+    }
+
+    public String activeKid() {
+        return keys.activeKid();
+    }
+
+    public Key activeSigningKey() {
+        return keys.signing().get(keys.activeKid());
+    }
+
+    /** The key that verifies tokens signed under {@code kid}, or null for an unknown kid. */
+    public Key verificationKey(String kid) {
+        return kid == null ? null : keys.verification().get(kid);
+    }
+
+    /** Changes whenever the set of keys changes; lets caches of verified tokens notice. */
+    public String fingerprint() {
+        return keys.fingerprint();
+    }
+
+    public JwtAlgorithm algorithm() {
+        return algorithm;
+    }
+
+    /** The public keys as JWKs with their kids; empty for HS256, whose keys are secret. */
+    public List<Map<String, Object>> publicJwks() {
+        return keys.verification().entrySet().stream()
+                .filter(entry -> entry.getValue() instanceof PublicKey)
+                .map(entry -> {
+                    Map<String, Object> jwk = new LinkedHashMap<>(Jwks.builder().key((PublicKey) entry.getValue())
+                            .id(entry.getKey()).algorithm(algorithm.name()).build());
+                    jwk.put("use", "sig");
+                    return jwk;
+                })
+                .toList();
+    }
+
+    static Keys load(Path directory, JwtAlgorithm algorithm, String fingerprint) {
+        String extension = KeyFiles.extension(algorithm);
+        Map<String, Key> signing = new TreeMap<>();
+        Map<String, Key> verification = new TreeMap<>();
+        for (Path file : entries(directory)) {
+            String name = file.getFileName().toString();
+            if (!name.endsWith(extension)) {
+                continue;
+            }
+            String kid = name.substring(0, name.length() - extension.length());
+            KeyFiles.KeyPairEntry entry = algorithm == JwtAlgorithm.HS256
+                    ? KeyFiles.readHmac(kid, read(file))
+                    : KeyFiles.readPem(kid, new String(read(file), StandardCharsets.US_ASCII), algorithm);
+            signing.put(kid, entry.signingKey());
+            verification.put(kid, entry.verificationKey());
+        }
+        Path activeFile = directory.resolve(ACTIVE_KID_FILE);
+        if (!Files.isRegularFile(activeFile)) {
+            throw new IllegalStateException("no " + ACTIVE_KID_FILE + " entry in " + directory);
+        }
+        String activeKid = new String(read(activeFile), StandardCharsets.UTF_8).strip();
+        if (!signing.containsKey(activeKid)) {
+            throw new IllegalStateException(ACTIVE_KID_FILE + " names " + activeKid + " but " + directory
+                    + " holds no " + activeKid + extension + " (keys: " + signing.keySet() + ")");
+        }
+        return new Keys(activeKid, Map.copyOf(signing), Map.copyOf(verification), fingerprint);
+    }
+
+    /** The visible entries; the kubelet's {@code ..data} machinery starts with a dot. */
+    private static List<Path> entries(Path directory) {
+        try (Stream<Path> files = Files.list(directory)) {
+            return files.filter(file -> !file.getFileName().toString().startsWith("."))
+                    .filter(Files::isRegularFile)
+                    .sorted()
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list key directory " + directory, e);
+        }
+    }
+
+    private static byte[] read(Path file) {
+        try {
+            return Files.readAllBytes(file);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + file, e);
+        }
+    }
+
+    static String fingerprint(Path directory) {
+        try {
+            MessageDigest digest = MessageDigest.getInstance("SHA-256");
+            for (Path file : entries(directory)) {
+                digest.update(file.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+                digest.update((byte) 0);
+                digest.update(read(file));
+                digest.update((byte) 0);
+            }
+            return HexFormat.of().formatHex(digest.digest());
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    record Keys(String activeKid, Map<String, Key> signing, Map<String, Key> verification, String fingerprint) {
+    }
+}

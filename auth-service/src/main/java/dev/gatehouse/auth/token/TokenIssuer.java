@@ -1,0 +1,59 @@
+package dev.gatehouse.auth.token;
+
+import dev.gatehouse.auth.config.GatehouseProperties;
+import dev.gatehouse.auth.config.JwtProperties;
+import io.jsonwebtoken.Jwts;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
+
+/** Signs access tokens with the key ring's active key. */
+@Component
+public class TokenIssuer {
+
+    public static final String CLIENT_ID_CLAIM = "client_id";
+    public static final String SCOPE_CLAIM = "scope";
+
+    private final KeyRing keyRing;
+    private final JwtProperties properties;
+    private final Clock clock;
+
+    @Autowired
+    public TokenIssuer(KeyRing keyRing, GatehouseProperties properties) {
+        this(keyRing, properties.jwt(), Clock.systemUTC());
+    }
+
+    TokenIssuer(KeyRing keyRing, JwtProperties properties, Clock clock) {
+        this.keyRing = keyRing;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    /** @param subject the user, or the client itself for client_credentials */
+    public IssuedToken issue(String subject, String clientId, String scope) {
+        Instant now = clock.instant();
+        Instant expiresAt = now.plus(properties.accessTokenTtl());
+        String jti = UUID.randomUUID().toString();
+        String token = Jwts.builder()
+                .header().keyId(keyRing.activeKid()).type("at+jwt").and()
+                .issuer(properties.issuer())
+                .subject(subject)
+                .audience().add(properties.audiences()).and()
+                .issuedAt(Date.from(now))
+                .notBefore(Date.from(now))
+                .expiration(Date.from(expiresAt))
+                .id(jti)
+                .claim(CLIENT_ID_CLAIM, clientId)
+                .claim(SCOPE_CLAIM, scope)
+                .signWith(keyRing.activeSigningKey(), SignatureAlgorithms.of(keyRing.algorithm()))
+                .compact();
+        return new IssuedToken(token, jti, properties.accessTokenTtl());
+    }
+
+    public record IssuedToken(String value, String jti, Duration expiresIn) {
+    }
+}

@@ -1,0 +1,39 @@
+package dev.gatehouse.auth.web;
+
+import static org.springframework.web.reactive.function.server.RequestPredicates.path;
+
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.http.MediaType;
+import org.springframework.web.reactive.function.server.RouterFunction;
+import org.springframework.web.reactive.function.server.RouterFunctions;
+import org.springframework.web.reactive.function.server.ServerResponse;
+
+/** Every HTTP route of the service (the Actuator's /actuator/* aside). */
+@Configuration(proxyBeanMethods = false)
+public class Routes {
+
+    @Bean
+    RouterFunction<ServerResponse> gatehouseRoutes(OAuthHandler oauth, ForwardAuthHandler forwardAuth, JwksHandler jwks,
+                                          RedisHealthHandler redisHealth, AdminHandler admin) {
+        return RouterFunctions.route()
+                .POST("/oauth2/token", oauth::token)
+                .POST("/oauth2/revoke", oauth::revoke)
+                .POST("/oauth2/introspect", oauth::introspect)
+                .POST("/oauth2/logout", oauth::logoutEverywhere)
+                .GET("/.well-known/jwks.json", jwks::keys)
+                .route(path("/forward-auth").or(path("/forward-auth/**")), forwardAuth::check)
+                .GET("/health/redis", redisHealth::report)
+                // The benchmark's baseline: the same server doing no work.
+                .GET("/noop", request -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue("ok"))
+                .nest(path("/admin"), builder -> builder
+                        .POST("/users", admin::create)
+                        .GET("/users/{username}", admin::show)
+                        .POST("/users/{username}/disable", admin::disable)
+                        .POST("/users/{username}/enable", admin::enable)
+                        .POST("/users/{username}/logout", admin::logoutEverywhere)
+                        .DELETE("/users/{username}", admin::delete)
+                        .filter(admin.guard()))
+                .build();
+    }
+}

@@ -1,0 +1,180 @@
+package dev.gatehouse.auth.support;
+
+import dev.gatehouse.auth.AuthServiceApplication;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.springframework.boot.builder.SpringApplicationBuilder;
+import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.http.MediaType;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.util.LinkedMultiValueMap;
+import org.springframework.util.MultiValueMap;
+import org.springframework.web.reactive.function.BodyInserters;
+
+/**
+ * The real application on a random port, configured the way the operator configures a pod: files
+ * for the signing keys, clients, admin token and Redis password (docs/auth-service-contract.md).
+ */
+public final class AuthServiceInstance implements AutoCloseable {
+
+    public static final String ISSUER = "https://auth.gatehouse.test";
+    public static final String AUDIENCE = "gatehouse-api";
+    public static final String APP_CLIENT = "web-app";
+    public static final String APP_SECRET = "web-app-secret";
+    public static final String SERVICE_CLIENT = "billing";
+    public static final String SERVICE_SECRET = "billing-secret";
+    public static final String ADMIN_TOKEN = "admin-token-for-tests";
+    public static final String FIRST_KID = "key-1";
+
+    private final Path directory;
+    private final ConfigurableApplicationContext context;
+    private final WebTestClient client;
+    private final int port;
+
+    private AuthServiceInstance(Path directory, ConfigurableApplicationContext context) {
+        this.directory = directory;
+        this.context = context;
+        this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        this.client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(15)).build();
+    }
+
+    public static AuthServiceInstance start(RedisServerExtension redis) throws IOException {
+        return start(redis, Map.of());
+    }
+
+    public static AuthServiceInstance start(RedisServerExtension redis, Map<String, String> overrides) throws IOException {
+        Path directory = Files.createTempDirectory("gatehouse-auth");
+        Path keys = Files.createDirectories(directory.resolve("jwt"));
+        writeEcKey(keys, FIRST_KID);
+        Files.writeString(keys.resolve("active-kid"), FIRST_KID + "\n");
+        BCryptPasswordEncoder bcrypt = new BCryptPasswordEncoder(4);
+        Files.writeString(directory.resolve("clients.yaml"), """
+                clients:
+                  - id: %s
+                    secret-hash: "%s"
+                    grant-types: [password, refresh_token]
+                    scopes: [read, write]
+                  - id: %s
+                    secret-hash: "%s"
+                    grant-types: [client_credentials]
+                    scopes: [read, invoices]
+                """.formatted(APP_CLIENT, bcrypt.encode(APP_SECRET), SERVICE_CLIENT, bcrypt.encode(SERVICE_SECRET)));
+        Files.writeString(directory.resolve("admin-token"), ADMIN_TOKEN + "\n");
+        Files.writeString(directory.resolve("redis-password"), redis.password() + "\n");
+
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("server.port", "0");
+        properties.put("server.address", "127.0.0.1");
+        properties.put("gatehouse.environment", "test/auth");
+        properties.put("gatehouse.clients-file", directory.resolve("clients.yaml").toString());
+        properties.put("gatehouse.admin.token-file", directory.resolve("admin-token").toString());
+        properties.put("gatehouse.redis.host", "127.0.0.1");
+        properties.put("gatehouse.redis.port", Integer.toString(redis.port()));
+        properties.put("gatehouse.redis.password-file", directory.resolve("redis-password").toString());
+        properties.put("gatehouse.redis.pool.max-connections", "8");
+        properties.put("gatehouse.redis.pool.acquire-timeout", "1s");
+        properties.put("gatehouse.redis.reconnect.max-delay", "500ms");
+        properties.put("gatehouse.jwt.issuer", ISSUER);
+        properties.put("gatehouse.jwt.audiences", AUDIENCE + ",other-api");
+        properties.put("gatehouse.jwt.keys-dir", keys.toString());
+        properties.put("gatehouse.jwt.keys-reload-interval", "200ms");
+        properties.putAll(overrides);
+        List<String> args = new ArrayList<>();
+        properties.forEach((key, value) -> args.add("--" + key + "=" + value));
+        ConfigurableApplicationContext context = new SpringApplicationBuilder(AuthServiceApplication.class)
+                .run(args.toArray(String[]::new));
+        return new AuthServiceInstance(directory, context);
+    }
+
+    /** Writes {@code <kid>.pem}: a fresh P-256 key in PKCS#8 PEM, as the operator's Secret holds it. */
+    public static void writeEcKey(Path keysDir, String kid) {
+        try {
+            KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+            generator.initialize(new ECGenParameterSpec("secp256r1"));
+            byte[] der = generator.generateKeyPair().getPrivate().getEncoded();
+            String pem = "-----BEGIN PRIVATE KEY-----\n"
+                    + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+                    + "\n-----END PRIVATE KEY-----\n";
+            Files.writeString(keysDir.resolve(kid + ".pem"), pem);
+        } catch (Exception e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    public WebTestClient client() {
+        return client;
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public Path keysDir() {
+        return directory.resolve("jwt");
+    }
+
+    public <T> T bean(Class<T> type) {
+        return context.getBean(type);
+    }
+
+    /** POSTs a form with client_secret_basic authentication. */
+    public WebTestClient.ResponseSpec postForm(String path, String clientId, String secret, Map<String, String> form) {
+        MultiValueMap<String, String> body = new LinkedMultiValueMap<>();
+        form.forEach(body::add);
+        return client.post().uri(path)
+                .headers(headers -> headers.setBasicAuth(clientId, secret))
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData(body))
+                .exchange();
+    }
+
+    public void createUser(String username, String password) {
+        client.post().uri("/admin/users")
+                .headers(headers -> headers.setBearerAuth(ADMIN_TOKEN))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", username, "password", password))
+                .exchange()
+                .expectStatus().isCreated();
+    }
+
+    /** A password-grant token response as a map (access_token, refresh_token, …). */
+    @SuppressWarnings("unchecked")
+    public Map<String, Object> passwordGrant(String username, String password) {
+        return postForm("/oauth2/token", APP_CLIENT, APP_SECRET,
+                Map.of("grant_type", "password", "username", username, "password", password))
+                .expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+    }
+
+    @SuppressWarnings("unchecked")
+    public String clientCredentialsToken() {
+        Map<String, Object> response = postForm("/oauth2/token", SERVICE_CLIENT, SERVICE_SECRET,
+                Map.of("grant_type", "client_credentials"))
+                .expectStatus().isOk()
+                .expectBody(Map.class).returnResult().getResponseBody();
+        return (String) response.get("access_token");
+    }
+
+    public WebTestClient.ResponseSpec forwardAuth(String token) {
+        return client.get().uri("/forward-auth/some/upstream/path")
+                .headers(headers -> headers.setBearerAuth(token))
+                .exchange();
+    }
+
+    @Override
+    public void close() {
+        context.close();
+    }
+}

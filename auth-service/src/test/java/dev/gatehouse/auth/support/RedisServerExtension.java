@@ -1,0 +1,118 @@
+package dev.gatehouse.auth.support;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A real {@code redis-server} (the Debian package) for the tests of one class: started on a free
+ * loopback port with a password before all tests, stopped after them. {@link #stop()} and
+ * {@link #start()} let a test take Redis away and bring it back on the same port. A missing
+ * binary fails the tests: a skipped Redis test would be a test that cannot fail.
+ */
+public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+
+    private final String password = "test-" + UUID.randomUUID();
+    private int port;
+    private Path directory;
+    private Process process;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        directory = Files.createTempDirectory("gatehouse-redis");
+        port = freePort();
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        stop();
+    }
+
+    public synchronized void start() throws IOException, InterruptedException {
+        List<String> command = List.of(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+                "--requirepass", password, "--save", "", "--appendonly", "no", "--dir", directory.toString(),
+                "--maxclients", "1000");
+        process = new ProcessBuilder(command)
+                .redirectErrorStream(true)
+                .redirectOutput(directory.resolve("redis.log").toFile())
+                .start();
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new IllegalStateException("redis-server exited: " + Files.readString(directory.resolve("redis.log")));
+            }
+            if (answersPing()) {
+                return;
+            }
+            Thread.sleep(20);
+        }
+        throw new IllegalStateException("redis-server did not answer PING on port " + port);
+    }
+
+    /** Kills Redis at once, as a crash would; connected clients see their sockets close. */
+    public synchronized void stop() throws InterruptedException {
+        if (process != null && process.isAlive()) {
+            process.destroyForcibly();
+            process.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    private static String binary() {
+        for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
+            if (Files.isExecutable(Path.of(candidate))) {
+                return candidate;
+            }
+        }
+        throw new IllegalStateException("redis-server not found: apt-get install -y redis-server");
+    }
+
+    private boolean answersPing() {
+        try (Socket socket = new Socket("127.0.0.1", port)) {
+            socket.setSoTimeout(1000);
+            OutputStream out = socket.getOutputStream();
+            out.write(("AUTH " + password + "\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));
+            out.flush();
+            InputStream in = socket.getInputStream();
+            byte[] buffer = new byte[64];
+            StringBuilder reply = new StringBuilder();
+            while (!reply.toString().contains("PONG")) {
+                int n = in.read(buffer);
+                if (n < 0) {
+                    return false;
+                }
+                reply.append(new String(buffer, 0, n, StandardCharsets.US_ASCII));
+            }
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0)) {
+            socket.setReuseAddress(true);
+            return socket.getLocalPort();
+        }
+    }
+
+    public int port() {
+        return port;
+    }
+
+    public String password() {
+        return password;
+    }
+}
