@@ -93,15 +93,17 @@ final class RealApiServer implements AutoCloseable {
         .build();
     requireBinaries(config, version);
 
-    KubeAPIServer server = new KubeAPIServer(config);
+    FailFastKubeAPIServer server = new FailFastKubeAPIServer(config);
     long started = System.nanoTime();
     try {
       server.start();
     } catch (RuntimeException e) {
-      stopAfterFailedStart(server, e);
-      throw new IllegalStateException("kube-apiserver " + version + " did not start; its output is"
-          + " logged at DEBUG by io.fabric8.kubeapitest.process.KubeAPIServerProcess.APIServerProcessLogs",
-          e);
+      if (server.exitReport().isEmpty()) {
+        stopAfterFailedStart(server, e);
+      } // else kube-api-test has already stopped everything, and a second stop() only throws
+      throw new IllegalStateException("kube-apiserver " + version + " did not start" + server.exitReport()
+          + "; its output is logged at DEBUG by"
+          + " io.fabric8.kubeapitest.process.KubeAPIServerProcess.APIServerProcessLogs", e);
     }
     log.info("kube-apiserver {} ready in {} ms; audit log {}", version,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), auditLogFile);
@@ -178,6 +180,56 @@ final class RealApiServer implements AutoCloseable {
       server.stop();
     } catch (RuntimeException e) {
       cause.addSuppressed(e);
+    }
+  }
+
+  /**
+   * kube-api-test polls for readiness until its timeout even after kube-apiserver or etcd has exited
+   * (a bad flag cost the full 3 minutes). It does tell its handler of the exit: this one interrupts the
+   * starting thread, which makes the poll give up at once.
+   */
+  private static final class FailFastKubeAPIServer extends KubeAPIServer {
+
+    private Thread startingThread;
+    private String exitReport = "";
+
+    FailFastKubeAPIServer(KubeAPIServerConfig config) {
+      super(config);
+    }
+
+    @Override
+    public void start() {
+      synchronized (this) {
+        startingThread = Thread.currentThread();
+      }
+      try {
+        super.start();
+      } finally {
+        synchronized (this) {
+          startingThread = null;
+        }
+        // The interrupt was for the poll only; it must not leak into the test.
+        Thread.interrupted();
+      }
+    }
+
+    @Override
+    public void processStopped(Process process) {
+      try {
+        super.processStopped(process);
+      } finally {
+        synchronized (this) {
+          if (startingThread != null) {
+            exitReport = ": kube-apiserver or etcd exited with code " + process.exitValue()
+                + " during start-up";
+            startingThread.interrupt();
+          }
+        }
+      }
+    }
+
+    synchronized String exitReport() {
+      return exitReport;
     }
   }
 
