@@ -1,0 +1,102 @@
+package dev.gatehouse.auth.web;
+
+import dev.gatehouse.auth.support.AuthServiceInstance;
+import dev.gatehouse.auth.support.RedisServerExtension;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.http.MediaType;
+import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
+
+/** The admin API a platform script uses: guarded, and each verb does what it says in Redis. */
+class AdminApiIT {
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
+    static AuthServiceInstance service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = AuthServiceInstance.start(redis);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    void requiresTheAdminToken() {
+        service.client().post().uri("/admin/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "x", "password", "long enough"))
+                .exchange().expectStatus().isUnauthorized()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        service.client().get().uri("/admin/users/x")
+                .headers(headers -> headers.setBearerAuth("not-the-admin-token"))
+                .exchange().expectStatus().isUnauthorized();
+    }
+
+    @Test
+    void createShowDisableEnableDelete() {
+        service.createUser("ivan", "ivan-password");
+        admin().get().uri("/admin/users/ivan").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.username").isEqualTo("ivan")
+                .jsonPath("$.disabled").isEqualTo(false)
+                .jsonPath("$.created_at").exists()
+                .jsonPath("$.password_hash").doesNotExist();
+        service.passwordGrant("ivan", "ivan-password");
+
+        admin().post().uri("/admin/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "ivan", "password", "another-password"))
+                .exchange().expectStatus().isEqualTo(409);
+
+        Map<String, Object> tokens = service.passwordGrant("ivan", "ivan-password");
+        admin().post().uri("/admin/users/ivan/disable").exchange().expectStatus().isNoContent();
+        // Disabling logs the user out everywhere.
+        service.forwardAuth((String) tokens.get("access_token")).expectStatus().isUnauthorized();
+        service.postForm("/oauth2/token", AuthServiceInstance.APP_CLIENT, AuthServiceInstance.APP_SECRET,
+                Map.of("grant_type", "password", "username", "ivan", "password", "ivan-password"))
+                .expectStatus().isBadRequest();
+
+        admin().post().uri("/admin/users/ivan/enable").exchange().expectStatus().isNoContent();
+        service.passwordGrant("ivan", "ivan-password");
+
+        admin().delete().uri("/admin/users/ivan").exchange().expectStatus().isNoContent();
+        admin().get().uri("/admin/users/ivan").exchange().expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        admin().post().uri("/admin/users/ivan/disable").exchange().expectStatus().isNotFound();
+    }
+
+    @Test
+    void acceptsAPrecomputedBcryptHash() {
+        String hash = new BCryptPasswordEncoder(4).encode("judy-password");
+        admin().post().uri("/admin/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "judy", "password_hash", hash))
+                .exchange().expectStatus().isCreated();
+        service.passwordGrant("judy", "judy-password");
+    }
+
+    @Test
+    void refusesBadInput() {
+        admin().post().uri("/admin/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "has space", "password", "long enough"))
+                .exchange().expectStatus().isBadRequest()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+        admin().post().uri("/admin/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "kim", "password", "short"))
+                .exchange().expectStatus().isBadRequest();
+        admin().post().uri("/admin/users").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("username", "kim", "password_hash", "plaintext"))
+                .exchange().expectStatus().isBadRequest();
+    }
+
+    private static org.springframework.test.web.reactive.server.WebTestClient admin() {
+        return service.client().mutate()
+                .defaultHeaders(headers -> headers.setBearerAuth(AuthServiceInstance.ADMIN_TOKEN)).build();
+    }
+}
