@@ -1,0 +1,88 @@
+package dev.gatehouse.auth.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.auth.support.AuthServiceInstance;
+import dev.gatehouse.auth.support.RedisServerExtension;
+import java.time.Duration;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/** The pool's bounds against a real Redis: one connection, one waiter, a 1 s acquire timeout. */
+class RedisPoolIT {
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
+    static AuthServiceInstance service;
+    static RedisPool pool;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = AuthServiceInstance.start(redis, Map.of(
+                "gatehouse.redis.pool.max-connections", "1",
+                "gatehouse.redis.pool.min-idle", "0",
+                "gatehouse.redis.pool.max-pending-acquires", "1"));
+        pool = service.bean(RedisPool.class);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    void waitsInABoundedQueueThenTimesOutAndReportsIt() throws InterruptedException {
+        PoolStatistics.Snapshot before = pool.statistics().snapshot();
+        // Hold the only connection for 3 s.
+        Disposable holder = pool.execute(commands -> commands.ping().then(Mono.delay(Duration.ofSeconds(3)))).subscribe();
+        Thread.sleep(200);
+        assertThat(pool.snapshot().inUse()).isEqualTo(1);
+        assertThat(pool.snapshot().utilizationPercent()).isEqualTo(100.0);
+
+        // The single waiter slot: this one waits, then gives up after the acquire timeout.
+        long started = System.nanoTime();
+        Mono<String> waiter = pool.execute(commands -> commands.ping()).cache();
+        waiter.subscribe(v -> { }, e -> { });
+        Thread.sleep(100);
+        assertThat(pool.snapshot().pending()).isEqualTo(1);
+        // The queue is full: refused at once, not queued.
+        long rejectedAt = System.nanoTime();
+        assertThatThrownBy(() -> pool.execute(commands -> commands.ping()).block(Duration.ofSeconds(5)))
+                .isInstanceOf(RedisUnavailableException.class).hasMessageContaining("queue is full");
+        assertThat(Duration.ofNanos(System.nanoTime() - rejectedAt)).isLessThan(Duration.ofMillis(300));
+
+        assertThatThrownBy(() -> waiter.block(Duration.ofSeconds(5)))
+                .isInstanceOf(RedisUnavailableException.class).hasMessageContaining("no Redis connection free");
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(900), Duration.ofMillis(2500));
+
+        PoolStatistics.Snapshot happened = pool.statistics().snapshot().minus(before);
+        assertThat(happened.acquireTimeouts()).isEqualTo(1);
+        assertThat(happened.pendingRejections()).isEqualTo(1);
+
+        holder.dispose();
+        Thread.sleep(200);
+        assertThat(pool.snapshot().inUse()).isZero();
+        assertThat(pool.execute(commands -> commands.ping()).block(Duration.ofSeconds(5))).isEqualTo("PONG");
+    }
+
+    @Test
+    void aConnectionKilledByRedisIsReplaced() {
+        assertThat(pool.execute(commands -> commands.clientKill(io.lettuce.core.KillArgs.Builder.typeNormal())).onErrorResume(e -> Mono.just(0L))
+                .block(Duration.ofSeconds(5))).isNotNull();
+        // The killed connection fails validation and a new one is opened.
+        String pong = Mono.defer(() -> pool.execute(commands -> commands.ping()))
+                .retryWhen(reactor.util.retry.Retry.fixedDelay(20, Duration.ofMillis(100)))
+                .block(Duration.ofSeconds(10));
+        assertThat(pong).isEqualTo("PONG");
+        assertThat(pool.snapshot().inUse()).isZero();
+    }
+}

@@ -1,0 +1,110 @@
+package dev.gatehouse.auth.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.auth.support.AuthServiceInstance;
+import dev.gatehouse.auth.support.RedisServerExtension;
+import java.time.Duration;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/** The /health/redis contract (docs/health-redis.md), the probes, and the Prometheus metrics. */
+class HealthAndMetricsIT {
+
+    @RegisterExtension
+    static final RedisServerExtension redis = new RedisServerExtension();
+
+    static AuthServiceInstance service;
+
+    @BeforeAll
+    static void start() throws Exception {
+        service = AuthServiceInstance.start(redis);
+    }
+
+    @AfterAll
+    static void stop() {
+        if (service != null) {
+            service.close();
+        }
+    }
+
+    @Test
+    void healthRedisCarriesEveryContractField() throws InterruptedException {
+        awaitFirstCheck();
+        service.client().get().uri("/health/redis").exchange()
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.status").isEqualTo("healthy")
+                .jsonPath("$.environment").isEqualTo("test/auth")
+                .jsonPath("$.redis.host").isEqualTo("127.0.0.1")
+                .jsonPath("$.redis.port").isEqualTo(redis.port())
+                .jsonPath("$.redis.maxclients").isEqualTo(1000)
+                .jsonPath("$.redis.connected_clients").value(n -> assertThat(((Number) n).intValue()).isPositive())
+                .jsonPath("$.pool.max_connections").isEqualTo(8)
+                .jsonPath("$.pool.in_use").isEqualTo(0)
+                .jsonPath("$.pool.idle").exists()
+                .jsonPath("$.pool.available_connections").isEqualTo(8)
+                .jsonPath("$.pool.pending").isEqualTo(0)
+                .jsonPath("$.pool.utilization_percent").isEqualTo(0.0)
+                .jsonPath("$.health.check_interval_seconds").isEqualTo(30)
+                .jsonPath("$.health.last_check").exists()
+                .jsonPath("$.health.last_check_ok").isEqualTo(true)
+                .jsonPath("$.health.latency_ms").value(ms -> assertThat(((Number) ms).doubleValue()).isBetween(0.0, 1000.0))
+                .jsonPath("$.health.retry_policy.strategy").isEqualTo("exponential_backoff_full_jitter")
+                .jsonPath("$.health.retry_policy.initial_delay_ms").isEqualTo(100)
+                .jsonPath("$.health.retry_policy.max_delay_ms").isEqualTo(500)
+                .jsonPath("$.warnings").isArray()
+                .jsonPath("$.warnings.length()").isEqualTo(0)
+                .jsonPath("$.timestamp").exists();
+    }
+
+    @Test
+    void probesAreUp() {
+        service.client().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+        service.client().get().uri("/actuator/health/readiness").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("UP");
+    }
+
+    @Test
+    void prometheusExposesRequestsTokenOutcomesAndPool() {
+        String token = service.clientCredentialsToken();
+        service.forwardAuth(token).expectStatus().isOk();
+        service.forwardAuth("garbage").expectStatus().isUnauthorized();
+        String metrics = service.client().get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(metrics)
+                .contains("http_server_requests_seconds_count")
+                .contains("gatehouse_tokens_issued_total{")
+                .contains("gatehouse_tokens_verifications_total{")
+                .containsPattern("gatehouse_tokens_verifications_total\\{[^}]*outcome=\"valid\"[^}]*} [1-9]")
+                .containsPattern("gatehouse_tokens_verifications_total\\{[^}]*outcome=\"invalid\"[^}]*} [1-9]")
+                .contains("gatehouse_redis_pool_in_use")
+                .contains("gatehouse_redis_pool_idle")
+                .contains("gatehouse_redis_pool_pending")
+                .contains("gatehouse_redis_pool_max")
+                .contains("gatehouse_redis_pool_acquire_seconds_count")
+                .contains("gatehouse_redis_pool_acquire_timeouts_total");
+    }
+
+    @Test
+    void noopAnswersForTheBenchmarkBaseline() {
+        service.client().get().uri("/noop").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("ok");
+    }
+
+    @Test
+    void unknownRoutesAreProblemsToo() {
+        service.client().get().uri("/no/such/route").exchange().expectStatus().isNotFound()
+                .expectHeader().contentType("application/problem+json");
+    }
+
+    private static void awaitFirstCheck() throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline
+                && service.client().get().uri("/health/redis").exchange().returnResult(Void.class).getStatus().value() != 200) {
+            Thread.sleep(100);
+        }
+    }
+}
