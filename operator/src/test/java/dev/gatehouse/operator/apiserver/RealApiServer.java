@@ -156,9 +156,13 @@ final class RealApiServer implements AutoCloseable {
       return;
     }
     closed = true;
-    admin.close();
-    server.stop();
-    deleteRecursively(workDir);
+    try {
+      admin.close();
+      // Throws if a process died during the run (kube-api-test has then stopped and cleaned up once).
+      server.stop();
+    } finally {
+      deleteRecursively(workDir);
+    }
   }
 
   private static void requireBinaries(KubeAPIServerConfig config, String version) {
