@@ -1,0 +1,71 @@
+package dev.gatehouse.auth.redis;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.auth.config.ReconnectProperties;
+import java.time.Duration;
+import java.time.Instant;
+import org.junit.jupiter.api.Test;
+
+class RedisHealthReportTest {
+
+    private static final Instant NOW = Instant.parse("2026-11-26T04:00:00Z");
+    private static final RedisHealthReport.Server SERVER = new RedisHealthReport.Server("redis", 6379, false, null, null);
+    private static final RedisHealthChecker.HealthCheck OK =
+            new RedisHealthChecker.HealthCheck(NOW, true, 0.4, null, 10000, 12);
+    private static final RedisHealthChecker.HealthCheck FAILED =
+            new RedisHealthChecker.HealthCheck(NOW, false, null, "Connection refused", null, null);
+    private final ReconnectPolicy reconnect =
+            new ReconnectPolicy(new ReconnectProperties(Duration.ofMillis(100), Duration.ofSeconds(10)));
+
+    private RedisHealthReport report(int inUse, PoolStatistics.Snapshot recent, RedisHealthChecker.HealthCheck check) {
+        return RedisHealthReport.of("ns/auth", SERVER, new RedisPool.PoolSnapshot(10, inUse, 10 - inUse, 10, 0, 100),
+                PoolStatistics.Snapshot.ZERO, recent, check, 30, reconnect, 80, NOW);
+    }
+
+    @Test
+    void quietPoolWithAnsweringRedisIsHealthy() {
+        RedisHealthReport report = report(3, PoolStatistics.Snapshot.ZERO, OK);
+        assertThat(report.status()).isEqualTo(RedisHealthReport.Status.healthy);
+        assertThat(report.warnings()).isEmpty();
+        assertThat(report.pool().utilizationPercent()).isEqualTo(30.0);
+        assertThat(report.pool().availableConnections()).isEqualTo(7);
+        assertThat(report.redis().maxclients()).isEqualTo(10000);
+        assertThat(report.redis().connectedClients()).isEqualTo(12);
+    }
+
+    @Test
+    void utilizationAboveTheThresholdIsDegraded() {
+        assertThat(report(8, PoolStatistics.Snapshot.ZERO, OK).status()).isEqualTo(RedisHealthReport.Status.healthy);
+        RedisHealthReport report = report(9, PoolStatistics.Snapshot.ZERO, OK);
+        assertThat(report.status()).isEqualTo(RedisHealthReport.Status.degraded);
+        assertThat(report.warnings()).extracting(RedisHealthReport.Warning::code).containsExactly("HighUtilization");
+    }
+
+    @Test
+    void recentTimeoutsRejectionsAndReconnectsAreWarnings() {
+        RedisHealthReport report = report(1, new PoolStatistics.Snapshot(2, 3, 0, 1, 1), OK);
+        assertThat(report.status()).isEqualTo(RedisHealthReport.Status.degraded);
+        assertThat(report.warnings()).extracting(RedisHealthReport.Warning::code)
+                .containsExactly("AcquireTimeouts", "PendingQueueFull", "Reconnects");
+    }
+
+    @Test
+    void failedCheckOrConnectBackoffIsUnhealthy() {
+        RedisHealthReport report = report(0, PoolStatistics.Snapshot.ZERO, FAILED);
+        assertThat(report.status()).isEqualTo(RedisHealthReport.Status.unhealthy);
+        assertThat(report.health().lastError()).isEqualTo("Connection refused");
+        assertThat(report.redis().maxclients()).isNull();
+
+        reconnect.onFailure();
+        assertThat(report(0, PoolStatistics.Snapshot.ZERO, OK).status()).isEqualTo(RedisHealthReport.Status.unhealthy);
+    }
+
+    @Test
+    void noCheckYetIsUnhealthyAndSaysSo() {
+        RedisHealthReport report = report(0, PoolStatistics.Snapshot.ZERO, null);
+        assertThat(report.status()).isEqualTo(RedisHealthReport.Status.unhealthy);
+        assertThat(report.warnings()).extracting(RedisHealthReport.Warning::code).containsExactly("NotYetChecked");
+        assertThat(report.health().lastCheck()).isNull();
+    }
+}

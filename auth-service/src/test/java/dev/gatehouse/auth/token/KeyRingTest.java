@@ -1,0 +1,96 @@
+package dev.gatehouse.auth.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.auth.config.JwtAlgorithm;
+import dev.gatehouse.auth.support.AuthServiceInstance;
+import io.jsonwebtoken.Jwts;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.PublicKey;
+import java.util.Base64;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class KeyRingTest {
+
+    @TempDir
+    Path keys;
+
+    @Test
+    void derivesTheEcPublicKeyThatVerifiesWhatThePrivateKeySigns() throws Exception {
+        AuthServiceInstance.writeEcKey(keys, "a");
+        Files.writeString(keys.resolve("active-kid"), "a\n");
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256);
+
+        String token = Jwts.builder().subject("s").signWith((java.security.PrivateKey) ring.activeSigningKey(), Jwts.SIG.ES256).compact();
+        assertThat(Jwts.parser().verifyWith((PublicKey) ring.verificationKey("a")).build()
+                .parseSignedClaims(token).getPayload().getSubject()).isEqualTo("s");
+        assertThat(ring.publicJwks()).singleElement()
+                .satisfies(jwk -> assertThat(jwk).containsEntry("kid", "a").containsEntry("kty", "EC")
+                        .containsEntry("alg", "ES256").containsEntry("use", "sig").doesNotContainKey("d"));
+    }
+
+    @Test
+    void loadsRsaKeysOfAtLeast2048Bits() throws Exception {
+        writeRsa("r", 2048);
+        Files.writeString(keys.resolve("active-kid"), "r");
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.RS256);
+        assertThat(ring.publicJwks()).singleElement().satisfies(jwk -> assertThat(jwk).containsEntry("kty", "RSA"));
+
+        writeRsa("small", 1024);
+        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.RS256)).hasMessageContaining("2048");
+    }
+
+    @Test
+    void hmacKeysMustBeLongEnoughAndStaySecret() throws Exception {
+        Files.write(keys.resolve("h.hmac"), new byte[32]);
+        Files.writeString(keys.resolve("active-kid"), "h");
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.HS256);
+        assertThat(ring.publicJwks()).isEmpty();
+        Files.write(keys.resolve("short.hmac"), new byte[31]);
+        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.HS256)).hasMessageContaining("32 bytes");
+    }
+
+    @Test
+    void refusesAnActiveKidWithoutItsKeyAndAKeyOfTheWrongType() throws Exception {
+        AuthServiceInstance.writeEcKey(keys, "a");
+        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.ES256)).hasMessageContaining("no active-kid");
+        Files.writeString(keys.resolve("active-kid"), "b");
+        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.ES256)).hasMessageContaining("names b");
+        Files.writeString(keys.resolve("active-kid"), "a");
+        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.RS256)).hasMessageContaining("not a PKCS#8 RSA");
+    }
+
+    @Test
+    void ignoresTheKubeletsHiddenEntriesAndKeepsKeysWhenAReloadFails() throws Exception {
+        AuthServiceInstance.writeEcKey(keys, "a");
+        Files.writeString(keys.resolve("active-kid"), "a");
+        Files.createDirectory(keys.resolve("..data"));
+        Files.writeString(keys.resolve(".hidden.pem"), "garbage");
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256);
+
+        Files.writeString(keys.resolve("active-kid"), "missing");
+        ring.reload();
+        assertThat(ring.activeKid()).isEqualTo("a");
+
+        AuthServiceInstance.writeEcKey(keys, "b");
+        Files.writeString(keys.resolve("active-kid"), "b");
+        String before = ring.fingerprint();
+        ring.reload();
+        assertThat(ring.activeKid()).isEqualTo("b");
+        assertThat(ring.verificationKey("a")).isNotNull();
+        assertThat(ring.fingerprint()).isNotEqualTo(before);
+    }
+
+    private void writeRsa(String kid, int bits) throws Exception {
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(bits);
+        String pem = "-----BEGIN PRIVATE KEY-----\n"
+                + Base64.getMimeEncoder().encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+                + "\n-----END PRIVATE KEY-----\n";
+        Files.writeString(keys.resolve(kid + ".pem"), pem);
+    }
+}

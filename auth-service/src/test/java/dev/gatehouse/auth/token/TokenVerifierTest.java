@@ -1,0 +1,95 @@
+package dev.gatehouse.auth.token;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.gatehouse.auth.config.JwtAlgorithm;
+import dev.gatehouse.auth.config.JwtProperties;
+import dev.gatehouse.auth.support.AuthServiceInstance;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicReference;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Verification without Spring or Redis: issuance round trip, time bounds, and the cache. */
+class TokenVerifierTest {
+
+    @TempDir
+    Path keys;
+
+    private final AtomicReference<Instant> now = new AtomicReference<>(Instant.parse("2026-11-26T04:00:00Z"));
+    private final Clock clock = new Clock() {
+        @Override
+        public ZoneOffset getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now.get();
+        }
+    };
+    private TokenIssuer issuer;
+    private TokenVerifier verifier;
+
+    @BeforeEach
+    void keyRing() throws Exception {
+        AuthServiceInstance.writeEcKey(keys, "k");
+        Files.writeString(keys.resolve("active-kid"), "k");
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256);
+        JwtProperties properties = new JwtProperties("https://issuer", List.of("api"), JwtAlgorithm.ES256,
+                Duration.ofMinutes(15), Duration.ofHours(1), keys, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                8192, 1000);
+        issuer = new TokenIssuer(ring, properties, clock);
+        verifier = new TokenVerifier(ring, properties, clock);
+    }
+
+    @Test
+    void verifiesWhatItIssued() {
+        TokenIssuer.IssuedToken issued = issuer.issue("alice", "app", "read");
+        VerifiedToken verified = verifier.verify(issued.value());
+        assertThat(verified.subject()).isEqualTo("alice");
+        assertThat(verified.clientId()).isEqualTo("app");
+        assertThat(verified.scope()).isEqualTo("read");
+        assertThat(verified.jti()).isEqualTo(issued.jti());
+        assertThat(verified.audience()).containsExactly("api");
+        assertThat(verified.expiresAt()).isEqualTo(now.get().plus(Duration.ofMinutes(15)));
+    }
+
+    @Test
+    void expiryIsCheckedAgainOnACachedTokenWithinTheClockSkew() {
+        String token = issuer.issue("alice", "app", "read").value();
+        verifier.verify(token);
+        now.set(now.get().plus(Duration.ofMinutes(15)).plusSeconds(29));
+        assertThat(verifier.verify(token).subject()).isEqualTo("alice");
+        now.set(now.get().plusSeconds(2));
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(InvalidTokenException.class)
+                .hasMessage("token expired");
+    }
+
+    @Test
+    void expiryIsCheckedOnAFreshParseToo() {
+        String token = issuer.issue("alice", "app", "read").value();
+        now.set(now.get().plus(Duration.ofMinutes(16)));
+        assertThatThrownBy(() -> verifier.verify(token)).isInstanceOf(InvalidTokenException.class)
+                .hasMessage("token expired");
+    }
+
+    @Test
+    void refusesEmptyAndOversizedTokensBeforeParsing() {
+        assertThatThrownBy(() -> verifier.verify("")).hasMessage("no bearer token");
+        assertThatThrownBy(() -> verifier.verify("a".repeat(8193))).hasMessageContaining("longer than 8192");
+    }
+}
