@@ -10,10 +10,17 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// duration() runs only on values the pattern accepts: the API server evaluates rules even when a
+// pattern failed, and a conversion error would then be reported on spec.jwt besides the field.
+// The message names the defaults, since either side may be one the user never wrote (see PoolSpec
+// for why it is not a messageExpression).
 @ValidationRule(
-    value = "!has(self.refreshTokenTtl) || !has(self.accessTokenTtl)"
+    value = "!self.accessTokenTtl.matches('" + PoolSpec.DURATION + "')"
+        + " || !self.refreshTokenTtl.matches('" + PoolSpec.DURATION + "')"
         + " || duration(self.accessTokenTtl) < duration(self.refreshTokenTtl)",
-    message = "jwt.accessTokenTtl must be shorter than jwt.refreshTokenTtl")
+    message = "jwt.accessTokenTtl (default 15m) must be shorter than jwt.refreshTokenTtl"
+        + " (default 720h)",
+    fieldPath = ".accessTokenTtl")
 public class JwtSpec {
 
   @JsonPropertyDescription("The `iss` claim of issued tokens; verification requires it.")

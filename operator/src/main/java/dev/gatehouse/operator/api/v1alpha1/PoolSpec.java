@@ -9,13 +9,22 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// The message names the default: a user who left maxConnections out never wrote the 16 that minIdle
+// was compared with. Not a messageExpression with the values: the API server estimates its cost (int
+// to string, concatenation) far above the CRD's budget and refuses the CRD. fieldPath makes the error
+// name minIdle, the field to change.
 @ValidationRule(
     value = "self.minIdle <= self.maxConnections",
-    message = "redis.pool.minIdle must not exceed redis.pool.maxConnections")
+    message = "redis.pool.minIdle must not exceed redis.pool.maxConnections (default 16)",
+    fieldPath = ".minIdle")
 public class PoolSpec {
 
-  /** A single-unit duration that both Kubernetes users and Spring Boot read the same way. */
-  static final String DURATION = "^[0-9]+(ms|s|m|h)$";
+  /**
+   * A single-unit duration that both Kubernetes users and Spring Boot read the same way. At most six
+   * digits: CEL's duration() (JwtSpec's rule) fails on more than 2562047h, and the API server then
+   * reports a type conversion error on spec.jwt instead of the field that is wrong.
+   */
+  static final String DURATION = "^[0-9]{1,6}(ms|s|m|h)$";
 
   @JsonPropertyDescription("Most Redis connections one auth pod opens. The planned total is"
       + " replicas × maxConnections; keep it below the Redis server's maxclients.")

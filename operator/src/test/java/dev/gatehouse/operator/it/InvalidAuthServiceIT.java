@@ -1,0 +1,287 @@
+package dev.gatehouse.operator.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gatehouse.operator.apiserver.RealApiServerExtension;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.StatusCause;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Iterator;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The CRD alone, with no operator running, is what rejects a wrong AuthService and fills in the
+ * defaults: a user learns of a mistake from {@code kubectl apply}, not later from a status condition.
+ *
+ * <p>Manifests are sent as untyped objects. Sending {@link
+ * dev.gatehouse.operator.api.v1alpha1.AuthService} would serialize the Java field initializers, and
+ * the defaults would then come from the client instead of from the CRD.
+ */
+class InvalidAuthServiceIT {
+
+  @RegisterExtension
+  static final RealApiServerExtension apiServer = new RealApiServerExtension();
+
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  /** Added by the API server when an error stops it from evaluating x-kubernetes-validations. */
+  private static final String RULES_NOT_CHECKED = "some validation rules were not checked";
+  private static final Path EXAMPLES = Path.of(System.getProperty("gatehouse.examples.dir"));
+
+  /**
+   * What the API server adds to each example: a default in the CRD is the only way these values can
+   * appear. Every example must be listed, so that a new one cannot pass without being looked at.
+   */
+  private static final Map<String, Map<String, Object>> DEFAULTS_BY_EXAMPLE = Map.of(
+      "minimal.yaml", Map.of(
+          "/spec/replicas", 2,
+          "/spec/image", "ghcr.io/gatehouse-dev/auth-service:0.1.0",
+          "/spec/redis/managed/image", "docker.io/library/redis:7.4-alpine",
+          "/spec/redis/managed/maxClients", 10000,
+          "/spec/redis/pool/maxConnections", 16,
+          "/spec/redis/pool/minIdle", 2,
+          "/spec/redis/pool/acquireTimeout", "2s",
+          "/spec/jwt/algorithm", "ES256",
+          "/spec/jwt/accessTokenTtl", "15m",
+          "/spec/jwt/refreshTokenTtl", "720h"),
+      "production.yaml", Map.of(
+          "/spec/image", "ghcr.io/gatehouse-dev/auth-service:0.1.0"));
+
+  @BeforeAll
+  static void installCrd() {
+    apiServer.installCrd();
+  }
+
+  record Invalid(String description, String spec, String field, String message) {
+    @Override
+    public String toString() {
+      return description;
+    }
+  }
+
+  static Stream<Invalid> invalidSpecs() {
+    return Stream.of(
+        new Invalid("both managed and external Redis", """
+            redis:
+              managed: {}
+              external:
+                host: redis.example.com
+                passwordSecretRef: {name: redis-credentials}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis",
+            "set exactly one of redis.managed (the operator runs Redis) or redis.external"),
+        new Invalid("neither managed nor external Redis", """
+            redis:
+              pool: {maxConnections: 8}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis", "set exactly one of redis.managed"),
+        new Invalid("pool minIdle above maxConnections", """
+            redis:
+              managed: {}
+              pool: {maxConnections: 4, minIdle: 5}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.pool.minIdle",
+            "redis.pool.minIdle must not exceed redis.pool.maxConnections (default 16)"),
+        // maxConnections is absent: the CRD's default of 16 is in place when the rule runs.
+        new Invalid("pool minIdle above the default maxConnections", """
+            redis:
+              managed: {}
+              pool: {minIdle: 17}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.pool.minIdle",
+            "redis.pool.minIdle must not exceed redis.pool.maxConnections (default 16)"),
+        new Invalid("acquireTimeout in words", """
+            redis:
+              managed: {}
+              pool: {acquireTimeout: 2 seconds}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.pool.acquireTimeout", "Invalid value: \"2 seconds\""),
+        new Invalid("access token outliving the refresh token", """
+            redis:
+              managed: {}
+            jwt:
+              issuer: https://auth.example.com
+              audiences: [api]
+              accessTokenTtl: 24h
+              refreshTokenTtl: 1h
+            """, "spec.jwt.accessTokenTtl",
+            "jwt.accessTokenTtl (default 15m) must be shorter than jwt.refreshTokenTtl (default 720h)"),
+        // Only the default refreshTokenTtl (720h) is there to compare with.
+        new Invalid("access token outliving the default refresh token", """
+            redis:
+              managed: {}
+            jwt:
+              issuer: https://auth.example.com
+              audiences: [api]
+              accessTokenTtl: 1000h
+            """, "spec.jwt.accessTokenTtl",
+            "jwt.accessTokenTtl (default 15m) must be shorter than jwt.refreshTokenTtl (default 720h)"),
+        // Above CEL's largest duration (2562047h): refused by the pattern, on the field, rather than
+        // by a type conversion error in the rule above.
+        new Invalid("TTL beyond what a duration holds", """
+            redis:
+              managed: {}
+            jwt:
+              issuer: https://auth.example.com
+              audiences: [api]
+              refreshTokenTtl: 9999999h
+            """, "spec.jwt.refreshTokenTtl", "Invalid value: \"9999999h\""),
+        new Invalid("algorithm none", """
+            redis:
+              managed: {}
+            jwt: {issuer: https://auth.example.com, audiences: [api], algorithm: none}
+            """, "spec.jwt.algorithm",
+            "Unsupported value: \"none\": supported values: \"ES256\", \"HS256\", \"RS256\""),
+        new Invalid("negative replicas", """
+            replicas: -1
+            redis:
+              managed: {}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.replicas", "should be greater than or equal to 0"),
+        new Invalid("no jwt", """
+            redis:
+              managed: {}
+            """, "spec.jwt", "Required value"),
+        new Invalid("no jwt issuer", """
+            redis:
+              managed: {}
+            jwt: {audiences: [api]}
+            """, "spec.jwt.issuer", "Required value"),
+        new Invalid("empty jwt audiences", """
+            redis:
+              managed: {}
+            jwt: {issuer: https://auth.example.com, audiences: []}
+            """, "spec.jwt.audiences", "should have at least 1 items"),
+        new Invalid("external Redis without a password Secret", """
+            redis:
+              external: {host: redis.example.com}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.external.passwordSecretRef", "Required value"),
+        new Invalid("external Redis port 70000", """
+            redis:
+              external:
+                host: redis.example.com
+                port: 70000
+                passwordSecretRef: {name: redis-credentials}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.external.port", "should be less than or equal to 65535"),
+        new Invalid("uppercase Secret name", """
+            redis:
+              external:
+                host: redis.example.com
+                passwordSecretRef: {name: Redis-Credentials}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.external.passwordSecretRef.name",
+            "Invalid value: \"Redis-Credentials\""));
+  }
+
+  @ParameterizedTest(name = "{0} is rejected")
+  @MethodSource("invalidSpecs")
+  void invalidSpecIsRejectedWithTheCrdsMessage(Invalid invalid) {
+    GenericKubernetesResource resource = parse("""
+        apiVersion: gatehouse.dev/v1alpha1
+        kind: AuthService
+        metadata:
+          name: invalid
+        spec:
+        """ + invalid.spec().indent(2));
+
+    assertThatThrownBy(() -> create(resource))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(422);
+          // The text kubectl prints after 'The AuthService "invalid" is invalid: '.
+          assertThat(e.getStatus().getMessage())
+              .startsWith("AuthService.gatehouse.dev \"invalid\" is invalid: ")
+              .contains(invalid.field() + ": ")
+              .contains(invalid.message());
+          // One mistake per row, so each row proves one rule: every cause is about that field, apart
+          // from the API server's note that it skipped the CEL rules of an object with a missing
+          // field or unsupported value.
+          assertThat(e.getStatus().getDetails().getCauses())
+              .filteredOn(cause -> !cause.getMessage().contains(RULES_NOT_CHECKED))
+              .extracting(InvalidAuthServiceIT::field)
+              .containsOnly(invalid.field());
+        });
+    assertThat(apiServer.client().genericKubernetesResources("gatehouse.dev/v1alpha1", "AuthService")
+        .inNamespace(apiServer.namespace()).withName("invalid").get()).isNull();
+  }
+
+  static Stream<String> examples() throws IOException {
+    try (Stream<Path> files = Files.list(EXAMPLES)) {
+      return files.map(file -> file.getFileName().toString())
+          .filter(name -> name.endsWith(".yaml")).sorted().toList().stream();
+    }
+  }
+
+  @ParameterizedTest(name = "examples/{0} is accepted and defaulted by the CRD")
+  @MethodSource("examples")
+  void exampleIsAcceptedAsWrittenAndDefaultedByTheCrd(String example) throws IOException {
+    assertThat(DEFAULTS_BY_EXAMPLE)
+        .as("the defaults the API server is expected to add to examples/%s", example)
+        .containsKey(example);
+    String manifest = Files.readString(EXAMPLES.resolve(example));
+
+    GenericKubernetesResource stored = create(parse(manifest));
+
+    // Both trees come from parsing text, so that 2 is an IntNode in each and nodes compare equal.
+    JsonNode storedTree = YAML.readTree(Serialization.asYaml(stored));
+    JsonNode writtenTree = YAML.readTree(manifest);
+    // Nothing the user wrote was pruned or changed: the CRD knows every field of the example.
+    assertContains(storedTree.path("spec"), writtenTree.path("spec"), "/spec");
+    DEFAULTS_BY_EXAMPLE.get(example).forEach((pointer, value) -> {
+      assertThat(writtenTree.at(pointer).isMissingNode())
+          .as("%s is not in examples/%s, so only a CRD default can set it", pointer, example)
+          .isTrue();
+      assertThat(storedTree.at(pointer)).as(pointer).isEqualTo(parseYaml(String.valueOf(value)));
+    });
+  }
+
+  /**
+   * The field of a cause. The scale subresource's own check of spec.replicas reports it as
+   * {@code .spec.replicas}, the schema as {@code spec.replicas}.
+   */
+  private static String field(StatusCause cause) {
+    return cause.getField().startsWith(".") ? cause.getField().substring(1) : cause.getField();
+  }
+
+  private static GenericKubernetesResource create(GenericKubernetesResource resource) {
+    return apiServer.client().resource(resource).inNamespace(apiServer.namespace()).create();
+  }
+
+  private static GenericKubernetesResource parse(String yaml) {
+    return Serialization.unmarshal(yaml, GenericKubernetesResource.class);
+  }
+
+  private static JsonNode parseYaml(String yaml) {
+    try {
+      return YAML.readTree(yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** Every leaf of {@code written} is in {@code stored} with the same value. */
+  private static void assertContains(JsonNode stored, JsonNode written, String pointer) {
+    if (written.isObject()) {
+      for (Iterator<Map.Entry<String, JsonNode>> fields = written.fields(); fields.hasNext(); ) {
+        Map.Entry<String, JsonNode> field = fields.next();
+        assertContains(stored.path(field.getKey()), field.getValue(), pointer + "/" + field.getKey());
+      }
+    } else {
+      assertThat(stored).as(pointer).isEqualTo(written);
+    }
+  }
+}
