@@ -10,7 +10,9 @@ import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import java.io.IOException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -23,10 +25,12 @@ public final class GatehouseOperator implements AutoCloseable {
 
   private final Operator operator;
   private final HealthEndpoints health;
+  private final AtomicBoolean closing;
 
-  private GatehouseOperator(Operator operator, HealthEndpoints health) {
+  private GatehouseOperator(Operator operator, HealthEndpoints health, AtomicBoolean closing) {
     this.operator = operator;
     this.health = health;
+    this.closing = closing;
   }
 
   /**
@@ -39,6 +43,7 @@ public final class GatehouseOperator implements AutoCloseable {
         .withConfig(new ConfigBuilder(clientConfig).withUserAgent(USER_AGENT).build())
         .build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    AtomicBoolean closing = new AtomicBoolean();
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
           .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
@@ -46,10 +51,18 @@ public final class GatehouseOperator implements AutoCloseable {
           .withCloseClientOnStop(true);
       if (settings.leaderElection()) {
         overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(
-            OperatorSettings.LEASE_NAME, settings.leaseNamespace()));
+            OperatorSettings.LEASE_NAME, settings.leaseNamespace(),
+            LeaderElectionConfiguration.LEASE_DURATION_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RENEW_DEADLINE_DEFAULT_VALUE,
+            LeaderElectionConfiguration.RETRY_PERIOD_DEFAULT_VALUE,
+            null,
+            new LeaderCallbacks(() -> log.info("Leading: reconciling AuthServices"),
+                () -> exitUnlessClosing(closing),
+                leader -> log.info("Leader is {}", leader)),
+            false));
       }
     });
-    operator.register(new AuthServiceReconciler(), controller -> {
+    operator.register(new AuthServiceReconciler(registry), controller -> {
       if (!settings.watchNamespaces().isEmpty()) {
         controller.settingNamespaces(settings.watchNamespaces());
       }
@@ -59,7 +72,12 @@ public final class GatehouseOperator implements AutoCloseable {
     log.info("Gatehouse operator started; watching {}; probes and metrics on port {}",
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces(),
         health.port());
-    return new GatehouseOperator(operator, health);
+    return new GatehouseOperator(operator, health, closing);
+  }
+
+  /** The port of /healthz, /readyz and /metrics (the one asked for, or the one picked for 0). */
+  public int healthPort() {
+    return health.port();
   }
 
   public static void main(String[] args) throws IOException {
@@ -68,8 +86,20 @@ public final class GatehouseOperator implements AutoCloseable {
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "gatehouse-shutdown"));
   }
 
+  /**
+   * A replica that lost its Lease may hold stale caches and half-done work: it exits, and its
+   * Deployment restarts it as a follower. Stopping on purpose also ends leadership, and must not.
+   */
+  private static void exitUnlessClosing(AtomicBoolean closing) {
+    if (!closing.get()) {
+      log.error("Lost the leader Lease; exiting so that a fresh process rejoins the election");
+      System.exit(1);
+    }
+  }
+
   @Override
   public void close() {
+    closing.set(true);
     health.close();
     operator.stop();
   }

@@ -13,10 +13,10 @@ public final class ResourceLabels {
   /** Informers of the operator's own children watch only objects with this label. */
   public static final String MANAGED_SELECTOR = MANAGED_BY + "=" + OPERATOR;
 
-  static final String NAME = "app.kubernetes.io/name";
-  static final String INSTANCE = "app.kubernetes.io/instance";
-  static final String COMPONENT = "app.kubernetes.io/component";
-  static final String PART_OF = "app.kubernetes.io/part-of";
+  public static final String NAME = "app.kubernetes.io/name";
+  public static final String INSTANCE = "app.kubernetes.io/instance";
+  public static final String COMPONENT = "app.kubernetes.io/component";
+  public static final String PART_OF = "app.kubernetes.io/part-of";
 
   private ResourceLabels() {}
 

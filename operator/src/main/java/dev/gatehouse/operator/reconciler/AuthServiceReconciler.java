@@ -13,6 +13,8 @@ import dev.gatehouse.operator.dependent.ManagedRedisService;
 import dev.gatehouse.operator.dependent.PodSecrets;
 import dev.gatehouse.operator.dependent.RedisNetworkPolicy;
 import dev.gatehouse.operator.dependent.ReferencedSecrets;
+import dev.gatehouse.operator.health.PoolHealth;
+import dev.gatehouse.operator.health.PoolHealthObserver;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -24,6 +26,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
@@ -59,11 +62,14 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   private final AuthServiceStatusBuilder statusBuilder;
   private final EventRecorder events;
 
-  public AuthServiceReconciler() {
-    this(Clock.systemUTC());
+  private final MeterRegistry registry;
+
+  public AuthServiceReconciler(MeterRegistry registry) {
+    this(registry, Clock.systemUTC());
   }
 
-  AuthServiceReconciler(Clock clock) {
+  AuthServiceReconciler(MeterRegistry registry, Clock clock) {
+    this.registry = registry;
     this.statusBuilder = new AuthServiceStatusBuilder(clock);
     this.events = new EventRecorder(clock);
   }
@@ -73,6 +79,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
       EventSourceContext<AuthService> context) {
     List<EventSource<?, AuthService>> sources = new ArrayList<>(generatedSecrets.eventSources(context));
     sources.add(ReferencedSecrets.eventSource(context));
+    sources.addAll(PoolHealthObserver.eventSources(context, registry));
     return sources;
   }
 
@@ -119,6 +126,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
         deployment(context, AuthDeployment.name(primary)),
         deployment(context, ManagedRedisDeployment.name(primary)),
         problems,
+        context.getSecondaryResource(PoolHealth.class),
         error);
   }
 

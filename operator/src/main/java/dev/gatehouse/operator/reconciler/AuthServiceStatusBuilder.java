@@ -7,6 +7,8 @@ import dev.gatehouse.operator.api.v1alpha1.RedisPoolStatus;
 import dev.gatehouse.operator.dependent.Component;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
 import dev.gatehouse.operator.dependent.ResourceLabels;
+import dev.gatehouse.operator.health.PoolHealth;
+import dev.gatehouse.operator.health.PoolState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -30,6 +32,9 @@ class AuthServiceStatusBuilder {
   static final String READY = "Ready";
   static final String REDIS_AVAILABLE = "RedisAvailable";
   static final String REDIS_POOL_HEALTHY = "RedisPoolHealthy";
+  static final String REDIS_CAPACITY = "RedisCapacitySufficient";
+  /** Warn before the planned connections reach maxclients, not when they already do. */
+  static final double CAPACITY_WARNING_RATIO = 0.9;
 
   private static final int MAX_MESSAGE = 1024;
 
@@ -52,16 +57,16 @@ class AuthServiceStatusBuilder {
     status.setReplicas(auth.map(DeploymentStatus::getReplicas).orElse(0));
     status.setReadyReplicas(ready);
     status.setSelector(ResourceLabels.selectorString(primary, Component.AUTH));
-    status.setRedisPool(redisPool(primary, desired));
+    RedisPoolStatus redisPool = redisPool(primary, desired, observed.poolHealth());
+    status.setRedisPool(redisPool);
 
     List<Condition> conditions = new ArrayList<>();
     conditions.add(ready(observed, desired, ready, generation, previous));
     if (ManagedRedisEnabled.isManaged(primary)) {
       conditions.add(redisAvailable(observed, generation, previous));
     }
-    conditions.add(condition(REDIS_POOL_HEALTHY, "Unknown", "NotObserved",
-        "The operator does not poll the auth pods' /health/redis yet, so pool health is unknown.",
-        generation, previous));
+    conditions.add(poolHealthy(observed.poolHealth(), generation, previous));
+    capacity(redisPool, desired, generation, previous).ifPresent(conditions::add);
     status.setConditions(conditions);
     return status;
   }
@@ -110,13 +115,76 @@ class AuthServiceStatusBuilder {
             "The managed Redis pod is not available yet.", generation, previous);
   }
 
-  private static RedisPoolStatus redisPool(AuthService primary, int replicas) {
+  private static RedisPoolStatus redisPool(AuthService primary, int replicas,
+      Optional<PoolHealth> health) {
     int perPod = Optional.ofNullable(primary.getSpec().getRedis().getPool())
         .map(PoolSpec::getMaxConnections).orElse(new PoolSpec().getMaxConnections());
-    Integer serverMaxClients = ManagedRedisEnabled.isManaged(primary)
+    RedisPoolStatus pool = new RedisPoolStatus();
+    pool.setMaxConnectionsPerPod(perPod);
+    pool.setPlannedConnections(perPod * replicas);
+    pool.setServerMaxClients(ManagedRedisEnabled.isManaged(primary)
         ? primary.getSpec().getRedis().getManaged().getMaxClients()
-        : null;
-    return new RedisPoolStatus(perPod, perPod * replicas, serverMaxClients);
+        : health.map(PoolHealth::serverMaxClients).orElse(null));
+    health.ifPresent(h -> {
+      pool.setReadyPods(h.readyPods());
+      pool.setReportingPods(h.reportingPods());
+      pool.setHealth(h.worst() == null ? "unknown" : h.worst().label());
+      pool.setHighUtilization(h.highUtilization());
+      pool.setWarnings(h.warningCodes().isEmpty() ? null : List.copyOf(h.warningCodes()));
+    });
+    return pool;
+  }
+
+  /**
+   * True only when every ready pod answered and all say healthy: a pod that did not answer makes
+   * the condition Unknown, never a stale True.
+   */
+  private Condition poolHealthy(Optional<PoolHealth> observed, long generation,
+      List<Condition> previous) {
+    if (observed.isEmpty() || observed.get().readyPods() == 0) {
+      return condition(REDIS_POOL_HEALTHY, "Unknown", "NoReadyPods",
+          "No auth pod is ready to report its Redis pool.", generation, previous);
+    }
+    PoolHealth health = observed.get();
+    String counts = health.reportingPods() + " of " + health.readyPods() + " ready auth pods";
+    if (health.worst() == PoolState.UNHEALTHY) {
+      return condition(REDIS_POOL_HEALTHY, "False", "RedisUnreachable",
+          "Some of the " + counts + " that answered cannot reach Redis.", generation, previous);
+    }
+    if (health.reportingPods() < health.readyPods()) {
+      return condition(REDIS_POOL_HEALTHY, "Unknown", "PodsNotReporting",
+          counts + " answered /health/redis; the others did not, so their pools are unknown.",
+          generation, previous);
+    }
+    if (health.worst() == PoolState.DEGRADED) {
+      return condition(REDIS_POOL_HEALTHY, "False", "PoolDegraded",
+          counts + " report a degraded pool: " + String.join(", ", health.warningCodes()) + ".",
+          generation, previous);
+    }
+    return condition(REDIS_POOL_HEALTHY, "True", "PoolHealthy",
+        counts + " report a healthy Redis pool.", generation, previous);
+  }
+
+  /** Set only when Redis's maxclients is known: from the spec, or as the pods read it. */
+  private Optional<Condition> capacity(RedisPoolStatus pool, int replicas, long generation,
+      List<Condition> previous) {
+    Integer maxClients = pool.getServerMaxClients();
+    if (maxClients == null) {
+      return Optional.empty();
+    }
+    String plan = String.format("%d replicas × %d connections = %d planned; Redis maxclients is %d",
+        replicas, pool.getMaxConnectionsPerPod(), pool.getPlannedConnections(), maxClients);
+    if (pool.getPlannedConnections() > maxClients) {
+      return Optional.of(condition(REDIS_CAPACITY, "False", "PlannedConnectionsExceedMaxClients",
+          plan + ". Lower spec.redis.pool.maxConnections or replicas, or raise maxclients.",
+          generation, previous));
+    }
+    if (pool.getPlannedConnections() > maxClients * CAPACITY_WARNING_RATIO) {
+      return Optional.of(condition(REDIS_CAPACITY, "False", "PlannedConnectionsNearMaxClients",
+          plan + ", leaving under 10 % for other clients and reconnects.", generation, previous));
+    }
+    return Optional.of(condition(REDIS_CAPACITY, "True", "WithinMaxClients", plan + ".",
+        generation, previous));
   }
 
   private Condition condition(String type, String status, String reason, String message,

@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
 import dev.gatehouse.operator.dependent.AuthServices;
+import dev.gatehouse.operator.health.PoolHealth;
+import dev.gatehouse.operator.health.PoolState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
@@ -13,6 +15,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.TreeSet;
 import org.junit.jupiter.api.Test;
 
 class AuthServiceStatusBuilderTest {
@@ -79,6 +82,82 @@ class AuthServiceStatusBuilderTest {
         observed(deployment(2, 2), List.of()));
 
     assertThat(condition(status, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
+    assertThat(condition(status, "RedisPoolHealthy").getReason()).isEqualTo("NoReadyPods");
+  }
+
+  @Test
+  void poolIsHealthyOnlyWhenEveryReadyPodReportsHealthy() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+
+    AuthServiceStatus all = withHealth(primary, new PoolHealth(2, 2, PoolState.HEALTHY, false,
+        new TreeSet<>(), null));
+    AuthServiceStatus oneSilent = withHealth(primary, new PoolHealth(2, 1, PoolState.HEALTHY, false,
+        new TreeSet<>(), null));
+
+    assertThat(condition(all, "RedisPoolHealthy").getStatus()).isEqualTo("True");
+    assertThat(all.getRedisPool().getReportingPods()).isEqualTo(2);
+    assertThat(all.getRedisPool().getHealth()).isEqualTo("healthy");
+    assertThat(condition(oneSilent, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
+    assertThat(condition(oneSilent, "RedisPoolHealthy").getReason()).isEqualTo("PodsNotReporting");
+    assertThat(condition(oneSilent, "RedisPoolHealthy").getMessage()).startsWith("1 of 2 ready");
+  }
+
+  @Test
+  void unreachableRedisIsFalseEvenWhenSomePodsAreSilent() {
+    AuthServiceStatus status = withHealth(AuthServices.example("minimal.yaml"),
+        new PoolHealth(3, 2, PoolState.UNHEALTHY, false, new TreeSet<>(List.of("ConnectFailures")), null));
+
+    assertThat(condition(status, "RedisPoolHealthy").getStatus()).isEqualTo("False");
+    assertThat(condition(status, "RedisPoolHealthy").getReason()).isEqualTo("RedisUnreachable");
+    assertThat(status.getRedisPool().getWarnings()).containsExactly("ConnectFailures");
+  }
+
+  @Test
+  void degradedPoolNamesItsWarnings() {
+    AuthServiceStatus status = withHealth(AuthServices.example("minimal.yaml"),
+        new PoolHealth(2, 2, PoolState.DEGRADED, true,
+            new TreeSet<>(List.of("HighUtilization", "AcquireTimeouts")), null));
+
+    assertThat(condition(status, "RedisPoolHealthy").getReason()).isEqualTo("PoolDegraded");
+    assertThat(condition(status, "RedisPoolHealthy").getMessage())
+        .contains("AcquireTimeouts, HighUtilization");
+    assertThat(status.getRedisPool().getHighUtilization()).isTrue();
+  }
+
+  @Test
+  void plannedConnectionsAreCheckedAgainstMaxclientsBeforeThePodsReachIt() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    primary.getSpec().getRedis().getManaged().setMaxClients(100);
+
+    primary.getSpec().setReplicas(5);   // 80 of 100
+    assertThat(condition(withHealth(primary, null), "RedisCapacitySufficient").getStatus())
+        .isEqualTo("True");
+    primary.getSpec().setReplicas(6);   // 96 of 100
+    assertThat(condition(withHealth(primary, null), "RedisCapacitySufficient").getReason())
+        .isEqualTo("PlannedConnectionsNearMaxClients");
+    primary.getSpec().setReplicas(7);   // 112 of 100
+    Condition exceeded = condition(withHealth(primary, null), "RedisCapacitySufficient");
+    assertThat(exceeded.getReason()).isEqualTo("PlannedConnectionsExceedMaxClients");
+    assertThat(exceeded.getMessage()).contains("7 replicas × 16 connections = 112 planned",
+        "maxclients is 100");
+  }
+
+  @Test
+  void externalRedisCapacityUsesTheMaxclientsThePodsRead() {
+    AuthService primary = AuthServices.example("production.yaml");
+
+    assertThat(withHealth(primary, null).getConditions())
+        .extracting(Condition::getType).doesNotContain("RedisCapacitySufficient");
+    AuthServiceStatus status = withHealth(primary,
+        new PoolHealth(3, 3, PoolState.HEALTHY, false, new TreeSet<>(), 64));
+    assertThat(status.getRedisPool().getServerMaxClients()).isEqualTo(64);
+    assertThat(condition(status, "RedisCapacitySufficient").getReason())
+        .isEqualTo("PlannedConnectionsExceedMaxClients");
+  }
+
+  private static AuthServiceStatus withHealth(AuthService primary, PoolHealth health) {
+    return builder(T0).build(primary, new ObservedState(deployment(2, 2), Optional.empty(),
+        List.of(), Optional.ofNullable(health), Optional.empty()));
   }
 
   private static AuthServiceStatusBuilder builder(Instant now) {
@@ -86,7 +165,7 @@ class AuthServiceStatusBuilderTest {
   }
 
   private static ObservedState observed(Optional<Deployment> auth, List<String> problems) {
-    return new ObservedState(auth, Optional.empty(), problems, Optional.empty());
+    return new ObservedState(auth, Optional.empty(), problems, Optional.empty(), Optional.empty());
   }
 
   private static Optional<Deployment> deployment(int replicas, int ready) {

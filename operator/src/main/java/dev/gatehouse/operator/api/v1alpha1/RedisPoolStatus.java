@@ -2,9 +2,13 @@ package dev.gatehouse.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import java.util.List;
 import java.util.Objects;
 
-/** The connection budget: what the spec plans, set against what Redis accepts. */
+/**
+ * The connection budget and the pool health the auth pods report. Only states and bands live here:
+ * live figures (connections in use, utilization) change every second and are Prometheus metrics.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class RedisPoolStatus {
 
@@ -15,18 +19,27 @@ public class RedisPoolStatus {
       + " may open to Redis.")
   private Integer plannedConnections;
 
-  @JsonPropertyDescription("The Redis server's maxclients, where the operator knows it (managed"
-      + " Redis).")
+  @JsonPropertyDescription("The Redis server's maxclients: from the spec for a managed Redis, as"
+      + " the pods read it for an external one.")
   private Integer serverMaxClients;
 
-  public RedisPoolStatus() {}
+  @JsonPropertyDescription("Ready auth pods, each asked for its pool health.")
+  private Integer readyPods;
 
-  public RedisPoolStatus(Integer maxConnectionsPerPod, Integer plannedConnections,
-      Integer serverMaxClients) {
-    this.maxConnectionsPerPod = maxConnectionsPerPod;
-    this.plannedConnections = plannedConnections;
-    this.serverMaxClients = serverMaxClients;
-  }
+  @JsonPropertyDescription("Ready auth pods that answered; the others count as unknown, never as"
+      + " healthy.")
+  private Integer reportingPods;
+
+  @JsonPropertyDescription("The worst pool state reported: healthy, degraded or unhealthy; unknown"
+      + " when no pod reported.")
+  private String health;
+
+  @JsonPropertyDescription("Some pod's pool is at or above 80 % in use.")
+  private Boolean highUtilization;
+
+  @JsonPropertyDescription("Distinct warning codes the pods report, e.g. HighUtilization,"
+      + " AcquireTimeouts, Reconnects.")
+  private List<String> warnings;
 
   public Integer getMaxConnectionsPerPod() {
     return maxConnectionsPerPod;
@@ -52,16 +65,62 @@ public class RedisPoolStatus {
     this.serverMaxClients = serverMaxClients;
   }
 
+  public Integer getReadyPods() {
+    return readyPods;
+  }
+
+  public void setReadyPods(Integer readyPods) {
+    this.readyPods = readyPods;
+  }
+
+  public Integer getReportingPods() {
+    return reportingPods;
+  }
+
+  public void setReportingPods(Integer reportingPods) {
+    this.reportingPods = reportingPods;
+  }
+
+  public String getHealth() {
+    return health;
+  }
+
+  public void setHealth(String health) {
+    this.health = health;
+  }
+
+  public Boolean getHighUtilization() {
+    return highUtilization;
+  }
+
+  public void setHighUtilization(Boolean highUtilization) {
+    this.highUtilization = highUtilization;
+  }
+
+  public List<String> getWarnings() {
+    return warnings;
+  }
+
+  public void setWarnings(List<String> warnings) {
+    this.warnings = warnings;
+  }
+
   @Override
   public boolean equals(Object o) {
     return o instanceof RedisPoolStatus that
         && Objects.equals(maxConnectionsPerPod, that.maxConnectionsPerPod)
         && Objects.equals(plannedConnections, that.plannedConnections)
-        && Objects.equals(serverMaxClients, that.serverMaxClients);
+        && Objects.equals(serverMaxClients, that.serverMaxClients)
+        && Objects.equals(readyPods, that.readyPods)
+        && Objects.equals(reportingPods, that.reportingPods)
+        && Objects.equals(health, that.health)
+        && Objects.equals(highUtilization, that.highUtilization)
+        && Objects.equals(warnings, that.warnings);
   }
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxConnectionsPerPod, plannedConnections, serverMaxClients);
+    return Objects.hash(maxConnectionsPerPod, plannedConnections, serverMaxClients, readyPods,
+        reportingPods, health, highUtilization, warnings);
   }
 }

@@ -1,0 +1,66 @@
+package dev.gatehouse.operator.health;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.dependent.Component;
+import dev.gatehouse.operator.dependent.ResourceLabels;
+import dev.gatehouse.operator.dependent.AuthDeployment;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The auth pods of every AuthService, from an informer: the observer asks the ready ones for pool
+ * health. Pods belong to ReplicaSets, not to the AuthService, so they map back by the instance
+ * label the operator puts on the pod template.
+ */
+final class AuthPods {
+
+  static final String EVENT_SOURCE = "auth-pods";
+
+  private AuthPods() {}
+
+  static InformerEventSource<Pod, AuthService> eventSource(EventSourceContext<AuthService> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, AuthService.class)
+            .withName(EVENT_SOURCE)
+            .withLabelSelector(ResourceLabels.MANAGED_SELECTOR + ","
+                + ResourceLabels.COMPONENT + "=" + Component.AUTH.label())
+            .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
+                .map(labels -> labels.get(ResourceLabels.INSTANCE))
+                .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
+                .orElse(Set.of()))
+            .build(),
+        context);
+  }
+
+  /** The container port named http of the auth container: where /health/redis answers. */
+  static int httpPort(Pod pod) {
+    return pod.getSpec().getContainers().stream()
+        .filter(c -> AuthDeployment.CONTAINER.equals(c.getName()))
+        .flatMap(c -> Optional.ofNullable(c.getPorts()).orElse(List.of()).stream())
+        .filter(p -> "http".equals(p.getName()))
+        .map(ContainerPort::getContainerPort)
+        .findFirst()
+        .orElse(AuthDeployment.HTTP_PORT);
+  }
+
+  /** Ready, not being deleted, and with an address to ask. */
+  static boolean isReady(Pod pod) {
+    return pod.getMetadata().getDeletionTimestamp() == null
+        && pod.getStatus() != null
+        && pod.getStatus().getPodIP() != null
+        && Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of()).stream()
+            .anyMatch(AuthPods::isReadyCondition);
+  }
+
+  private static boolean isReadyCondition(PodCondition condition) {
+    return "Ready".equals(condition.getType()) && "True".equals(condition.getStatus());
+  }
+}

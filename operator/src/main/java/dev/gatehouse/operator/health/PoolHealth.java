@@ -1,0 +1,45 @@
+package dev.gatehouse.operator.health;
+
+import java.util.Collections;
+import java.util.List;
+import java.util.SortedSet;
+import java.util.TreeSet;
+
+/**
+ * The pool health of one AuthService, coarse on purpose: it is what status shows, and JOSDK
+ * reconciles whenever it changes, so it holds states and bands, never live numbers (those go to
+ * Prometheus). A pod that did not answer counts as not reporting, never as healthy.
+ *
+ * @param readyPods auth pods that are ready, and so were asked
+ * @param reportingPods of those, the ones that answered /health/redis
+ * @param worst the worst state reported, or null when no pod reported
+ * @param highUtilization some pod's pool is above {@link #HIGH_UTILIZATION_PERCENT} in use
+ * @param warningCodes the distinct warning codes the pods report, sorted
+ * @param serverMaxClients the Redis server's maxclients as the pods read it, if any did
+ */
+public record PoolHealth(
+    int readyPods,
+    int reportingPods,
+    PoolState worst,
+    boolean highUtilization,
+    SortedSet<String> warningCodes,
+    Integer serverMaxClients) {
+
+  public static final double HIGH_UTILIZATION_PERCENT = 80.0;
+
+  static PoolHealth of(int readyPods, List<PodPoolReport> reports) {
+    PoolState worst = reports.stream().map(PodPoolReport::state)
+        .max(Enum::compareTo).orElse(null);
+    boolean high = reports.stream()
+        .anyMatch(r -> r.pool() != null && r.pool().utilizationPercent() >= HIGH_UTILIZATION_PERCENT);
+    SortedSet<String> codes = new TreeSet<>();
+    reports.forEach(r -> r.warningList().forEach(w -> codes.add(w.code())));
+    Integer maxClients = reports.stream()
+        .map(PodPoolReport::redis)
+        .filter(s -> s != null && s.maxclients() != null)
+        .map(PodPoolReport.Server::maxclients)
+        .max(Integer::compareTo).orElse(null);
+    return new PoolHealth(readyPods, reports.size(), worst, high,
+        Collections.unmodifiableSortedSet(codes), maxClients);
+  }
+}

@@ -1,0 +1,69 @@
+package dev.gatehouse.operator.health;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Semaphore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks one auth pod for its pool health. Every request is bounded in time, and a semaphore bounds
+ * how many are in flight across all AuthServices, so a thousand unreachable pods cannot pile up
+ * sockets. Any failure (refused, timeout, not 200, unreadable body) is "did not report".
+ */
+class PoolHealthClient {
+
+  static final String PATH = "/health/redis";
+  private static final Logger log = LoggerFactory.getLogger(PoolHealthClient.class);
+
+  private final HttpClient http;
+  private final ObjectMapper json = new ObjectMapper();
+  private final Duration timeout;
+  private final Semaphore inFlight;
+
+  PoolHealthClient(Duration timeout, int maxInFlight) {
+    this.timeout = timeout;
+    this.inFlight = new Semaphore(maxInFlight);
+    this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+  }
+
+  CompletableFuture<Optional<PodPoolReport>> fetch(String podIp, int port) {
+    URI uri = URI.create("http://" + hostLiteral(podIp) + ":" + port + PATH);
+    if (!inFlight.tryAcquire()) {
+      log.debug("Skipping {}: {} requests already in flight", uri, inFlight.availablePermits());
+      return CompletableFuture.completedFuture(Optional.empty());
+    }
+    HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
+    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+        .thenApply(response -> parse(uri, response))
+        .exceptionally(failure -> {
+          log.debug("No pool health from {}: {}", uri, failure.toString());
+          return Optional.empty();
+        })
+        .whenComplete((result, failure) -> inFlight.release());
+  }
+
+  private Optional<PodPoolReport> parse(URI uri, HttpResponse<byte[]> response) {
+    // 503 carries a valid report too: the service answers 503 while Redis is down.
+    if (response.statusCode() != 200 && response.statusCode() != 503) {
+      log.debug("{} answered {}", uri, response.statusCode());
+      return Optional.empty();
+    }
+    try {
+      return Optional.of(json.readValue(response.body(), PodPoolReport.class));
+    } catch (java.io.IOException e) {
+      log.debug("{} answered an unreadable body: {}", uri, e.getMessage());
+      return Optional.empty();
+    }
+  }
+
+  private static String hostLiteral(String ip) {
+    return ip.contains(":") ? "[" + ip + "]" : ip;
+  }
+}

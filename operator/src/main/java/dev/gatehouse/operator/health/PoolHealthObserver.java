@@ -1,0 +1,118 @@
+package dev.gatehouse.operator.health;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingConfigurationBuilder;
+import io.javaoperatorsdk.operator.processing.event.source.polling.PerResourcePollingEventSource;
+import io.micrometer.core.instrument.MeterRegistry;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Polls {@code /health/redis} of each AuthService's ready pods, off the reconcile threads, at the
+ * interval of {@code spec.redis.pool.healthCheckInterval}. JOSDK's per-resource polling event
+ * source caches the {@link PoolHealth} of each AuthService and triggers a reconcile only when it
+ * changes, which is what keeps status writes to meaningful changes; the live figures go to
+ * {@link PoolHealthMetrics} on every poll.
+ */
+public final class PoolHealthObserver
+    implements PerResourcePollingEventSource.ResourceFetcher<PoolHealth, AuthService> {
+
+  public static final String EVENT_SOURCE = "pool-health";
+  private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
+  private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
+  private static final int MAX_IN_FLIGHT = 64;
+  private static final int POLLING_THREADS = 2;
+
+  private final InformerEventSource<Pod, AuthService> pods;
+  private final PoolHealthClient client;
+  private final PoolHealthMetrics metrics;
+
+  private PoolHealthObserver(InformerEventSource<Pod, AuthService> pods, PoolHealthClient client,
+      PoolHealthMetrics metrics) {
+    this.pods = pods;
+    this.client = client;
+    this.metrics = metrics;
+  }
+
+  /** The pods informer and the polling source, for the reconciler's prepareEventSources. */
+  public static List<EventSource<?, AuthService>> eventSources(
+      EventSourceContext<AuthService> context, MeterRegistry registry) {
+    InformerEventSource<Pod, AuthService> pods = AuthPods.eventSource(context);
+    PoolHealthMetrics metrics = new PoolHealthMetrics(registry);
+    PoolHealthObserver observer = new PoolHealthObserver(pods,
+        new PoolHealthClient(REQUEST_TIMEOUT, MAX_IN_FLIGHT), metrics);
+    PerResourcePollingEventSource<PoolHealth, AuthService, String> polling =
+        new PerResourcePollingEventSource<>(PoolHealth.class, context,
+            new PerResourcePollingConfigurationBuilder<PoolHealth, AuthService, String>(
+                observer, DEFAULT_INTERVAL)
+                .withName(EVENT_SOURCE)
+                .withResourceIDMapper(ResourceIDMapper.singleResourceResourceIDMapper())
+                .withExecutorService(Executors.newScheduledThreadPool(POLLING_THREADS, runnable -> {
+                  Thread thread = new Thread(runnable, "pool-health-poller");
+                  thread.setDaemon(true);
+                  return thread;
+                }))
+                .build()) {
+          @Override
+          public void onResourceDeleted(AuthService resource) {
+            super.onResourceDeleted(resource);
+            metrics.forget(ResourceID.fromResource(resource));
+          }
+        };
+    return List.of(pods, polling);
+  }
+
+  @Override
+  public Set<PoolHealth> fetchResources(AuthService primary) {
+    List<Pod> ready = pods.getSecondaryResources(primary).stream()
+        .filter(AuthPods::isReady)
+        .sorted(Comparator.comparing(pod -> pod.getMetadata().getName()))
+        .toList();
+    List<CompletableFuture<Optional<PodPoolReport>>> requests = ready.stream()
+        .map(pod -> client.fetch(pod.getStatus().getPodIP(), AuthPods.httpPort(pod)))
+        .toList();
+    awaitAll(requests);
+    List<PodPoolReport> reports = requests.stream()
+        .filter(request -> request.isDone() && !request.isCompletedExceptionally())
+        .map(CompletableFuture::join)
+        .flatMap(Optional::stream)
+        .toList();
+    metrics.record(ResourceID.fromResource(primary),
+        PoolHealthMetrics.Figures.of(ready.size(), reports));
+    return Set.of(PoolHealth.of(ready.size(), reports));
+  }
+
+  @Override
+  public Optional<Duration> fetchDelay(Set<PoolHealth> lastFetched, AuthService primary) {
+    String interval = Optional.ofNullable(primary.getSpec().getRedis().getPool())
+        .map(PoolSpec::getHealthCheckInterval).orElse(null);
+    return Optional.of(PollInterval.parse(interval, DEFAULT_INTERVAL));
+  }
+
+  /** Each request has its own timeout; this bound only guards against one that never completes. */
+  private static void awaitAll(List<CompletableFuture<Optional<PodPoolReport>>> requests) {
+    try {
+      CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new))
+          .get(REQUEST_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+    } catch (TimeoutException | ExecutionException e) {
+      // The ones still pending count as not reporting.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+}

@@ -1,0 +1,207 @@
+package dev.gatehouse.operator.it;
+
+import static dev.gatehouse.operator.apiserver.AuditLog.byUserAgent;
+import static dev.gatehouse.operator.apiserver.AuditLog.inNamespace;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpServer;
+import dev.gatehouse.operator.GatehouseOperator;
+import dev.gatehouse.operator.OperatorSettings;
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.apiserver.AuditLog;
+import dev.gatehouse.operator.apiserver.RealApiServerExtension;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Predicate;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The pool-health observer against a real API server: auth pods are Pod objects whose status says
+ * Ready at a loopback address, and each "pod" answers /health/redis from a small HTTP server in
+ * the test, in the documented contract (docs/health-redis.md). The end-to-end tests on the cluster
+ * in a box run the real auth service instead; this tier proves the polling, the aggregation, the
+ * conditions and that steady health writes nothing.
+ */
+class PoolHealthObserverIT {
+
+  @RegisterExtension
+  static final RealApiServerExtension apiServer = new RealApiServerExtension();
+
+  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+  private final List<PodEndpoint> endpoints = new ArrayList<>();
+  private KubernetesClient client;
+  private String namespace;
+  private GatehouseOperator operator;
+
+  @BeforeAll
+  static void installCrd() {
+    apiServer.installCrd();
+  }
+
+  @BeforeEach
+  void start() throws IOException {
+    client = apiServer.client();
+    namespace = apiServer.namespace();
+    operator = GatehouseOperator.start(client.getConfiguration(),
+        new OperatorSettings(Set.of(namespace), false, null, 0));
+  }
+
+  @AfterEach
+  void stop() {
+    operator.close();
+    endpoints.forEach(PodEndpoint::close);
+  }
+
+  @Test
+  void statusFollowsWhatThePodsReportAndSteadyHealthWritesNothing() throws Exception {
+    applyMinimalPollingEverySecond();
+    Deployment deployment = client.apps().deployments().inNamespace(namespace).withName("auth")
+        .waitUntilCondition(d -> d != null, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    PodEndpoint first = runPod(deployment, "auth-0", report("healthy", 3, 16, List.of()));
+    PodEndpoint second = runPod(deployment, "auth-1", report("healthy", 5, 16, List.of()));
+
+    AuthService healthy = awaitPoolCondition("True");
+    assertThat(condition(healthy).getReason()).isEqualTo("PoolHealthy");
+    assertThat(healthy.getStatus().getRedisPool().getReportingPods()).isEqualTo(2);
+    assertThat(healthy.getStatus().getRedisPool().getHealth()).isEqualTo("healthy");
+    assertThat(metrics()).contains("gatehouse_redis_pool_connections_in_use{name=\"auth\",namespace=\""
+        + namespace + "\"} 8.0");
+
+    // Polled every second for five seconds, unchanged health is not written again.
+    AuditLog.Mark mark = apiServer.auditLog().mark();
+    Thread.sleep(5_000);
+    assertThat(apiServer.auditLog().writesSince(mark,
+        byUserAgent(GatehouseOperator.USER_AGENT).and(inNamespace(namespace)))).isEmpty();
+
+    second.close();
+    AuthService silent = awaitPoolCondition("Unknown");
+    assertThat(condition(silent).getReason()).isEqualTo("PodsNotReporting");
+    assertThat(condition(silent).getMessage()).startsWith("1 of 2 ready auth pods answered");
+
+    first.body.set(report("unhealthy", 0, 16, List.of("ConnectFailures")));
+    first.code.set(503);
+    AuthService down = awaitPoolCondition("False");
+    assertThat(condition(down).getReason()).isEqualTo("RedisUnreachable");
+    assertThat(down.getStatus().getRedisPool().getWarnings()).containsExactly("ConnectFailures");
+  }
+
+  private void applyMinimalPollingEverySecond() throws IOException {
+    AuthService service = Serialization.unmarshal(Files.readString(
+        Path.of(System.getProperty("gatehouse.examples.dir"), "minimal.yaml")), AuthService.class);
+    service.getSpec().getRedis().getPool().setHealthCheckInterval("1s");
+    client.resource(service).inNamespace(namespace).create();
+  }
+
+  /** A Pod as the Deployment would make it, marked Ready at 127.0.0.1 and answering on its own port. */
+  private PodEndpoint runPod(Deployment deployment, String name, String body) throws IOException {
+    PodEndpoint endpoint = new PodEndpoint(body);
+    endpoints.add(endpoint);
+    var template = deployment.getSpec().getTemplate();
+    Pod pod = new PodBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace)
+        .withLabels(template.getMetadata().getLabels()).endMetadata()
+        .withSpec(template.getSpec())
+        .build();
+    pod.getSpec().getContainers().get(0).getPorts().get(0).setContainerPort(endpoint.port());
+    Pod created = client.pods().inNamespace(namespace).resource(pod).create();
+    created.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1")
+        .addNewPodIP("127.0.0.1")
+        .addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .build());
+    client.pods().inNamespace(namespace).resource(created).updateStatus();
+    return endpoint;
+  }
+
+  private AuthService awaitPoolCondition(String status) {
+    Predicate<AuthService> test = s -> s != null && s.getStatus() != null
+        && s.getStatus().getConditions().stream().anyMatch(
+            c -> "RedisPoolHealthy".equals(c.getType()) && status.equals(c.getStatus()));
+    return client.resources(AuthService.class).inNamespace(namespace).withName("auth")
+        .waitUntilCondition(test, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+  }
+
+  private String metrics() throws IOException, InterruptedException {
+    return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + operator.healthPort() + "/metrics")).build(),
+        HttpResponse.BodyHandlers.ofString()).body();
+  }
+
+  private static Condition condition(AuthService service) {
+    return service.getStatus().getConditions().stream()
+        .filter(c -> "RedisPoolHealthy".equals(c.getType())).findFirst().orElseThrow();
+  }
+
+  /** A body in the shape of docs/health-redis.md. */
+  private static String report(String status, int inUse, int max, List<String> warnings) {
+    StringBuilder codes = new StringBuilder();
+    for (String code : warnings) {
+      codes.append(codes.length() == 0 ? "" : ",")
+          .append("{\"code\":\"").append(code).append("\",\"message\":\"m\"}");
+    }
+    return "{\"status\":\"" + status + "\",\"environment\":\"test\","
+        + "\"redis\":{\"host\":\"redis\",\"port\":6379,\"tls\":false,\"maxclients\":10000,"
+        + "\"connected_clients\":9},"
+        + "\"pool\":{\"max_connections\":" + max + ",\"in_use\":" + inUse + ",\"idle\":1,"
+        + "\"available_connections\":" + (max - inUse) + ",\"pending\":0,"
+        + "\"utilization_percent\":" + (100.0 * inUse / max) + "},"
+        + "\"health\":{\"check_interval_seconds\":1},\"warnings\":[" + codes + "],"
+        + "\"timestamp\":\"2026-11-26T04:00:00Z\"}";
+  }
+
+  /** What one auth pod answers on /health/redis; changeable while the test runs. */
+  private static final class PodEndpoint implements AutoCloseable {
+    final AtomicReference<String> body;
+    final AtomicReference<Integer> code = new AtomicReference<>(200);
+    private final HttpServer server;
+
+    PodEndpoint(String initialBody) throws IOException {
+      body = new AtomicReference<>(initialBody);
+      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
+      server.createContext("/health/redis", exchange -> {
+        byte[] bytes = body.get().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", "application/json");
+        exchange.sendResponseHeaders(code.get(), bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+          out.write(bytes);
+        }
+      });
+      server.start();
+    }
+
+    int port() {
+      return server.getAddress().getPort();
+    }
+
+    @Override
+    public void close() {
+      server.stop(0);
+    }
+  }
+}
