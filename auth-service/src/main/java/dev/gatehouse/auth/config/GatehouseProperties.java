@@ -16,7 +16,7 @@ import org.springframework.validation.annotation.Validated;
 @ConfigurationProperties("gatehouse")
 public record GatehouseProperties(
         @DefaultValue("local") @NotBlank String environment,
-        @NotNull Path clientsFile,
+        @DefaultValue("/var/run/secrets/gatehouse/clients/clients.yaml") @NotNull Path clientsFile,
         @Valid @NotNull RedisProperties redis,
         @Valid @NotNull JwtProperties jwt,
         @Valid @DefaultValue AdminProperties admin,

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import org.yaml.snakeyaml.LoaderOptions;
@@ -26,6 +28,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
 @Component
 public class ClientRegistry {
 
+    private static final Logger log = LoggerFactory.getLogger(ClientRegistry.class);
     static final Set<String> GRANT_TYPES = Set.of("client_credentials", "password", "refresh_token");
 
     private final Map<String, RegisteredClient> clients;
@@ -35,16 +38,23 @@ public class ClientRegistry {
         this(properties.clientsFile());
     }
 
+    /**
+     * A missing file means no clients yet (the Secret is not mounted): the pod still starts, so
+     * forward-auth keeps working, and every client authentication fails until the file appears
+     * and the pod restarts. A file that exists but is wrong stops the start-up.
+     */
     public ClientRegistry(Path file) {
-        this.clients = Map.copyOf(parse(file));
+        if (Files.exists(file)) {
+            this.clients = Map.copyOf(parse(file));
+            log.info("Loaded {} OAuth clients from {}", clients.size(), file);
+        } else {
+            this.clients = Map.of();
+            log.warn("No clients file at {}: every client authentication will fail", file);
+        }
     }
 
     public Optional<RegisteredClient> find(String clientId) {
         return Optional.ofNullable(clients.get(clientId));
-    }
-
-    public int size() {
-        return clients.size();
     }
 
     private static Map<String, RegisteredClient> parse(Path file) {

@@ -40,6 +40,11 @@ class ClientRegistryTest {
     }
 
     @Test
+    void aMissingFileMeansNoClients() {
+        assertThat(new ClientRegistry(dir.resolve("absent.yaml")).find("web")).isEmpty();
+    }
+
+    @Test
     void refusesMistakesWithAMessage() {
         assertThatThrownBy(() -> load("clients: []\nother: 1\n".replace("clients: []", "nothing: 1")))
                 .hasMessageContaining("clients:");

@@ -1,0 +1,3 @@
+module gatehouse.dev/auth-service/bench/mint
+
+go 1.21

@@ -1,0 +1,98 @@
+#!/usr/bin/env bash
+# The auth service's load benchmark, one command: auth-service/bench/run.sh
+# Starts redis-server and the service (with a JFR recording), mints a mix of distinct tokens, then
+# measures on 127.0.0.1 only, in one run:
+#   closed loop (wrk, N connections each waiting for its answer) at 1,000 and 2,000 connections:
+#     GET /noop (the baseline), forward-auth, introspect, token issue;
+#   open loop (vegeta, a constant offered rate that does not wait for answers): forward-auth.
+# Results and the JFR profile land in auth-service/bench/results/<time>/; summary on stdout.
+# Knobs: DURATION (closed-loop seconds, 20), RATE (open-loop req/s, 10000), OPEN_SECONDS (60),
+# TOKENS (10000), CONNECTIONS ("1000 2000"), POOL (max Redis connections, 32).
+set -euo pipefail
+cd "$(dirname "$0")"
+BENCH_DIR="$(pwd)"
+source ../local-env.sh
+
+DURATION="${DURATION:-20}"
+RATE="${RATE:-10000}"
+OPEN_SECONDS="${OPEN_SECONDS:-60}"
+TOKENS="${TOKENS:-10000}"
+CONNECTIONS="${CONNECTIONS:-1000 2000}"
+POOL="${POOL:-32}"
+VEGETA="${VEGETA:-$(command -v vegeta || echo "$HOME/go/bin/vegeta")}"
+
+command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
+[[ -x "$VEGETA" ]] || { echo "vegeta missing: go install github.com/tsenart/vegeta/v12@latest" >&2; exit 1; }
+ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+
+OUT="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)"
+mkdir -p "$OUT"
+gatehouse_build_jar
+gatehouse_local_env
+PORT="$(gatehouse_free_port)"
+BASE="http://127.0.0.1:$PORT"
+BASIC="$(printf '%s:%s' "$GATEHOUSE_DEMO_CLIENT" "$GATEHOUSE_DEMO_SECRET" | base64 -w0)"
+
+java -Xms1g -Xmx1g -XX:+UseParallelGC \
+  -jar "$GATEHOUSE_JAR" --server.port="$PORT" --gatehouse.redis.pool.max-connections="$POOL" \
+  --gatehouse.redis.pool.min-idle="$POOL" --logging.level.root=WARN > "$OUT/server.log" 2>&1 &
+SERVER_PID=$!
+cleanup() { kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null; gatehouse_local_cleanup; }
+trap cleanup EXIT
+for _ in $(seq 120); do
+  curl -fs "$BASE/actuator/health/readiness" >/dev/null 2>&1 && break
+  sleep 0.5
+done
+curl -fs "$BASE/actuator/health/readiness" >/dev/null
+
+cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$SERVER_PID/stat"; }
+
+(cd "$BENCH_DIR/mint" && go run . -url "$BASE" -client "$GATEHOUSE_DEMO_CLIENT" -secret "$GATEHOUSE_DEMO_SECRET" \
+  -n "$TOKENS" -out "$OUT/tokens.txt")
+
+echo "warm-up (JIT): 15 s of each endpoint at 200 connections" >&2
+for mode in noop forward introspect issue; do
+  wrk -t2 -c200 -d4s -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$OUT/tokens.txt" "$BASIC" > /dev/null
+done
+
+# Profile the measured part only, not start-up, minting or warm-up.
+jcmd "$SERVER_PID" JFR.start name=bench settings=profile > /dev/null
+{
+  echo "# closed loop: wrk -t2 --timeout 5s, ${DURATION}s per row; server_cores = server CPU seconds / wall seconds"
+  printf '%-11s %6s %8s %8s %8s %8s %7s %7s %8s %12s\n' endpoint conns req/s p50_ms p95_ms p99_ms non2xx sockerr timeouts server_cores
+} | tee "$OUT/closed.txt"
+for conns in $CONNECTIONS; do
+  for mode in noop forward introspect issue; do
+    before="$(cpu_seconds)"
+    line="$(wrk -t2 -c"$conns" -d"${DURATION}s" --timeout 5s -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$OUT/tokens.txt" "$BASIC" \
+      | tee "$OUT/wrk-$mode-$conns.txt" | grep '^RESULT')"
+    after="$(cpu_seconds)"
+    eval "$(echo "$line" | sed 's/^RESULT //')"
+    printf '%-11s %6s %8s %8s %8s %8s %7s %7s %8s %12.2f\n' "$mode" "$conns" "$rps" "$p50_ms" "$p95_ms" "$p99_ms" \
+      "$non2xx" "$((connect + read + write))" "$timeout" "$(echo "($after - $before) / $DURATION" | bc -l)" | tee -a "$OUT/closed.txt"
+    sleep 2
+  done
+done
+
+echo "# open loop: vegeta at ${RATE}/s for ${OPEN_SECONDS}s, forward-auth over the token mix" | tee "$OUT/open.txt"
+awk -v base="$BASE" '{ printf "GET %s/forward-auth/\nAuthorization: Bearer %s\n\n", base, $0 }' "$OUT/tokens.txt" > "$OUT/targets.txt"
+before="$(cpu_seconds)"
+"$VEGETA" attack -targets="$OUT/targets.txt" -rate="$RATE" -duration="${OPEN_SECONDS}s" -timeout=5s \
+  -max-workers=4000 -keepalive=true > "$OUT/open.bin"
+after="$(cpu_seconds)"
+"$VEGETA" report "$OUT/open.bin" | tee -a "$OUT/open.txt"
+"$VEGETA" encode --to csv "$OUT/open.bin" | python3 -c '
+import csv, sys
+lat = sorted(int(r[2]) for r in csv.reader(sys.stdin))
+ok = None
+def p(q): return lat[min(len(lat) - 1, int(q * len(lat)))] / 1e6
+print(f"percentiles_ms p50={p(0.50):.2f} p99={p(0.99):.2f} p99.9={p(0.999):.2f} max={lat[-1] / 1e6:.1f} (n={len(lat)})")
+' | tee -a "$OUT/open.txt"
+echo "server_cores $(echo "($after - $before) / $OPEN_SECONDS" | bc -l | cut -c1-4)" | tee -a "$OUT/open.txt"
+
+curl -fs "$BASE/health/redis" > "$OUT/health-redis.json" || true
+echo "# load average during the run: $(cut -d' ' -f1-3 /proc/loadavg); cores: $(nproc)" | tee -a "$OUT/closed.txt"
+jcmd "$SERVER_PID" JFR.stop name=bench filename="$OUT/server.jfr" > /dev/null
+kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
+python3 "$BENCH_DIR/jfr-hot.py" "$OUT/server.jfr" | tee "$OUT/profile.txt"
+echo "results in $OUT"

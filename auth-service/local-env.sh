@@ -1,0 +1,63 @@
+# Sourced by run-local.sh and bench/run.sh: one local set-up of what the operator provides a pod.
+# Creates, under $GATEHOUSE_WORK, the mounted files of docs/auth-service-contract.md (an ES256
+# signing key, a clients file, an admin token, a Redis password), starts redis-server on a free
+# loopback port with that password, and exports the GATEHOUSE_* variables the operator would set.
+# The demo client is `demo` / `demo-secret` (its bcrypt hash is below); nothing here is a real secret.
+
+GATEHOUSE_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+GATEHOUSE_JAR="$GATEHOUSE_REPO/auth-service/target/auth-service-0.1.0-SNAPSHOT.jar"
+GATEHOUSE_DEMO_CLIENT=demo
+GATEHOUSE_DEMO_SECRET=demo-secret
+
+gatehouse_free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1]); s.close()'
+}
+
+gatehouse_build_jar() {
+  if [[ ! -f "$GATEHOUSE_JAR" || -n "${GATEHOUSE_REBUILD:-}" ]]; then
+    (cd "$GATEHOUSE_REPO" && ./mvnw -q -pl auth-service -DskipTests package)
+  fi
+}
+
+gatehouse_local_env() {
+  command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; return 1; }
+  GATEHOUSE_WORK="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-local.XXXXXX")"
+  mkdir -p "$GATEHOUSE_WORK/jwt" "$GATEHOUSE_WORK/redis"
+  openssl genpkey -algorithm EC -pkeyopt ec_paramgen_curve:P-256 -out "$GATEHOUSE_WORK/jwt/local-1.pem" 2>/dev/null
+  echo local-1 > "$GATEHOUSE_WORK/jwt/active-kid"
+  cat > "$GATEHOUSE_WORK/clients.yaml" <<'YAML'
+clients:
+  - id: demo
+    # bcrypt of "demo-secret"
+    secret-hash: "$2a$10$NTAt/8BKh6p/OUYYsy5ejuTPy8Zacklq/nIq.JJPLzkx96icXHStC"
+    grant-types: [client_credentials, password, refresh_token]
+    scopes: [read, write]
+YAML
+  openssl rand -hex 24 > "$GATEHOUSE_WORK/admin-token"
+  openssl rand -hex 16 > "$GATEHOUSE_WORK/redis-password"
+
+  GATEHOUSE_REDIS_LOCAL_PORT="$(gatehouse_free_port)"
+  redis-server --port "$GATEHOUSE_REDIS_LOCAL_PORT" --bind 127.0.0.1 --requirepass "$(cat "$GATEHOUSE_WORK/redis-password")" \
+    --save "" --appendonly no --dir "$GATEHOUSE_WORK/redis" --maxclients 10000 \
+    --logfile "$GATEHOUSE_WORK/redis/redis.log" --daemonize yes --pidfile "$GATEHOUSE_WORK/redis/redis.pid"
+  for _ in $(seq 50); do
+    REDISCLI_AUTH="$(cat "$GATEHOUSE_WORK/redis-password")" redis-cli -p "$GATEHOUSE_REDIS_LOCAL_PORT" ping 2>/dev/null | grep -q PONG && break
+    sleep 0.1
+  done
+
+  export GATEHOUSE_ENVIRONMENT="local/$(hostname)"
+  export GATEHOUSE_CLIENTSFILE="$GATEHOUSE_WORK/clients.yaml"
+  export GATEHOUSE_ADMIN_TOKENFILE="$GATEHOUSE_WORK/admin-token"
+  export GATEHOUSE_REDIS_HOST=127.0.0.1
+  export GATEHOUSE_REDIS_PORT="$GATEHOUSE_REDIS_LOCAL_PORT"
+  export GATEHOUSE_REDIS_PASSWORDFILE="$GATEHOUSE_WORK/redis-password"
+  export GATEHOUSE_JWT_ISSUER="http://127.0.0.1"
+  export GATEHOUSE_JWT_AUDIENCES="local-api"
+  export GATEHOUSE_JWT_KEYSDIR="$GATEHOUSE_WORK/jwt"
+}
+
+gatehouse_local_cleanup() {
+  if [[ -n "${GATEHOUSE_WORK:-}" && -f "$GATEHOUSE_WORK/redis/redis.pid" ]]; then
+    kill "$(cat "$GATEHOUSE_WORK/redis/redis.pid")" 2>/dev/null || true
+  fi
+}
