@@ -24,6 +24,7 @@ import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -45,6 +46,7 @@ public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, 
   static final String REDIS_PASSWORD_FILE = SECRETS_ROOT + "/redis/password";
   static final String JWT_KEYS_DIR = SECRETS_ROOT + "/jwt";
   static final String ADMIN_TOKEN_FILE = SECRETS_ROOT + "/admin/token";
+  static final String CLIENTS_FILE = SECRETS_ROOT + "/clients/" + PodSecrets.CLIENTS_KEY;
   /** Owner read and group read: the pod's fsGroup owns the files, so the non-root user reads them. */
   private static final int SECRET_FILE_MODE = 0440;
 
@@ -106,7 +108,7 @@ public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, 
         .withTolerations(pod.getTolerations())
         .withAffinity(pod.getAffinity())
         .withPriorityClassName(pod.getPriorityClassName())
-        .withContainers(container(primary, spec))
+        .withContainers(container(primary, spec, secrets))
         .withVolumes(volumes(secrets))
         .endSpec()
         .endTemplate()
@@ -116,26 +118,31 @@ public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, 
 
   private static String configHash(PodSecrets secrets, Context<AuthService> context) {
     String redis = secrets.redisPassword().getName();
-    return new ConfigHash()
+    ConfigHash hash = new ConfigHash()
         .secretKey(PodSecrets.find(context, redis), redis, secrets.redisPassword().getKey())
         .wholeSecret(PodSecrets.find(context, secrets.signingKeys()), secrets.signingKeys())
         .secretKey(PodSecrets.find(context, secrets.adminToken()), secrets.adminToken(),
-            AdminTokenSecret.TOKEN_KEY)
-        .digest();
+            AdminTokenSecret.TOKEN_KEY);
+    secrets.clients().ifPresent(name ->
+        hash.secretKey(PodSecrets.find(context, name), name, PodSecrets.CLIENTS_KEY));
+    return hash.digest();
   }
 
-  private static Container container(AuthService primary, AuthServiceSpec spec) {
+  private static Container container(AuthService primary, AuthServiceSpec spec,
+      PodSecrets secrets) {
+    List<VolumeMount> mounts = new ArrayList<>(List.of(
+        mount("redis-password", SECRETS_ROOT + "/redis", true),
+        mount("jwt-keys", JWT_KEYS_DIR, true),
+        mount("admin-token", SECRETS_ROOT + "/admin", true),
+        mount("tmp", "/tmp", false)));
+    secrets.clients().ifPresent(name -> mounts.add(mount("clients", SECRETS_ROOT + "/clients", true)));
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(spec.getImage())
         .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
         .withEnv(environment(primary, spec))
         .withResources(spec.getResources())
-        .withVolumeMounts(
-            mount("redis-password", SECRETS_ROOT + "/redis", true),
-            mount("jwt-keys", JWT_KEYS_DIR, true),
-            mount("admin-token", SECRETS_ROOT + "/admin", true),
-            mount("tmp", "/tmp", false))
+        .withVolumeMounts(mounts)
         // Start-up (a JVM) is slow once; afterwards liveness may be strict.
         .withStartupProbe(httpProbe("/actuator/health/liveness", 2, 60))
         .withLivenessProbe(httpProbe("/actuator/health/liveness", 10, 3))
@@ -178,7 +185,8 @@ public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, 
         env("GATEHOUSE_JWT_ACCESSTOKENTTL", jwt.getAccessTokenTtl()),
         env("GATEHOUSE_JWT_REFRESHTOKENTTL", jwt.getRefreshTokenTtl()),
         env("GATEHOUSE_JWT_KEYSDIR", JWT_KEYS_DIR),
-        env("GATEHOUSE_ADMIN_TOKENFILE", ADMIN_TOKEN_FILE));
+        env("GATEHOUSE_ADMIN_TOKENFILE", ADMIN_TOKEN_FILE),
+        env("GATEHOUSE_CLIENTSFILE", CLIENTS_FILE));
   }
 
   /** Sets readOnly only when true: the API server drops a false one, and SSA matching would loop. */
@@ -192,7 +200,7 @@ public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, 
   }
 
   private static List<Volume> volumes(PodSecrets secrets) {
-    return List.of(
+    List<Volume> volumes = new ArrayList<>(List.of(
         new VolumeBuilder().withName("redis-password").withNewSecret()
             .withSecretName(secrets.redisPassword().getName())
             .addNewItem().withKey(secrets.redisPassword().getKey()).withPath("password").endItem()
@@ -208,7 +216,14 @@ public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, 
             .withDefaultMode(SECRET_FILE_MODE)
             .endSecret().build(),
         new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(
-            new Quantity("64Mi")).endEmptyDir().build());
+            new Quantity("64Mi")).endEmptyDir().build()));
+    secrets.clients().ifPresent(name -> volumes.add(new VolumeBuilder().withName("clients")
+        .withNewSecret()
+        .withSecretName(name)
+        .addNewItem().withKey(PodSecrets.CLIENTS_KEY).withPath(PodSecrets.CLIENTS_KEY).endItem()
+        .withDefaultMode(SECRET_FILE_MODE)
+        .endSecret().build()));
+    return volumes;
   }
 
   private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {

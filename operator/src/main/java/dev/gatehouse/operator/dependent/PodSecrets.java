@@ -18,7 +18,11 @@ import java.util.Optional;
 public record PodSecrets(
     SecretKeyReference redisPassword, boolean redisPasswordGenerated,
     String signingKeys, boolean signingKeysGenerated,
-    String adminToken) {
+    String adminToken,
+    Optional<String> clients) {
+
+  /** The key of the clients Secret that holds the clients file. */
+  public static final String CLIENTS_KEY = "clients.yaml";
 
   public static PodSecrets of(AuthService primary) {
     ExternalRedisSpec external = primary.getSpec().getRedis().getExternal();
@@ -28,7 +32,8 @@ public record PodSecrets(
     SecretReference userKeys = primary.getSpec().getJwt().getSigningKeySecretRef();
     String signingKeys = userKeys != null ? userKeys.getName() : SigningKeySecret.name(primary);
     return new PodSecrets(redisPassword, external == null, signingKeys, userKeys == null,
-        AdminTokenSecret.name(primary));
+        AdminTokenSecret.name(primary),
+        Optional.ofNullable(primary.getSpec().getClientsSecretRef()).map(SecretReference::getName));
   }
 
   /** The Secrets the user must provide: these are watched, and never created by the operator. */
@@ -40,6 +45,7 @@ public record PodSecrets(
     if (!signingKeysGenerated) {
       names.add(signingKeys);
     }
+    clients.ifPresent(names::add);
     return names;
   }
 
@@ -70,6 +76,15 @@ public record PodSecrets(
             + " naming the signing key (spec.jwt.signingKeySecretRef)");
       }
     }
+    clients.ifPresent(name -> {
+      Optional<Secret> secret = find(context, name);
+      if (secret.isEmpty()) {
+        problems.add("Secret " + name + " (spec.clientsSecretRef) does not exist in namespace "
+            + namespace);
+      } else if (!SecretData.hasKey(secret.get(), CLIENTS_KEY)) {
+        problems.add("Secret " + name + " has no key " + CLIENTS_KEY + " (spec.clientsSecretRef)");
+      }
+    });
     return problems;
   }
 

@@ -107,6 +107,26 @@ class AuthDeploymentTest {
   }
 
   @Test
+  void clientsSecretIsMountedAsTheClientsFileAndRollsThePodsWhenItChanges() {
+    AuthService primary = AuthServices.example("production.yaml");
+    CachedSecrets before = new CachedSecrets().with("auth-prod-clients", Map.of("clients.yaml", "a"));
+    CachedSecrets after = new CachedSecrets().with("auth-prod-clients", Map.of("clients.yaml", "b"));
+    Deployment deployment = dependent.desired(primary, before.context());
+    Container container = deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
+
+    assertThat(env(container)).containsEntry("GATEHOUSE_CLIENTSFILE",
+        "/var/run/secrets/gatehouse/clients/clients.yaml");
+    assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getName()).isEqualTo("clients");
+      assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/gatehouse/clients");
+    });
+    assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> "clients".equals(v.getName())).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("auth-prod-clients"));
+    assertThat(hash(deployment)).isNotEqualTo(hash(dependent.desired(primary, after.context())));
+  }
+
+  @Test
   void userPodLabelsCannotTakeOverTheOperatorsLabels() {
     AuthService primary = AuthServices.example("minimal.yaml");
     primary.getSpec().setPod(new dev.gatehouse.operator.api.v1alpha1.PodSpec());

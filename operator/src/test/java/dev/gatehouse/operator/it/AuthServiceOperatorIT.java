@@ -223,7 +223,7 @@ class AuthServiceOperatorIT {
         s -> "SecretReferenceInvalid".equals(condition(s, "Ready").getReason()));
     assertThat(condition(blocked, "Ready").getStatus()).isEqualTo("False");
     assertThat(condition(blocked, "Ready").getMessage())
-        .contains("Secret redis-credentials", "does not exist", namespace);
+        .contains("Secret redis-credentials", "Secret auth-prod-clients", "does not exist", namespace);
     assertThat(client.apps().deployments().inNamespace(namespace).withName("auth-prod").get()).isNull();
     assertThat(client.v1().events().inNamespace(namespace).list().getItems())
         .extracting(Event::getReason).contains("SecretReferenceInvalid");
@@ -231,6 +231,11 @@ class AuthServiceOperatorIT {
     client.secrets().inNamespace(namespace).resource(new SecretBuilder()
         .withNewMetadata().withName("redis-credentials").endMetadata()
         .withStringData(Map.of("password", "an-external-password")).build()).create();
+    awaitStatus("auth-prod", s -> condition(s, "Ready").getMessage().contains("auth-prod-clients")
+        && !condition(s, "Ready").getMessage().contains("redis-credentials"));
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName("auth-prod-clients").endMetadata()
+        .withStringData(Map.of("clients.yaml", "clients: []\n")).build()).create();
 
     Deployment deployment = await(Deployment.class, "auth-prod");
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
@@ -249,7 +254,9 @@ class AuthServiceOperatorIT {
 
     reportPods("auth", 2, 2);
     reportPods("auth-redis", 1, 1);
-    AuthService ready = awaitStatus("auth", s -> "True".equals(condition(s, "Ready").getStatus()));
+    // Two status updates, two reconciles: wait for the one that has seen both.
+    AuthService ready = awaitStatus("auth", s -> "True".equals(condition(s, "Ready").getStatus())
+        && "True".equals(condition(s, "RedisAvailable").getStatus()));
     assertThat(ready.getStatus().getReadyReplicas()).isEqualTo(2);
     assertThat(condition(ready, "Ready").getReason()).isEqualTo("AllReplicasReady");
     assertThat(condition(ready, "RedisAvailable").getStatus()).isEqualTo("True");

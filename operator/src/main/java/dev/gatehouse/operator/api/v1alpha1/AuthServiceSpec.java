@@ -39,6 +39,13 @@ public class AuthServiceSpec {
   @Required
   private JwtSpec jwt;
 
+  @JsonPropertyDescription("A Secret you own with the OAuth clients of the client_credentials,"
+      + " password and refresh_token grants: key `clients.yaml`, format in"
+      + " docs/auth-service-contract.md (ids, bcrypt secret hashes, grant types, scopes). Without"
+      + " it the service starts with no clients: forward-auth and verification work, token issue"
+      + " does not.")
+  private SecretReference clientsSecretRef;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -77,6 +84,14 @@ public class AuthServiceSpec {
 
   public void setRedis(RedisSpec redis) {
     this.redis = redis;
+  }
+
+  public SecretReference getClientsSecretRef() {
+    return clientsSecretRef;
+  }
+
+  public void setClientsSecretRef(SecretReference clientsSecretRef) {
+    this.clientsSecretRef = clientsSecretRef;
   }
 
   public JwtSpec getJwt() {
