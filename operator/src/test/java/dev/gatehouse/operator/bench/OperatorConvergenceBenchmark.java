@@ -1,0 +1,366 @@
+package dev.gatehouse.operator.bench;
+
+import static dev.gatehouse.operator.apiserver.AuditLog.byUserAgent;
+import static dev.gatehouse.operator.apiserver.AuditLog.inNamespace;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.operator.GatehouseOperator;
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.apiserver.AuditLog;
+import dev.gatehouse.operator.apiserver.RealApiServerExtension;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * How fast the operator converges many AuthServices, how much memory it needs for them and how many
+ * writes it makes, measured against a real kube-apiserver with the operator as its own JVM (as in
+ * a pod). Not a test of the normal build: its name matches neither the surefire nor the failsafe
+ * includes. Run it with operator/bench/converge.sh, which documents the figures it prints.
+ *
+ * <p>Each run: a fresh namespace and a fresh operator process, ready before the first create;
+ * {@value #DEFAULT_COUNT} AuthServices made from examples/minimal.yaml under other names, created
+ * one after another; the clock stops when every one has status.observedGeneration 1 and
+ * {@value #CHILDREN} objects it owns. Then the operator must go quiet, and its writes are counted
+ * in the audit log: up to quiet (convergence), and over the following 60 s (steady state).
+ */
+class OperatorConvergenceBenchmark {
+
+  @RegisterExtension
+  static final RealApiServerExtension apiServer = new RealApiServerExtension();
+
+  static final int DEFAULT_COUNT = 200;
+  /** 3 generated Secrets, the Redis ConfigMap, 2 Deployments, 2 Services, a NetworkPolicy, a PDB. */
+  static final int CHILDREN = 10;
+  private static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(Secret.class,
+      ConfigMap.class, Deployment.class, Service.class, NetworkPolicy.class, PodDisruptionBudget.class);
+  /**
+   * The chart's memory limit (512 Mi) with its -XX:MaxRAMPercentage=75; in such a container the JVM
+   * picks the serial collector by itself, outside one it must be told.
+   */
+  private static final String DEFAULT_JVM_OPTIONS =
+      "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:-UsePerfData";
+  private static final Duration CONVERGENCE_TIMEOUT = Duration.ofMinutes(10);
+  private static final Duration QUIET = Duration.ofSeconds(5);
+  private static final Duration STEADY_STATE = Duration.ofSeconds(60);
+
+  private final int count = Integer.getInteger("gatehouse.bench.count", DEFAULT_COUNT);
+  private final int runs = Integer.getInteger("gatehouse.bench.runs", 3);
+  private final Path outputDir = Path.of(required("gatehouse.bench.output"));
+  private final KubernetesClient client = apiServer.client();
+  private final HttpClient http = HttpClient.newHttpClient();
+
+  @BeforeAll
+  static void installCrd() {
+    apiServer.installCrd();
+  }
+
+  @Test
+  void convergeManyAuthServices() throws Exception {
+    Files.createDirectories(outputDir);
+    Path kubeconfig = writeKubeconfig(client.getConfiguration(), outputDir.resolve("kubeconfig"));
+    // Untyped, as kubectl sends it: the CRD fills the defaults, not the Java model's initializers.
+    String example = Files.readString(Path.of(required("gatehouse.examples.dir"), "minimal.yaml"));
+
+    List<Run> results = new ArrayList<>();
+    for (int run = 1; run <= runs; run++) {
+      results.add(measure(run, example, kubeconfig));
+      Files.writeString(outputDir.resolve("results.md"), report(results));
+    }
+    System.out.println(report(results));
+    assertThat(results).hasSize(runs);
+  }
+
+  private Run measure(int run, String example, Path kubeconfig)
+      throws Exception {
+    String namespace = apiServer.createNamespace("bench-run-" + run);
+    Process operator = startOperator(namespace, kubeconfig, outputDir.resolve("operator-run-" + run + ".log"));
+    try (Caches caches = new Caches(client, namespace)) {
+      AuditLog.Mark beforeCreates = apiServer.auditLog().mark();
+
+      long start = System.nanoTime();
+      for (int i = 0; i < count; i++) {
+        GenericKubernetesResource resource =
+            Serialization.unmarshal(example, GenericKubernetesResource.class);
+        resource.getMetadata().setName(String.format(Locale.ROOT, "auth-%03d", i));
+        client.resource(resource).inNamespace(namespace).create();
+      }
+      long created = System.nanoTime();
+      caches.awaitConverged(count, start + CONVERGENCE_TIMEOUT.toNanos());
+      long converged = System.nanoTime();
+
+      Duration toQuiet = awaitQuiet(namespace);
+      List<AuditLog.Entry> convergenceWrites = writesSince(beforeCreates, namespace);
+      AuditLog.Mark afterQuiet = apiServer.auditLog().mark();
+      Thread.sleep(STEADY_STATE.toMillis());
+      List<AuditLog.Entry> steadyWrites = writesSince(afterQuiet, namespace);
+
+      assertThat(operator.isAlive()).as("operator process of run %d", run).isTrue();
+      Map<String, Long> memory = memoryKiB(operator.pid());
+      return new Run(run, Duration.ofNanos(created - start), Duration.ofNanos(converged - start),
+          toQuiet, convergenceWrites, steadyWrites, memory.get("VmHWM"), memory.get("VmRSS"));
+    } finally {
+      stop(operator);
+    }
+  }
+
+  /** The operator as a pod runs it: its own JVM, its main(), the runtime classpath only. */
+  private Process startOperator(String namespace, Path kubeconfig, Path log) throws Exception {
+    int port;
+    try (ServerSocket socket = new ServerSocket(0)) {
+      port = socket.getLocalPort();
+    }
+    List<String> command = new ArrayList<>();
+    command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    command.addAll(Arrays.asList(
+        System.getProperty("gatehouse.bench.jvmOptions", DEFAULT_JVM_OPTIONS).trim().split("\\s+")));
+    command.addAll(List.of("-cp", required("gatehouse.bench.classpath"),
+        GatehouseOperator.class.getName()));
+    ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+        .redirectOutput(log.toFile());
+    builder.environment().put("KUBECONFIG", kubeconfig.toString());
+    builder.environment().put("GATEHOUSE_WATCH_NAMESPACES", namespace);
+    builder.environment().put("GATEHOUSE_HEALTH_PORT", Integer.toString(port));
+    Process process = builder.start();
+
+    URI readyz = URI.create("http://127.0.0.1:" + port + "/readyz");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+    while (true) {
+      assertThat(process.isAlive()).as("operator process; see %s", log).isTrue();
+      assertThat(System.nanoTime()).as("operator /readyz within 120 s; see %s", log).isLessThan(deadline);
+      try {
+        if (http.send(HttpRequest.newBuilder(readyz).build(), HttpResponse.BodyHandlers.discarding())
+            .statusCode() == 200) {
+          return process;
+        }
+      } catch (IOException notListeningYet) {
+        // the health server starts with the operator
+      }
+      Thread.sleep(200);
+    }
+  }
+
+  private static void stop(Process operator) throws InterruptedException {
+    operator.destroy();
+    if (!operator.waitFor(30, TimeUnit.SECONDS)) {
+      operator.destroyForcibly().waitFor();
+    }
+  }
+
+  /** Waits until the operator has made no write for {@link #QUIET}; returns how long that took. */
+  private Duration awaitQuiet(String namespace) throws InterruptedException {
+    long start = System.nanoTime();
+    AuditLog.Mark mark = apiServer.auditLog().mark();
+    while (true) {
+      Thread.sleep(QUIET.toMillis());
+      AuditLog.Mark next = apiServer.auditLog().mark();
+      if (writesSince(mark, namespace).isEmpty()) {
+        return Duration.ofNanos(System.nanoTime() - start).minus(QUIET);
+      }
+      assertThat(System.nanoTime() - start).as("operator still writing after %s", CONVERGENCE_TIMEOUT)
+          .isLessThan(CONVERGENCE_TIMEOUT.toNanos());
+      mark = next;
+    }
+  }
+
+  private List<AuditLog.Entry> writesSince(AuditLog.Mark mark, String namespace) {
+    return apiServer.auditLog().writesSince(mark,
+        byUserAgent(GatehouseOperator.USER_AGENT).and(inNamespace(namespace)));
+  }
+
+  private static Map<String, Long> memoryKiB(long pid) throws IOException {
+    Map<String, Long> values = new HashMap<>();
+    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+      String[] parts = line.split("\\s+");
+      if (parts[0].equals("VmHWM:") || parts[0].equals("VmRSS:")) {
+        values.put(parts[0].substring(0, parts[0].length() - 1), Long.parseLong(parts[1]));
+      }
+    }
+    return values;
+  }
+
+  /** A kubeconfig for the operator process: the test API server, as its admin client reaches it. */
+  private static Path writeKubeconfig(Config config, Path file) throws IOException {
+    Files.writeString(file, """
+        apiVersion: v1
+        kind: Config
+        clusters:
+          - name: bench
+            cluster: {server: "%s", %s}
+        users:
+          - name: bench
+            user: {%s, %s}
+        contexts:
+          - name: bench
+            context: {cluster: bench, user: bench}
+        current-context: bench
+        """.formatted(config.getMasterUrl(),
+        credential("certificate-authority", config.getCaCertData(), config.getCaCertFile()),
+        credential("client-certificate", config.getClientCertData(), config.getClientCertFile()),
+        credential("client-key", config.getClientKeyData(), config.getClientKeyFile())));
+    return file;
+  }
+
+  /**
+   * A kubeconfig entry for what fabric8 read from kube-api-test's kubeconfig: a file path, or data as
+   * it was in the file (base64, or PEM).
+   */
+  private static String credential(String field, String data, String file) {
+    if (data != null && !data.isBlank()) {
+      return field + "-data: " + (data.startsWith("-----")
+          ? Base64.getEncoder().encodeToString(data.getBytes(StandardCharsets.UTF_8))
+          : data);
+    }
+    assertThat(file).as("%s of the admin client's configuration", field).isNotBlank();
+    return field + ": \"" + file + "\"";
+  }
+
+  private String report(List<Run> results) {
+    StringBuilder out = new StringBuilder();
+    out.append("| run | creates | converged | quiet after | writes | writes/AuthService"
+        + " | writes in 60 s steady | peak RSS (VmHWM) | RSS at end |\n");
+    out.append("|---|---|---|---|---|---|---|---|---|\n");
+    for (Run r : results) {
+      out.append(String.format(Locale.ROOT, "| %d | %.1f s | %.1f s | +%.1f s | %d | %.2f | %d | %d MiB | %d MiB |%n",
+          r.run(), seconds(r.createPhase()), seconds(r.converged()), seconds(r.quietAfter()),
+          r.convergenceWrites().size(), (double) r.convergenceWrites().size() / count,
+          r.steadyWrites().size(), r.peakRssKiB() / 1024, r.endRssKiB() / 1024));
+    }
+    List<Double> converged = results.stream().map(r -> seconds(r.converged())).sorted().toList();
+    out.append(String.format(Locale.ROOT, "%nMedian convergence of %d AuthServices: %.1f s over %d runs.%n",
+        count, converged.get(converged.size() / 2), converged.size()));
+    Run last = results.get(results.size() - 1);
+    out.append("\nWrites of run ").append(last.run()).append(" up to quiet, by request:\n");
+    byRequest(last.convergenceWrites()).forEach((request, n) -> out.append(String.format(Locale.ROOT,
+        "- %s: %d (%.2f per AuthService)%n", request, n, (double) n / count)));
+    if (!last.steadyWrites().isEmpty()) {
+      out.append("\nWrites of run ").append(last.run()).append(" in the steady 60 s:\n");
+      last.steadyWrites().forEach(entry -> out.append("- ").append(entry).append('\n'));
+    }
+    return out.toString();
+  }
+
+  private static Map<String, Long> byRequest(List<AuditLog.Entry> writes) {
+    Function<AuditLog.Entry, String> request = e -> e.verb() + " " + e.resource()
+        + (e.subresource() == null ? "" : "/" + e.subresource()) + " -> " + e.code();
+    return writes.stream().collect(Collectors.groupingBy(request, TreeMap::new, Collectors.counting()));
+  }
+
+  private static double seconds(Duration duration) {
+    return duration.toMillis() / 1000.0;
+  }
+
+  private static String required(String property) {
+    String value = System.getProperty(property);
+    assertThat(value).as("system property %s (operator/bench/converge.sh sets it)", property)
+        .isNotBlank();
+    return value;
+  }
+
+  record Run(int run, Duration createPhase, Duration converged, Duration quietAfter,
+      List<AuditLog.Entry> convergenceWrites, List<AuditLog.Entry> steadyWrites, long peakRssKiB,
+      long endRssKiB) {
+  }
+
+  /**
+   * Watches, from this JVM, the AuthServices and the kinds of their children in one namespace, so
+   * that convergence is seen from caches instead of from lists that would load the API server the
+   * operator is measured against.
+   */
+  private static final class Caches implements AutoCloseable {
+
+    private final SharedIndexInformer<AuthService> authServices;
+    private final List<SharedIndexInformer<? extends HasMetadata>> children = new ArrayList<>();
+
+    Caches(KubernetesClient client, String namespace) {
+      authServices = client.resources(AuthService.class).inNamespace(namespace).inform();
+      for (Class<? extends HasMetadata> kind : CHILD_KINDS) {
+        children.add(client.resources(kind).inNamespace(namespace).inform());
+      }
+    }
+
+    void awaitConverged(int count, long deadlineNanos) throws InterruptedException {
+      while (!converged(count)) {
+        assertThat(System.nanoTime()).as("%d AuthServices converged within %s; %s", count,
+            CONVERGENCE_TIMEOUT, progress()).isLessThan(deadlineNanos);
+        Thread.sleep(100);
+      }
+    }
+
+    private boolean converged(int count) {
+      List<AuthService> all = authServices.getStore().list();
+      if (all.size() < count) {
+        return false;
+      }
+      Map<String, Integer> owned = ownedChildren();
+      return all.stream().allMatch(a -> a.getStatus() != null
+          && Long.valueOf(1L).equals(a.getStatus().getObservedGeneration())
+          && owned.getOrDefault(a.getMetadata().getUid(), 0) == CHILDREN);
+    }
+
+    private Map<String, Integer> ownedChildren() {
+      Map<String, Integer> owned = new HashMap<>();
+      for (SharedIndexInformer<? extends HasMetadata> informer : children) {
+        for (HasMetadata child : informer.getStore().list()) {
+          for (OwnerReference owner : child.getMetadata().getOwnerReferences()) {
+            if ("AuthService".equals(owner.getKind())) {
+              owned.merge(owner.getUid(), 1, Integer::sum);
+            }
+          }
+        }
+      }
+      return owned;
+    }
+
+    private String progress() {
+      List<AuthService> all = authServices.getStore().list();
+      Map<String, Integer> owned = ownedChildren();
+      long observed = all.stream().filter(a -> a.getStatus() != null
+          && Long.valueOf(1L).equals(a.getStatus().getObservedGeneration())).count();
+      long complete = all.stream()
+          .filter(a -> owned.getOrDefault(a.getMetadata().getUid(), 0) == CHILDREN).count();
+      return all.size() + " seen, " + observed + " with observedGeneration 1, " + complete
+          + " with all children";
+    }
+
+    @Override
+    public void close() {
+      authServices.close();
+      children.forEach(SharedIndexInformer::close);
+    }
+  }
+}
