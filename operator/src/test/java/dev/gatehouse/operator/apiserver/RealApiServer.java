@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -49,13 +50,19 @@ final class RealApiServer implements AutoCloseable {
 
   private final KubeAPIServer server;
   private final Path workDir;
+  private final Path kubectl;
+  private final Path kubeconfig;
   private final Config adminConfig;
   private final KubernetesClient admin;
   private final AuditLog auditLog;
   private boolean closed;
 
-  private RealApiServer(KubeAPIServer server, Path workDir, Config adminConfig, Path auditLogFile) {
+  private RealApiServer(KubeAPIServer server, Path workDir, Path binaries, Config adminConfig,
+      Path auditLogFile) {
     this.server = server;
+    this.kubectl = binaries.resolve("kubectl");
+    this.kubeconfig = workDir.resolve("kubeconfig");
+    write(kubeconfig, server.getKubeConfigYaml());
     this.workDir = workDir;
     this.adminConfig = adminConfig;
     this.admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
@@ -91,7 +98,7 @@ final class RealApiServer implements AutoCloseable {
         // Rotation (default at 100 MB) would invalidate AuditLog's byte offsets in a long run.
         .withApiServerFlag("--audit-log-maxsize", "10000")
         .build();
-    requireBinaries(config, version);
+    Path binaries = requireBinaries(config, version);
 
     FailFastKubeAPIServer server = new FailFastKubeAPIServer(config);
     long started = System.nanoTime();
@@ -108,7 +115,8 @@ final class RealApiServer implements AutoCloseable {
     log.info("kube-apiserver {} ready in {} ms; audit log {}", version,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), auditLogFile);
     RealApiServer realApiServer =
-        new RealApiServer(server, workDir, Config.fromKubeconfig(server.getKubeConfigYaml()), auditLogFile);
+        new RealApiServer(server, workDir, binaries, Config.fromKubeconfig(server.getKubeConfigYaml()),
+            auditLogFile);
     // The processes outlive the JVM unless stopped; the JUnit root store closes this at the end of a
     // normal run, the hook covers Ctrl-C and a failsafe fork timeout.
     Runtime.getRuntime().addShutdownHook(new Thread(realApiServer::close, "stop-kube-apiserver"));
@@ -165,7 +173,28 @@ final class RealApiServer implements AutoCloseable {
     }
   }
 
-  private static void requireBinaries(KubeAPIServerConfig config, String version) {
+  /** Runs the real kubectl against this server as the admin user: its output (stdout and stderr). */
+  String kubectl(String... args) {
+    List<String> command = new ArrayList<>(List.of(kubectl.toString(),
+        "--kubeconfig", kubeconfig.toString()));
+    command.addAll(List.of(args));
+    try {
+      // One stream: reading two pipes one after the other can deadlock on a full buffer.
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+      String out = new String(process.getInputStream().readAllBytes());
+      if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0) {
+        throw new IllegalStateException("kubectl " + String.join(" ", args) + " failed: " + out);
+      }
+      return out;
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
+  }
+
+  private static Path requireBinaries(KubeAPIServerConfig config, String version) {
     Path dir = Path.of(config.getKubeAPITestDir(), "k8s", version + Utils.platformSuffix(new OSInfo()));
     List<String> missing = BINARIES.stream().filter(b -> !Files.isExecutable(dir.resolve(b))).toList();
     if (!missing.isEmpty()) {
@@ -173,6 +202,7 @@ final class RealApiServer implements AutoCloseable {
           + dir + ". Build them (offline, from Go modules, cached) with: K8S_VERSION=" + version
           + " hack/kube-binaries.sh  (./mvnw verify runs it before the integration tests)");
     }
+    return dir;
   }
 
   /**

@@ -126,6 +126,11 @@ public final class RealApiServerExtension implements BeforeAllCallback, BeforeEa
     return server().installCrd();
   }
 
+  /** Runs the real kubectl (the one built with the API server) as admin; returns its output. */
+  public String kubectl(String... args) {
+    return server().kubectl(args);
+  }
+
   public AuditLog auditLog() {
     return server().auditLog();
   }
