@@ -1,0 +1,453 @@
+package dev.gatehouse.e2e;
+
+import dev.gatehouse.operator.dependent.Component;
+import dev.gatehouse.operator.dependent.ResourceLabels;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.ContainerPort;
+import io.fabric8.kubernetes.api.model.EnvVar;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.ServicePort;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The container runtime of the cluster in a box. kwok makes the operator's pods Running and Ready
+ * with a loopback pod IP but runs nothing; for each such pod this starts the real program at that
+ * IP, the way a kubelet would: the auth pods run {@code java -jar auth-service.jar} on port 8080
+ * with the container's environment, the managed Redis pod runs Debian's {@code redis-server} with
+ * the pod's own redis.conf and password file. Mounted Secrets and ConfigMaps are written to a
+ * private directory and the paths that name them are mapped there. A process stops when its pod is
+ * deleted; a replacement pod (new UID) gets a new process. Services are reached through
+ * {@link ServiceProxy}, the stand-in for kube-proxy.
+ *
+ * <p>What is simulated, and why, is in docs/cluster-in-a-box.md.
+ */
+public final class PodRunner implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(PodRunner.class);
+
+  /** Where kube-proxy's stand-ins listen: loopback, outside kwok's pod range (127.1.0.0/16). */
+  private static final String SERVICE_ADDRESS_PREFIX = "127.2.0.";
+  private static final long RETRY_SECONDS = 2;
+  private static final long STOP_GRACE_SECONDS = 5;
+  /** {@code <service>.<namespace>.svc[.cluster.local]}: the names cluster DNS would resolve. */
+  private static final Pattern SERVICE_HOST =
+      Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.svc(\\.cluster\\.local)?");
+  /**
+   * The JVM flags of a container's memory limit, for processes that share one small machine: a
+   * bounded heap and a cheap JIT and GC keep a handful of auth processes within a few hundred MB each.
+   */
+  private static final List<String> AUTH_JVM_FLAGS =
+      List.of("-Xmx192m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+  private final KubernetesClient client;
+  private final Path authJar;
+  private final Path workDir;
+  private final String javaBinary;
+  private final ScheduledExecutorService executor =
+      Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "pod-runner"));
+  /** Readiness probes wait on the network (up to their timeout); they get threads of their own. */
+  private final ScheduledExecutorService probes = Executors.newScheduledThreadPool(2, r -> {
+    Thread thread = new Thread(r, "pod-runner-probe");
+    thread.setDaemon(true);
+    return thread;
+  });
+  private final Map<String, ScheduledFuture<?>> probing = new ConcurrentHashMap<>();
+  private final Map<String, RunningPod> running = new ConcurrentHashMap<>();
+  /** Pods whose process a test killed on purpose: not restarted until {@link #restart}. */
+  private final Set<String> killed = ConcurrentHashMap.newKeySet();
+  /** Processes being stopped, by IP: a new pod that gets the same IP waits for the old process. */
+  private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
+  private final Map<String, List<ServiceProxy>> serviceProxies = new ConcurrentHashMap<>();
+  private final AtomicInteger nextServiceAddress = new AtomicInteger(1);
+  private final SharedIndexInformer<Pod> pods;
+  private volatile boolean closed;
+
+  private PodRunner(KubernetesClient client, Path authJar, Path workDir) {
+    this.client = client;
+    this.authJar = authJar.toAbsolutePath();
+    this.workDir = workDir.toAbsolutePath();
+    this.javaBinary = ProcessHandle.current().info().command().orElse("java");
+    this.pods = client.pods().inAnyNamespace()
+        .withLabel(ResourceLabels.MANAGED_BY, ResourceLabels.OPERATOR)
+        .runnableInformer(0);
+  }
+
+  /** Starts watching the operator's pods and running them; returns once the watch is in sync. */
+  public static PodRunner start(KubernetesClient client, Path authJar, Path workDir) {
+    if (!Files.isRegularFile(authJar)) {
+      throw new IllegalArgumentException("no auth-service jar at " + authJar
+          + "; build it with ./mvnw -q -DskipTests package");
+    }
+    try {
+      Files.createDirectories(workDir.resolve("logs"));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    PodRunner runner = new PodRunner(client, authJar, workDir);
+    runner.pods.addEventHandler(new ResourceEventHandler<>() {
+      @Override
+      public void onAdd(Pod pod) {
+        runner.scheduleSync(key(pod), 0);
+      }
+
+      @Override
+      public void onUpdate(Pod old, Pod pod) {
+        runner.scheduleSync(key(pod), 0);
+      }
+
+      @Override
+      public void onDelete(Pod pod, boolean deletedFinalStateUnknown) {
+        runner.scheduleSync(key(pod), 0);
+      }
+    });
+    runner.pods.run();
+    log.info("Pod runner watching the operator's pods; logs in {}", workDir.resolve("logs"));
+    return runner;
+  }
+
+  /** The process of a pod, if one runs (or ran and was killed) for its current UID. */
+  public Optional<RunningPod> pod(String namespace, String name) {
+    return Optional.ofNullable(running.get(namespace + "/" + name));
+  }
+
+  /** Every pod with a process, alive or killed. */
+  public List<RunningPod> pods() {
+    return List.copyOf(running.values());
+  }
+
+  /**
+   * SIGKILLs the pod's process, as a crash would, and leaves it dead (the pod object stays, Ready
+   * in kwok's eyes): the way to make one pod stop answering.
+   */
+  public void kill(String namespace, String name) {
+    String key = namespace + "/" + name;
+    killed.add(key);
+    RunningPod pod = running.get(key);
+    if (pod != null) {
+      pod.process().destroyForcibly();
+      pod.process().onExit().join();
+      log.info("Killed {} ({})", key, pod.ip());
+    }
+  }
+
+  /** Starts the pod's program again at the same IP, after {@link #kill}. */
+  public void restart(String namespace, String name) {
+    String key = namespace + "/" + name;
+    killed.remove(key);
+    RunningPod old = running.remove(key);
+    if (old != null) {
+      stopProbing(old);
+      old.volumes().delete();
+    }
+    scheduleSync(key, 0);
+  }
+
+  private void scheduleSync(String key, long delaySeconds) {
+    if (!closed) {
+      executor.schedule(() -> sync(key), delaySeconds, TimeUnit.SECONDS);
+    }
+  }
+
+  /** Makes the processes match the pod: one for a live pod with an IP, none otherwise. */
+  private void sync(String key) {
+    if (closed) {
+      return;
+    }
+    Pod pod = pods.getStore().getByKey(key);
+    RunningPod current = running.get(key);
+    boolean live = pod != null && pod.getMetadata().getDeletionTimestamp() == null
+        && pod.getStatus() != null && pod.getStatus().getPodIP() != null;
+    if (current != null && (!live || !current.uid().equals(pod.getMetadata().getUid()))) {
+      running.remove(key);
+      stopLater(current);
+      current = null;
+    }
+    if (!live || current != null || killed.contains(key)) {
+      return;
+    }
+    try {
+      RunningPod started = launch(pod);
+      if (started != null) {
+        running.put(key, started);
+      }
+    } catch (PodVolumes.MissingVolumeSource e) {
+      log.info("{} waits: {}", key, e.getMessage());
+      scheduleSync(key, RETRY_SECONDS);
+    } catch (RuntimeException | IOException e) {
+      log.error("Cannot run {}; retrying in {} s", key, RETRY_SECONDS, e);
+      scheduleSync(key, RETRY_SECONDS);
+    }
+  }
+
+  private RunningPod launch(Pod pod) throws IOException {
+    String component = Optional.ofNullable(pod.getMetadata().getLabels())
+        .map(l -> l.get(ResourceLabels.COMPONENT)).orElse("");
+    boolean auth = Component.AUTH.label().equals(component);
+    boolean redis = Component.REDIS.label().equals(component);
+    if (!auth && !redis) {
+      return null;
+    }
+    String key = key(pod);
+    String ip = pod.getStatus().getPodIP();
+    if (!InetAddress.getByName(ip).isLoopbackAddress()) {
+      throw new IllegalStateException("pod " + key + " has IP " + ip + ", not a loopback address:"
+          + " start kwok with a loopback --cidr (hack/cluster-in-a-box.sh does)");
+    }
+    waitForOldProcessAt(ip);
+    Container container = pod.getSpec().getContainers().get(0);
+    String dirName = pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName();
+    PodVolumes volumes = PodVolumes.materialise(client, pod, container, workDir.resolve("pods").resolve(dirName));
+    volumes.rewriteMountPathsInFiles();
+    Path logFile = workDir.resolve("logs").resolve(dirName + ".log");
+
+    List<String> command = new ArrayList<>();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    if (auth) {
+      env.putAll(containerEnvironment(pod, container, volumes));
+      // Listen at the pod's address only, as a container in its own network namespace would.
+      env.put("SERVER_ADDRESS", ip);
+      command.add(javaBinary);
+      command.addAll(AUTH_JVM_FLAGS);
+      command.add("-Djava.io.tmpdir=" + volumes.localPath("/tmp"));
+      command.add("-jar");
+      command.add(authJar.toString());
+    } else {
+      List<String> declared = new ArrayList<>(Optional.ofNullable(container.getCommand()).orElse(List.of()));
+      declared.addAll(Optional.ofNullable(container.getArgs()).orElse(List.of()));
+      if (declared.isEmpty() || !declared.get(0).equals("redis-server")) {
+        throw new IllegalStateException("Redis pod " + key + " runs " + declared + ", not redis-server");
+      }
+      command.add("redis-server");
+      declared.subList(1, declared.size()).forEach(arg -> command.add(volumes.localPath(arg)));
+      // Overrides after the config file: bind to the pod's address only, stay in the foreground.
+      command.addAll(List.of("--bind", ip, "--daemonize", "no", "--logfile", ""));
+    }
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(volumes.root().toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    RunningPod started = new RunningPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+        pod.getMetadata().getUid(), ip, component, process, volumes, logFile);
+    process.onExit().thenAccept(exited -> {
+      if (running.get(key) == started && !killed.contains(key) && !closed) {
+        log.error("{} exited with code {}; see {}", key, exited.exitValue(), logFile);
+      }
+    });
+    ReadinessProber prober = new ReadinessProber(client, started.namespace(), started.name(), ip, container,
+        () -> running.get(key) == started && !killed.contains(key));
+    probing.put(started.uid(), probes.scheduleWithFixedDelay(prober, prober.initialDelaySeconds(),
+        prober.periodSeconds(), TimeUnit.SECONDS));
+    log.info("Started {} {} at {} (pid {}), log {}", component, key, ip, process.pid(), logFile);
+    return started;
+  }
+
+  /**
+   * The container's environment with paths mapped to the materialised volumes and Service names
+   * mapped to their {@link ServiceProxy}. A Redis host that is neither would send traffic off this
+   * machine, so such a pod is refused.
+   */
+  private Map<String, String> containerEnvironment(Pod pod, Container container, PodVolumes volumes)
+      throws IOException {
+    Map<String, String> env = new LinkedHashMap<>();
+    for (EnvVar var : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
+      if (var.getValueFrom() != null) {
+        throw new IllegalStateException("env " + var.getName() + " uses valueFrom; the runner supports values only");
+      }
+      String value = Optional.ofNullable(var.getValue()).orElse("");
+      env.put(var.getName(), volumes.localPath(value));
+    }
+    String redisHost = env.get("GATEHOUSE_REDIS_HOST");
+    if (redisHost != null) {
+      Matcher service = SERVICE_HOST.matcher(redisHost);
+      if (service.matches()) {
+        env.put("GATEHOUSE_REDIS_HOST", serviceAddress(service.group(3), service.group(1)));
+      } else if (!InetAddress.getByName(redisHost).isLoopbackAddress()) {
+        throw new IllegalStateException("GATEHOUSE_REDIS_HOST " + redisHost + " is neither a Service nor"
+            + " loopback; the cluster in a box sends no traffic off this machine");
+      }
+    }
+    return env;
+  }
+
+  /** The loopback address of the Service's proxy, started on first use with one listener per port. */
+  private String serviceAddress(String namespace, String name) throws IOException {
+    String key = namespace + "/" + name;
+    List<ServiceProxy> existing = serviceProxies.get(key);
+    if (existing != null) {
+      return existing.get(0).address();
+    }
+    Service service = client.services().inNamespace(namespace).withName(name).get();
+    if (service == null) {
+      throw new PodVolumes.MissingVolumeSource("Service " + key);
+    }
+    String address = SERVICE_ADDRESS_PREFIX + nextServiceAddress.getAndIncrement();
+    List<ServiceProxy> proxies = new ArrayList<>();
+    for (ServicePort port : service.getSpec().getPorts()) {
+      proxies.add(ServiceProxy.start(key + ":" + port.getPort(), address, port.getPort(),
+          () -> readyBackend(namespace, name, port)));
+    }
+    serviceProxies.put(key, proxies);
+    return address;
+  }
+
+  /** A ready, live pod selected by the Service now (read at connect time, as kube-proxy's rules follow it). */
+  private Optional<ServiceProxy.Backend> readyBackend(String namespace, String serviceName, ServicePort port) {
+    Service service = client.services().inNamespace(namespace).withName(serviceName).get();
+    if (service == null || service.getSpec().getSelector() == null) {
+      return Optional.empty();
+    }
+    Map<String, String> selector = service.getSpec().getSelector();
+    return pods.getStore().list().stream()
+        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
+        .filter(p -> p.getMetadata().getLabels() != null
+            && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null && isReady(p))
+        .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
+        .map(p -> new ServiceProxy.Backend(p.getStatus().getPodIP(), targetPort(p, port)));
+  }
+
+  private static int targetPort(Pod pod, ServicePort port) {
+    IntOrString target = port.getTargetPort();
+    if (target == null) {
+      return port.getPort();
+    }
+    if (target.getIntVal() != null) {
+      return target.getIntVal();
+    }
+    return pod.getSpec().getContainers().stream()
+        .flatMap(c -> Optional.ofNullable(c.getPorts()).orElse(List.of()).stream())
+        .filter(p -> target.getStrVal().equals(p.getName()))
+        .map(ContainerPort::getContainerPort)
+        .findFirst()
+        .orElse(port.getPort());
+  }
+
+  private static boolean isReady(Pod pod) {
+    return pod.getStatus() != null && pod.getStatus().getPodIP() != null
+        && Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of()).stream()
+        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private void waitForOldProcessAt(String ip) {
+    CompletableFuture<Void> old = stopping.get(ip);
+    if (old != null) {
+      try {
+        old.get(STOP_GRACE_SECONDS + 5, TimeUnit.SECONDS);
+      } catch (Exception e) {
+        throw new IllegalStateException("the previous process at " + ip + " did not stop", e);
+      }
+    }
+  }
+
+  /** SIGTERM, then SIGKILL after a grace period, off the sync thread; then the files go. */
+  private void stopLater(RunningPod pod) {
+    stopProbing(pod);
+    CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> stop(pod));
+    stopping.put(pod.ip(), stopped);
+    stopped.whenComplete((ignored, error) -> stopping.remove(pod.ip(), stopped));
+  }
+
+  private void stopProbing(RunningPod pod) {
+    ScheduledFuture<?> probe = probing.remove(pod.uid());
+    if (probe != null) {
+      probe.cancel(false);
+    }
+  }
+
+  private static void stop(RunningPod pod) {
+    Process process = pod.process();
+    process.destroy();
+    try {
+      if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+      }
+    } catch (InterruptedException e) {
+      process.destroyForcibly();
+      Thread.currentThread().interrupt();
+    }
+    pod.volumes().delete();
+    log.info("Stopped {}/{} ({})", pod.namespace(), pod.name(), pod.ip());
+  }
+
+  private static String key(Pod pod) {
+    return pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
+  }
+
+  /** Stops watching, every process and every Service proxy. Idempotent. */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    pods.close();
+    executor.shutdownNow();
+    probes.shutdownNow();
+    running.values().parallelStream().forEach(PodRunner::stop);
+    running.clear();
+    serviceProxies.values().forEach(list -> list.forEach(ServiceProxy::close));
+    log.info("Pod runner stopped");
+  }
+
+  /**
+   * {@code PodRunner AUTH_JAR WORK_DIR}, with KUBECONFIG: runs pods until SIGTERM or Ctrl-C
+   * (hack/demo.sh).
+   */
+  public static void main(String[] args) throws InterruptedException {
+    if (args.length != 2) {
+      System.err.println("usage: PodRunner AUTH_SERVICE_JAR WORK_DIR   (cluster from KUBECONFIG)");
+      System.exit(2);
+    }
+    KubernetesClient client = new KubernetesClientBuilder().build();
+    PodRunner runner = start(client, Path.of(args[0]), Path.of(args[1]));
+    Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+      runner.close();
+      client.close();
+    }, "pod-runner-shutdown"));
+    System.out.println("pod runner ready");
+    Thread.currentThread().join();
+  }
+
+  /** A pod's process as the runner started it. */
+  public record RunningPod(String namespace, String name, String uid, String ip, String component,
+                           Process process, PodVolumes volumes, Path log) {
+
+    /** http://IP:8080 for an auth pod. */
+    public String baseUrl() {
+      return "http://" + ip + ":" + dev.gatehouse.operator.dependent.AuthDeployment.HTTP_PORT;
+    }
+  }
+}

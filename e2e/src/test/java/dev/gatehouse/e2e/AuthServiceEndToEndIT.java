@@ -1,0 +1,255 @@
+package dev.gatehouse.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.gatehouse.e2e.ClusterInABox.KubectlResult;
+import dev.gatehouse.e2e.ClusterInABox.OAuthClient;
+import dev.gatehouse.e2e.PodRunner.RunningPod;
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.dependent.Component;
+import dev.gatehouse.operator.dependent.ResourceLabels;
+import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The operator running a whole AuthService on the cluster in a box: real control plane, real
+ * auth-service and redis-server processes behind kwok's pods. Each test has its own namespace.
+ */
+class AuthServiceEndToEndIT {
+
+  @RegisterExtension
+  static final ClusterInABox cluster = new ClusterInABox();
+
+  /** Two JVMs starting at once on a 2-core CI machine take up to a minute or so; rolls take two starts. */
+  private static final Duration ROLL_OUT = Duration.ofMinutes(4);
+  private static final HttpClient http = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
+  private static final String NAME = "auth";
+
+  @Test
+  void deploymentBecomesAvailableStatusIsReadyAndTokensWorkAcrossPods() throws Exception {
+    String ns = cluster.newNamespace("ready");
+    OAuthClient oauth = cluster.createMinimalAuthService(ns, 2);
+
+    // kubectl wait, the real binary, as a user or a CI script would wait for the resource.
+    KubectlResult wait = cluster.kubectl("wait", "--for=condition=Ready", "authservice/" + NAME, "-n", ns,
+        "--timeout=" + ROLL_OUT.toSeconds() + "s");
+    assertThat(wait.exitCode()).as(wait.output()).isZero();
+    assertThat(wait.output()).contains("condition met");
+
+    Deployment deployment = client().apps().deployments().inNamespace(ns).withName(NAME).get();
+    assertThat(deployment.getStatus().getAvailableReplicas()).isEqualTo(2);
+    assertThat(deployment.getStatus().getConditions())
+        .anyMatch(c -> c.getType().equals("Available") && c.getStatus().equals("True"));
+    AuthService authService = authService(ns);
+    assertThat(authService.getStatus().getReadyReplicas()).isEqualTo(2);
+    assertThat(authService.getStatus().getObservedGeneration())
+        .isEqualTo(authService.getMetadata().getGeneration());
+    assertThat(condition(authService, "Ready")).map(Condition::getStatus).contains("True");
+
+    // The pods are real: each answers its /health/redis from a real pool on the real Redis.
+    List<RunningPod> pods = runningAuthPods(ns);
+    assertThat(pods).hasSize(2);
+    for (RunningPod pod : pods) {
+      assertThat(get(pod.baseUrl() + "/health/redis").body()).contains("\"status\":\"healthy\"");
+    }
+
+    // Issue at one pod, verify at the other, revoke, and the other refuses it: one shared Redis.
+    String token = issueToken(pods.get(0), oauth);
+    assertThat(forwardAuth(pods.get(1), token)).isEqualTo(200);
+    HttpResponse<String> revoke = post(pods.get(0).baseUrl() + "/oauth2/revoke", oauth,
+        Map.of("token", token));
+    assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(200);
+    assertThat(forwardAuth(pods.get(1), token)).isEqualTo(401);
+  }
+
+  @Test
+  void deletingTheAuthServiceCascadesAndGarbageCollectionRemovesEveryChild() {
+    String ns = cluster.newNamespace("cascade");
+    cluster.createMinimalAuthService(ns, 1);
+    await("AuthService Ready").atMost(ROLL_OUT).until(() -> isReady(authService(ns)));
+    Set<String> before = children(ns);
+    assertThat(before).contains("Deployment/" + NAME, "Deployment/" + NAME + "-redis", "Service/" + NAME,
+        "Service/" + NAME + "-redis", "Secret/" + NAME + "-redis-password", "Secret/" + NAME + "-admin-token",
+        "ConfigMap/" + NAME + "-redis-config", "NetworkPolicy/" + NAME + "-redis",
+        "PodDisruptionBudget/" + NAME);
+    assertThat(before).anyMatch(c -> c.startsWith("ReplicaSet/")).anyMatch(c -> c.startsWith("Pod/"));
+
+    client().resources(AuthService.class).inNamespace(ns).withName(NAME).delete();
+
+    // Background deletion: the garbage collector of kube-controller-manager removes the owned objects,
+    // then their own dependents (ReplicaSets, pods); kwok finalises the pods; the runner stops them.
+    await("every child garbage-collected").atMost(Duration.ofSeconds(90))
+        .untilAsserted(() -> assertThat(children(ns)).isEmpty());
+    await("every process stopped").atMost(Duration.ofSeconds(30))
+        .untilAsserted(() -> assertThat(cluster.runner().pods())
+            .noneMatch(p -> p.namespace().equals(ns)));
+    // The user's own Secret is not a child and stays.
+    assertThat(client().secrets().inNamespace(ns).withName("e2e-clients").get()).isNotNull();
+  }
+
+  @Test
+  void deletingTheRedisPasswordRollsThePodsOntoANewPasswordThatWorks() throws Exception {
+    String ns = cluster.newNamespace("rotate");
+    OAuthClient oauth = cluster.createMinimalAuthService(ns, 1);
+    await("AuthService Ready").atMost(ROLL_OUT).until(() -> isReady(authService(ns)));
+    String secretName = NAME + "-redis-password";
+    Secret old = client().secrets().inNamespace(ns).withName(secretName).get();
+    Set<String> oldReplicaSets = authReplicaSets(ns).stream()
+        .map(rs -> rs.getMetadata().getName()).collect(Collectors.toSet());
+
+    client().secrets().inNamespace(ns).withName(secretName).delete();
+
+    await("a new password").atMost(Duration.ofSeconds(60)).until(() -> {
+      Secret current = client().secrets().inNamespace(ns).withName(secretName).get();
+      return current != null && !current.getMetadata().getUid().equals(old.getMetadata().getUid());
+    });
+    String newPassword = decoded(client().secrets().inNamespace(ns).withName(secretName).get(), "password");
+    assertThat(newPassword).isNotEqualTo(decoded(old, "password"));
+
+    // A new ReplicaSet, rolled out completely, and the AuthService Ready again for this generation.
+    await("the roll onto a new ReplicaSet").atMost(ROLL_OUT).untilAsserted(() -> {
+      List<ReplicaSet> replicaSets = authReplicaSets(ns);
+      assertThat(replicaSets).anyMatch(rs -> !oldReplicaSets.contains(rs.getMetadata().getName())
+          && Integer.valueOf(1).equals(rs.getStatus().getReadyReplicas()));
+      assertThat(replicaSets).filteredOn(rs -> oldReplicaSets.contains(rs.getMetadata().getName()))
+          .allMatch(rs -> rs.getSpec().getReplicas() == 0);
+      assertThat(isReady(authService(ns))).isTrue();
+    });
+
+    // The new pod reads the new password, and Redis (restarted with it) accepts it.
+    List<RunningPod> pods = runningAuthPods(ns);
+    assertThat(pods).hasSize(1);
+    RunningPod pod = pods.get(0);
+    assertThat(Files.readString(Path.of(pod.volumes().localPath("/var/run/secrets/gatehouse/redis/password"))))
+        .isEqualTo(newPassword);
+    await("the new pod's pool healthy").atMost(Duration.ofSeconds(60))
+        .untilAsserted(() -> assertThat(get(pod.baseUrl() + "/health/redis").body())
+            .contains("\"status\":\"healthy\""));
+    String token = issueToken(pod, oauth);
+    assertThat(forwardAuth(pod, token)).isEqualTo(200);
+  }
+
+  // --- the cluster's side -------------------------------------------------------------------------
+
+  private static KubernetesClient client() {
+    return cluster.client();
+  }
+
+  private static AuthService authService(String ns) {
+    return client().resources(AuthService.class).inNamespace(ns).withName(NAME).get();
+  }
+
+  private static boolean isReady(AuthService authService) {
+    return authService != null && authService.getStatus() != null
+        && condition(authService, "Ready").map(c -> "True".equals(c.getStatus())
+            && authService.getMetadata().getGeneration().equals(c.getObservedGeneration())).orElse(false);
+  }
+
+  private static Optional<Condition> condition(AuthService authService, String type) {
+    return Optional.ofNullable(authService.getStatus().getConditions()).orElse(List.of()).stream()
+        .filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  private static List<ReplicaSet> authReplicaSets(String ns) {
+    return client().apps().replicaSets().inNamespace(ns)
+        .withLabel(ResourceLabels.COMPONENT, Component.AUTH.label()).list().getItems();
+  }
+
+  /** The auth pods that exist now, each with the process the runner started for it. */
+  private static List<RunningPod> runningAuthPods(String ns) {
+    List<Pod> pods = client().pods().inNamespace(ns)
+        .withLabel(ResourceLabels.COMPONENT, Component.AUTH.label()).list().getItems();
+    return pods.stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .map(p -> cluster.runner().pod(ns, p.getMetadata().getName())
+            .filter(r -> r.uid().equals(p.getMetadata().getUid()))
+            .orElseThrow(() -> new AssertionError("no process for pod " + p.getMetadata().getName())))
+        .toList();
+  }
+
+  /** Every object of this AuthService's instance label, as Kind/name. */
+  private static Set<String> children(String ns) {
+    Map<String, String> instance = Map.of(ResourceLabels.INSTANCE, NAME);
+    return Stream.of(
+            client().apps().deployments().inNamespace(ns).withLabels(instance).list().getItems(),
+            client().apps().replicaSets().inNamespace(ns).withLabels(instance).list().getItems(),
+            client().pods().inNamespace(ns).withLabels(instance).list().getItems(),
+            client().services().inNamespace(ns).withLabels(instance).list().getItems(),
+            client().secrets().inNamespace(ns).withLabels(instance).list().getItems(),
+            client().configMaps().inNamespace(ns).withLabels(instance).list().getItems(),
+            client().network().v1().networkPolicies().inNamespace(ns).withLabels(instance).list().getItems(),
+            client().policy().v1().podDisruptionBudget().inNamespace(ns).withLabels(instance).list().getItems())
+        .flatMap(List::stream)
+        .map(o -> ((HasMetadata) o).getKind() + "/" + ((HasMetadata) o).getMetadata().getName())
+        .collect(Collectors.toSet());
+  }
+
+  private static String decoded(Secret secret, String key) {
+    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+  }
+
+  // --- the auth service's side (docs/auth-service.md) ---------------------------------------------
+
+  private static String issueToken(RunningPod pod, OAuthClient oauth) throws IOException, InterruptedException {
+    HttpResponse<String> response = post(pod.baseUrl() + "/oauth2/token", oauth,
+        Map.of("grant_type", "client_credentials"));
+    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+    Matcher token = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
+    assertThat(token.find()).as(response.body()).isTrue();
+    return token.group(1);
+  }
+
+  private static int forwardAuth(RunningPod pod, String token) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(pod.baseUrl() + "/forward-auth"))
+        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.discarding()).statusCode();
+  }
+
+  private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
+    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
+        HttpResponse.BodyHandlers.ofString());
+  }
+
+  /** A form POST with client_secret_basic authentication. */
+  private static HttpResponse<String> post(String url, OAuthClient oauth, Map<String, String> form)
+      throws IOException, InterruptedException {
+    String body = form.entrySet().stream()
+        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
+        .collect(Collectors.joining("&"));
+    String basic = Base64.getEncoder().encodeToString(
+        (oauth.id() + ":" + oauth.secret()).getBytes(StandardCharsets.UTF_8));
+    return http.send(HttpRequest.newBuilder(URI.create(url))
+        .header("Authorization", "Basic " + basic)
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .timeout(Duration.ofSeconds(10))
+        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
+  }
+}

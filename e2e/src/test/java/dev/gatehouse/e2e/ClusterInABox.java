@@ -1,0 +1,293 @@
+package dev.gatehouse.e2e;
+
+import static org.awaitility.Awaitility.await;
+
+import dev.gatehouse.operator.GatehouseOperator;
+import dev.gatehouse.operator.OperatorSettings;
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.SecretReference;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.Config;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.crypto.bcrypt.BCrypt;
+
+/**
+ * The whole system on one machine, shared by every e2e class of the JVM: hack/cluster-in-a-box.sh
+ * (real control plane, kwok node), the CRD applied with the real kubectl, the operator in this JVM,
+ * and a {@link PodRunner} that runs real auth-service and redis-server processes for its pods.
+ * Started by the first class that registers it; stopped, every process with it, when the run ends
+ * (JUnit's root store), or by a shutdown hook on Ctrl-C or a fork timeout.
+ */
+public final class ClusterInABox implements BeforeAllCallback {
+
+  private static final Logger log = LoggerFactory.getLogger(ClusterInABox.class);
+  /** Building binaries is done before (pre-integration-test); this covers a slow, busy machine. */
+  private static final Duration START_TIMEOUT = Duration.ofMinutes(5);
+  private static final AtomicInteger namespaces = new AtomicInteger();
+
+  /** What the first class started; the rest reuse it. */
+  private static Running running;
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    synchronized (ClusterInABox.class) {
+      if (running == null) {
+        running = Running.start();
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
+            .put(ClusterInABox.class, (ExtensionContext.Store.CloseableResource) running::close);
+      }
+    }
+  }
+
+  public KubernetesClient client() {
+    return running.client;
+  }
+
+  public PodRunner runner() {
+    return running.runner;
+  }
+
+  /**
+   * Runs the real kubectl from the cached binaries against this cluster.
+   *
+   * @return exit code and combined output
+   */
+  public KubectlResult kubectl(String... args) {
+    return running.kubectl(args);
+  }
+
+  public record KubectlResult(int exitCode, String output) {
+  }
+
+  /** A new namespace whose default ServiceAccount exists (pods are refused until it does). */
+  public String newNamespace(String prefix) {
+    String name = prefix + "-" + namespaces.incrementAndGet();
+    client().namespaces().resource(new NamespaceBuilder().withNewMetadata().withName(name).endMetadata().build())
+        .create();
+    await("default ServiceAccount of " + name).atMost(Duration.ofSeconds(60))
+        .until(() -> client().serviceAccounts().inNamespace(name).withName("default").get() != null);
+    return name;
+  }
+
+  /**
+   * examples/minimal.yaml in {@code namespace} with {@code replicas} auth pods and an OAuth clients
+   * Secret holding one client with a fresh random secret (bcrypt-hashed, as the auth service wants).
+   */
+  public OAuthClient createMinimalAuthService(String namespace, int replicas) {
+    String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(24));
+    OAuthClient oauthClient = new OAuthClient("e2e-client", secret);
+    String clientsYaml = """
+        clients:
+          - id: %s
+            secret-hash: "%s"
+            grant-types: [client_credentials]
+            scopes: [api]
+        """.formatted(oauthClient.id(), BCrypt.hashpw(secret, BCrypt.gensalt(10)));
+    client().secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName("e2e-clients").endMetadata()
+        .withStringData(Map.of("clients.yaml", clientsYaml))
+        .build()).create();
+    AuthService authService = client().resources(AuthService.class)
+        .load(running.repoDir.resolve("examples/minimal.yaml").toFile()).item();
+    authService.getMetadata().setNamespace(namespace);
+    authService.getSpec().setReplicas(replicas);
+    authService.getSpec().setClientsSecretRef(new SecretReference("e2e-clients"));
+    client().resource(authService).create();
+    return oauthClient;
+  }
+
+  /** An OAuth client registered in the clients Secret: its id and plain secret. */
+  public record OAuthClient(String id, String secret) {
+  }
+
+  private static byte[] randomBytes(int n) {
+    byte[] bytes = new byte[n];
+    new SecureRandom().nextBytes(bytes);
+    return bytes;
+  }
+
+  /** The started processes and clients; closed once. */
+  private static final class Running {
+    private final Path repoDir;
+    private final Path workDir;
+    private final Path kubeconfig;
+    private final Process cluster;
+    private Path binDir;
+    private KubernetesClient client;
+    private GatehouseOperator operator;
+    private PodRunner runner;
+    private boolean closed;
+
+    private Running(Path repoDir, Path workDir, Process cluster) {
+      this.repoDir = repoDir;
+      this.workDir = workDir;
+      this.kubeconfig = workDir.resolve("cluster/kubeconfig");
+      this.cluster = cluster;
+    }
+
+    static Running start() {
+      Path repoDir = Path.of(requiredProperty("gatehouse.repo.dir"));
+      Path authJar = Path.of(requiredProperty("gatehouse.auth.jar"));
+      long started = System.nanoTime();
+      Path workDir;
+      Process cluster;
+      try {
+        workDir = Files.createTempDirectory("gatehouse-e2e-");
+        cluster = new ProcessBuilder("bash", repoDir.resolve("hack/cluster-in-a-box.sh").toString(),
+            workDir.resolve("cluster").toString())
+            .redirectError(workDir.resolve("cluster-in-a-box.log").toFile())
+            .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      Running running = new Running(repoDir, workDir, cluster);
+      Runtime.getRuntime().addShutdownHook(new Thread(running::close, "stop-cluster-in-a-box"));
+      try {
+        running.binDir = awaitReady(cluster, workDir);
+        running.startEverythingElse(authJar);
+      } catch (RuntimeException e) {
+        running.close();
+        throw e;
+      }
+      log.info("Cluster in a box, operator and pod runner ready in {} ms; work dir {}",
+          TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), workDir);
+      return running;
+    }
+
+    /** Reads the script's stdout until "cluster ready"; the kube binaries' dir is in its log. */
+    private static Path awaitReady(Process cluster, Path workDir) {
+      CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
+        try (BufferedReader out = new BufferedReader(
+            new InputStreamReader(cluster.getInputStream(), StandardCharsets.UTF_8))) {
+          String line;
+          while ((line = out.readLine()) != null) {
+            if (line.equals("cluster ready")) {
+              return true;
+            }
+          }
+          return false;
+        } catch (IOException e) {
+          return false;
+        }
+      });
+      boolean ok;
+      try {
+        ok = ready.get(START_TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+      } catch (Exception e) {
+        ok = false;
+      }
+      if (!ok) {
+        throw new IllegalStateException("hack/cluster-in-a-box.sh did not become ready; its log: "
+            + workDir.resolve("cluster-in-a-box.log") + ", component logs: " + workDir.resolve("cluster/logs"));
+      }
+      try {
+        return Path.of(Files.readString(workDir.resolve("cluster/bin-dir")).trim());
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    private void startEverythingElse(Path authJar) {
+      Config config = Config.fromKubeconfig(null, readString(kubeconfig), kubeconfig.toString());
+      client = new KubernetesClientBuilder().withConfig(config).build();
+      // The CRD goes in as a user installs it: the committed file, applied by the real kubectl.
+      KubectlResult crd = kubectl("apply", "--server-side", "-f", repoDir.resolve("crds").toString());
+      KubectlResult established = kubectl("wait", "--for=condition=Established",
+          "crd/authservices.gatehouse.dev", "--timeout=60s");
+      if (crd.exitCode() != 0 || established.exitCode() != 0) {
+        throw new IllegalStateException("installing the CRD failed: " + crd.output() + established.output());
+      }
+      try {
+        // Health port 0: any free port, so a developer's own operator on 8081 does not clash.
+        operator = GatehouseOperator.start(config, new OperatorSettings(Set.of(), false, null, 0));
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      runner = PodRunner.start(client, authJar, workDir.resolve("pods"));
+    }
+
+    KubectlResult kubectl(String... args) {
+      List<String> command = new ArrayList<>(List.of(binDir.resolve("kubectl").toString(),
+          "--kubeconfig", kubeconfig.toString()));
+      command.addAll(List.of(args));
+      try {
+        Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        process.waitFor();
+        return new KubectlResult(process.exitValue(), output);
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
+    }
+
+    /** Idempotent: the root store and the shutdown hook both call it. */
+    synchronized void close() {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      if (runner != null) {
+        runner.close();
+      }
+      if (operator != null) {
+        operator.close();
+      }
+      if (client != null) {
+        client.close();
+      }
+      // SIGTERM: the script's trap stops every component it started.
+      cluster.destroy();
+      try {
+        if (!cluster.waitFor(60, TimeUnit.SECONDS)) {
+          cluster.descendants().forEach(ProcessHandle::destroyForcibly);
+          cluster.destroyForcibly();
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static String readString(Path file) {
+    try {
+      return Files.readString(file);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String requiredProperty(String name) {
+    String value = System.getProperty(name);
+    if (value == null || value.isBlank()) {
+      throw new IllegalStateException("system property " + name + " is not set; run the e2e tests through"
+          + " ./mvnw verify (failsafe sets it)");
+    }
+    return value;
+  }
+}
