@@ -191,6 +191,7 @@ wait_for "node Ready" 60 kubectl wait --for=condition=Ready node/kwok-node-0 --t
 wait_for "default ServiceAccount" 60 kubectl get serviceaccount default -n default
 
 elapsed_ms=$(( ($(date +%s%N) - started) / 1000000 ))
+echo "$bin" >"$dir/bin-dir"
 echo "$kubeconfig" >"$dir/ready"
 log "cluster ready in ${elapsed_ms} ms: export KUBECONFIG=$kubeconfig"
 echo "cluster ready"

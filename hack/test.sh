@@ -5,14 +5,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-if ! command -v redis-server >/dev/null 2>&1; then
+# Debian packages the tests run: redis-server (the auth service's store); openssl and curl (the e2e
+# tier's cluster in a box makes its certificates with openssl and checks component health with curl).
+missing=()
+command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+command -v openssl >/dev/null 2>&1 || missing+=(openssl)
+command -v curl >/dev/null 2>&1 || missing+=(curl)
+if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
-    echo "redis-server is missing: run 'sudo apt-get install -y redis-server', then this again." >&2
+    echo "${missing[*]} missing: run 'sudo apt-get install -y ${missing[*]}', then this again." >&2
     exit 1
   fi
-  echo "Installing redis-server (Debian package); the tests start their own servers on free ports." >&2
+  echo "Installing ${missing[*]} (Debian packages); the tests start their own servers on free ports." >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq redis-server >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
 fi
 
 exec ./mvnw -B verify "$@"
