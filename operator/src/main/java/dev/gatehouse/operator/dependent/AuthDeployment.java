@@ -71,11 +71,7 @@ public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, 
     podAnnotations.put(ConfigHash.ANNOTATION, configHash(secrets, context));
 
     return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(name(primary))
-        .withNamespace(primary.getMetadata().getNamespace())
-        .withLabels(ResourceLabels.of(primary, Component.AUTH))
-        .endMetadata()
+        .withMetadata(ChildMetadata.of(primary, name(primary), Component.AUTH))
         .withNewSpec()
         .withReplicas(spec.getReplicas())
         .withNewSelector()

@@ -25,11 +25,7 @@ public class AuthPodDisruptionBudget
   @Override
   protected PodDisruptionBudget desired(AuthService primary, Context<AuthService> context) {
     return new PodDisruptionBudgetBuilder()
-        .withNewMetadata()
-        .withName(name(primary))
-        .withNamespace(primary.getMetadata().getNamespace())
-        .withLabels(ResourceLabels.of(primary, Component.AUTH))
-        .endMetadata()
+        .withMetadata(ChildMetadata.of(primary, name(primary), Component.AUTH))
         .withNewSpec()
         .withMaxUnavailable(new IntOrString(1))
         .withNewSelector()

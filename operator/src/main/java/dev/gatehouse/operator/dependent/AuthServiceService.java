@@ -24,11 +24,7 @@ public class AuthServiceService extends CRUDKubernetesDependentResource<Service,
   @Override
   protected Service desired(AuthService primary, Context<AuthService> context) {
     return new ServiceBuilder()
-        .withNewMetadata()
-        .withName(name(primary))
-        .withNamespace(primary.getMetadata().getNamespace())
-        .withLabels(ResourceLabels.of(primary, Component.AUTH))
-        .endMetadata()
+        .withMetadata(ChildMetadata.of(primary, name(primary), Component.AUTH))
         .withNewSpec()
         .withType("ClusterIP")
         .withSelector(ResourceLabels.selector(primary, Component.AUTH))

@@ -48,12 +48,8 @@ abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthS
   @Override
   protected Secret desired(AuthService primary, Context<AuthService> context) {
     return new SecretBuilder()
-        .withNewMetadata()
-        .withName(secretName(primary))
-        .withNamespace(primary.getMetadata().getNamespace())
-        .withLabels(ResourceLabels.of(primary, Component.AUTH))
-        .withAnnotations(new TreeMap<>(annotations(primary)))
-        .endMetadata()
+        .withMetadata(ChildMetadata.of(primary, secretName(primary), Component.AUTH))
+        .editMetadata().withAnnotations(new TreeMap<>(annotations(primary))).endMetadata()
         .withType("Opaque")
         // Immutable: the kubelet stops watching it, and nothing can edit the material in place.
         .withImmutable(true)

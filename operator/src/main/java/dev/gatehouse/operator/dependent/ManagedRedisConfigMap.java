@@ -42,11 +42,7 @@ public class ManagedRedisConfigMap extends CRUDKubernetesDependentResource<Confi
   @Override
   protected ConfigMap desired(AuthService primary, Context<AuthService> context) {
     return new ConfigMapBuilder()
-        .withNewMetadata()
-        .withName(name(primary))
-        .withNamespace(primary.getMetadata().getNamespace())
-        .withLabels(ResourceLabels.of(primary, Component.REDIS))
-        .endMetadata()
+        .withMetadata(ChildMetadata.of(primary, name(primary), Component.REDIS))
         .withData(Map.of(CONFIG_KEY, redisConf(primary)))
         .build();
   }

@@ -46,11 +46,7 @@ public class ManagedRedisDeployment extends CRUDKubernetesDependentResource<Depl
         .value(ManagedRedisConfigMap.CONFIG_KEY, ManagedRedisConfigMap.redisConf(primary))
         .digest();
     return new DeploymentBuilder()
-        .withNewMetadata()
-        .withName(name(primary))
-        .withNamespace(primary.getMetadata().getNamespace())
-        .withLabels(ResourceLabels.of(primary, Component.REDIS))
-        .endMetadata()
+        .withMetadata(ChildMetadata.of(primary, name(primary), Component.REDIS))
         .withNewSpec()
         .withReplicas(1)
         // Two Redis pods of one Deployment would be two separate stores: never overlap them.

@@ -24,11 +24,7 @@ public class RedisNetworkPolicy extends CRUDKubernetesDependentResource<NetworkP
   @Override
   protected NetworkPolicy desired(AuthService primary, Context<AuthService> context) {
     return new NetworkPolicyBuilder()
-        .withNewMetadata()
-        .withName(name(primary))
-        .withNamespace(primary.getMetadata().getNamespace())
-        .withLabels(ResourceLabels.of(primary, Component.REDIS))
-        .endMetadata()
+        .withMetadata(ChildMetadata.of(primary, name(primary), Component.REDIS))
         .withNewSpec()
         .withNewPodSelector()
         .withMatchLabels(ResourceLabels.selector(primary, Component.REDIS))

@@ -5,7 +5,6 @@ import static dev.gatehouse.operator.apiserver.AuditLog.inNamespace;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.GatehouseOperator;
-import dev.gatehouse.operator.OperatorSettings;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.apiserver.AuditLog;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
@@ -33,7 +32,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -64,10 +62,10 @@ class AuthServiceOperatorIT {
   }
 
   @BeforeEach
-  void startOperator() throws IOException {
+  void startOperator() {
     client = apiServer.client();
     namespace = apiServer.namespace();
-    operator = startOperatorFor(namespace);
+    operator = InProcessOperator.watching(apiServer, namespace);
   }
 
   @AfterEach
@@ -75,11 +73,6 @@ class AuthServiceOperatorIT {
     if (operator != null) {
       operator.close();
     }
-  }
-
-  private static GatehouseOperator startOperatorFor(String namespace) throws IOException {
-    return GatehouseOperator.start(apiServer.client().getConfiguration(),
-        new OperatorSettings(Set.of(namespace), false, null, 0));
   }
 
   @Test
@@ -146,7 +139,7 @@ class AuthServiceOperatorIT {
   }
 
   @Test
-  void reapplyingAndRestartingAfterConvergenceMakesNoWrite() throws IOException {
+  void reapplyingAndRestartingAfterConvergenceMakesNoWrite() {
     apply("minimal.yaml");
     await(Deployment.class, "auth");
     awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 1L);
@@ -156,7 +149,7 @@ class AuthServiceOperatorIT {
     apply("minimal.yaml");
     // A new operator process lists everything and reconciles every AuthService from scratch.
     operator.close();
-    operator = startOperatorFor(namespace);
+    operator = InProcessOperator.watching(apiServer, namespace);
     awaitQuiet();
 
     assertThat(apiServer.auditLog().writesSince(mark,

@@ -3,10 +3,8 @@ package dev.gatehouse.operator.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.GatehouseOperator;
-import dev.gatehouse.operator.OperatorSettings;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
 import java.nio.file.Path;
-import java.util.Set;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -33,10 +31,9 @@ class KubectlIT {
   }
 
   @Test
-  void shortNameCategoryAndPrinterColumnsWork() throws Exception {
+  void shortNameCategoryAndPrinterColumnsWork() {
     String namespace = apiServer.namespace();
-    try (GatehouseOperator operator = GatehouseOperator.start(apiServer.client().getConfiguration(),
-        new OperatorSettings(Set.of(namespace), false, null, 0))) {
+    try (GatehouseOperator operator = InProcessOperator.watching(apiServer, namespace)) {
       apiServer.kubectl("apply", "--server-side", "-n", namespace, "-f",
           Path.of(System.getProperty("gatehouse.examples.dir"), "minimal.yaml").toString());
       apiServer.kubectl("wait", "-n", namespace, "--for=jsonpath={.status.observedGeneration}=1",

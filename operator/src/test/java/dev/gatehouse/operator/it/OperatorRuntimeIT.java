@@ -33,7 +33,7 @@ class OperatorRuntimeIT {
   @Test
   void probesAndMetricsAnswerAndTheLeaderHoldsItsLease() throws Exception {
     String namespace = apiServer.namespace();
-    try (GatehouseOperator operator = GatehouseOperator.start(apiServer.client().getConfiguration(),
+    try (GatehouseOperator operator = InProcessOperator.start(apiServer,
         new OperatorSettings(Set.of(namespace), true, namespace, 0))) {
 
       Lease lease = apiServer.client().leases().inNamespace(namespace).withName("gatehouse-operator-leader")

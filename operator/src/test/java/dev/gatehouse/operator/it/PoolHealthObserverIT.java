@@ -6,7 +6,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.operator.GatehouseOperator;
-import dev.gatehouse.operator.OperatorSettings;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.apiserver.AuditLog;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
@@ -31,7 +30,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Predicate;
@@ -66,11 +64,10 @@ class PoolHealthObserverIT {
   }
 
   @BeforeEach
-  void start() throws IOException {
+  void start() {
     client = apiServer.client();
     namespace = apiServer.namespace();
-    operator = GatehouseOperator.start(client.getConfiguration(),
-        new OperatorSettings(Set.of(namespace), false, null, 0));
+    operator = InProcessOperator.watching(apiServer, namespace);
   }
 
   @AfterEach
