@@ -32,7 +32,6 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.security.crypto.bcrypt.BCrypt;
 
 /**
  * The whole system on one machine, shared by every e2e class of the JVM: hack/cluster-in-a-box.sh
@@ -94,18 +93,12 @@ public final class ClusterInABox implements BeforeAllCallback {
 
   /**
    * examples/minimal.yaml in {@code namespace} with {@code replicas} auth pods and an OAuth clients
-   * Secret holding one client with a fresh random secret (bcrypt-hashed, as the auth service wants).
+   * Secret holding one client with a fresh random secret.
    */
   public OAuthClient createMinimalAuthService(String namespace, int replicas) {
     String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(24));
     OAuthClient oauthClient = new OAuthClient("e2e-client", secret);
-    String clientsYaml = """
-        clients:
-          - id: %s
-            secret-hash: "%s"
-            grant-types: [client_credentials]
-            scopes: [api]
-        """.formatted(oauthClient.id(), BCrypt.hashpw(secret, BCrypt.gensalt(10)));
+    String clientsYaml = ClientsFile.withClient(oauthClient.id(), secret);
     client().secrets().inNamespace(namespace).resource(new SecretBuilder()
         .withNewMetadata().withName("e2e-clients").endMetadata()
         .withStringData(Map.of("clients.yaml", clientsYaml))
