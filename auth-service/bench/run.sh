@@ -48,7 +48,7 @@ curl -fs "$BASE/actuator/health/readiness" >/dev/null
 cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$SERVER_PID/stat"; }
 
 (cd "$BENCH_DIR/mint" && go run . -url "$BASE" -client "$GATEHOUSE_DEMO_CLIENT" -secret "$GATEHOUSE_DEMO_SECRET" \
-  -n "$TOKENS" -out "$OUT/tokens.txt")
+  -n "$TOKENS" -out "$OUT/tokens.txt" -first-sight -workers 64) | tee "$OUT/mint.txt"
 
 echo "warm-up (JIT): 15 s of each endpoint at 200 connections" >&2
 for mode in noop forward introspect issue; do

@@ -1,9 +1,8 @@
 package dev.gatehouse.auth.grant;
 
+import dev.gatehouse.auth.config.SecretDigest;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -49,8 +48,7 @@ public class ClientAuthenticator {
             return Mono.error(GrantException.invalidClient("client authentication required"));
         }
         RegisteredClient client = registry.find(credentials.id()).orElse(null);
-        byte[] digest = digest(credentials.secret());
-        if (client != null && MessageDigest.isEqual(digest, verifiedSecretDigests.get(client.id()))) {
+        if (client != null && SecretDigest.matches(verifiedSecretDigests.get(client.id()), credentials.secret())) {
             return Mono.just(client);
         }
         return hasher.matches(credentials.secret(), client == null ? null : client.secretHash())
@@ -58,7 +56,7 @@ public class ClientAuthenticator {
                     if (!matches) {
                         return Mono.error(GrantException.invalidClient("client authentication failed"));
                     }
-                    verifiedSecretDigests.put(client.id(), digest);
+                    verifiedSecretDigests.put(client.id(), SecretDigest.of(credentials.secret()));
                     return Mono.just(client);
                 });
     }
@@ -79,13 +77,6 @@ public class ClientAuthenticator {
                 URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
     }
 
-    private static byte[] digest(String secret) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(secret.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     private record Credentials(String id, String secret) {
         @Override

@@ -10,6 +10,7 @@ import java.util.Arrays;
 import java.util.Set;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 /**
  * RFC 6749 §6 with rotation: every use returns a new refresh token and retires the old one; a
@@ -45,7 +46,8 @@ public class RefreshTokenGrant implements Grant {
         String requestedScope = request.parameter("scope");
         return refreshTokens.rotate(presented, client.id(), refreshTokenTtl)
                 .flatMap(rotation -> switch (rotation.outcome()) {
-                    case ROTATED -> users.find(rotation.subject()).flatMap(user -> {
+                    // Off Lettuce's I/O thread before signing (see ClientCredentialsGrant).
+                    case ROTATED -> users.find(rotation.subject()).publishOn(Schedulers.parallel()).flatMap(user -> {
                         if (user.isEmpty() || user.get().disabled()) {
                             return Mono.error(GrantException.invalidGrant("the user is disabled"));
                         }

@@ -1,15 +1,12 @@
 package dev.gatehouse.auth.store;
 
+import dev.gatehouse.auth.config.SecretDigest;
 import dev.gatehouse.auth.redis.RedisPool;
 import io.lettuce.core.ScriptOutputType;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -95,7 +92,7 @@ public class RefreshTokenStore {
         String token = newToken();
         String family = newToken();
         return redis.execute(commands -> commands.<Long>eval(ISSUE, ScriptOutputType.INTEGER,
-                        new String[] {TOKEN_PREFIX + hash(token), FAMILY_PREFIX + family},
+                        new String[] {TOKEN_PREFIX + SecretDigest.hex(token), FAMILY_PREFIX + family},
                         family, subject, clientId, scope == null ? "" : scope,
                         Long.toString(clock.millis()), Long.toString(ttl.toMillis())).next())
                 .thenReturn(token);
@@ -105,7 +102,7 @@ public class RefreshTokenStore {
     public Mono<Rotation> rotate(String token, String clientId, Duration ttl) {
         String successor = newToken();
         return redis.execute(commands -> commands.<List<Object>>eval(ROTATE, ScriptOutputType.MULTI,
-                        new String[] {TOKEN_PREFIX + hash(token), TOKEN_PREFIX + hash(successor)},
+                        new String[] {TOKEN_PREFIX + SecretDigest.hex(token), TOKEN_PREFIX + SecretDigest.hex(successor)},
                         clientId, Long.toString(clock.millis()), Long.toString(ttl.toMillis()),
                         RevocationStore.USER_PREFIX, FAMILY_PREFIX).next())
                 .map(reply -> switch ((String) reply.get(0)) {
@@ -118,14 +115,14 @@ public class RefreshTokenStore {
     /** RFC 7009 for refresh tokens: revokes the token's family if {@code clientId} owns it. */
     public Mono<Boolean> revokeFamily(String token, String clientId) {
         return redis.execute(commands -> commands.<Long>eval(REVOKE, ScriptOutputType.INTEGER,
-                        new String[] {TOKEN_PREFIX + hash(token)}, clientId, FAMILY_PREFIX).next())
+                        new String[] {TOKEN_PREFIX + SecretDigest.hex(token)}, clientId, FAMILY_PREFIX).next())
                 .map(revoked -> revoked == 1L);
     }
 
     /** An active refresh token's facts, for introspection. */
     public Mono<Optional<ActiveRefreshToken>> find(String token) {
         return redis.execute(commands -> commands.<List<Object>>eval(FIND, ScriptOutputType.MULTI,
-                        new String[] {TOKEN_PREFIX + hash(token)}, RevocationStore.USER_PREFIX, FAMILY_PREFIX).next())
+                        new String[] {TOKEN_PREFIX + SecretDigest.hex(token)}, RevocationStore.USER_PREFIX, FAMILY_PREFIX).next())
                 .map(reply -> reply.isEmpty() ? Optional.<ActiveRefreshToken>empty()
                         : Optional.of(new ActiveRefreshToken((String) reply.get(0), (String) reply.get(1),
                         emptyToNull((String) reply.get(2)),
@@ -142,14 +139,6 @@ public class RefreshTokenStore {
         return Base64.getUrlEncoder().withoutPadding().encodeToString(bytes);
     }
 
-    static String hash(String token) {
-        try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
-                    .digest(token.getBytes(StandardCharsets.UTF_8)));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** The outcome of presenting a refresh token. */
     public record Rotation(Outcome outcome, String successor, String subject, String scope) {

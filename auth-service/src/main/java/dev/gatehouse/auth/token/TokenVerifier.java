@@ -21,7 +21,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Date;
-import java.util.List;
 import java.util.Set;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
@@ -156,9 +155,5 @@ public class TokenVerifier {
         if (token.notBefore() != null && now.plus(clockSkew).isBefore(token.notBefore())) {
             throw new InvalidTokenException("token not yet valid");
         }
-    }
-
-    public List<String> audiences() {
-        return properties.audiences();
     }
 }

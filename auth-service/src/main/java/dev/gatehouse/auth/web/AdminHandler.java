@@ -2,13 +2,11 @@ package dev.gatehouse.auth.web;
 
 import dev.gatehouse.auth.config.GatehouseProperties;
 import dev.gatehouse.auth.config.MountedSecret;
+import dev.gatehouse.auth.config.SecretDigest;
 import dev.gatehouse.auth.grant.PasswordHasher;
 import dev.gatehouse.auth.store.UserStore;
 import dev.gatehouse.auth.token.TokenRevoker;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
@@ -41,7 +39,7 @@ public class AdminHandler {
         this.hasher = hasher;
         this.revoker = revoker;
         this.adminTokenDigest = properties.admin().tokenFile() == null ? null
-                : digest(MountedSecret.read(properties.admin().tokenFile()));
+                : SecretDigest.of(MountedSecret.read(properties.admin().tokenFile()));
     }
 
     /** Compares digests in constant time, so the response time says nothing about the token. */
@@ -51,7 +49,7 @@ public class AdminHandler {
                 return Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "admin API disabled"));
             }
             String token = BearerToken.of(request);
-            if (token == null || !MessageDigest.isEqual(adminTokenDigest, digest(token))) {
+            if (token == null || !SecretDigest.matches(adminTokenDigest, token)) {
                 return Mono.error(new ResponseStatusException(HttpStatus.UNAUTHORIZED, "admin token required"));
             }
             return next.handle(request);
@@ -135,13 +133,6 @@ public class AdminHandler {
         return username;
     }
 
-    private static byte[] digest(String value) {
-        try {
-            return MessageDigest.getInstance("SHA-256").digest(value.getBytes(StandardCharsets.UTF_8));
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
 
     /** The body of {@code POST /admin/users}: {@code password} (hashed here) or {@code password_hash}. */
     public record NewUser(String username, String password, String passwordHash) {

@@ -48,7 +48,7 @@ class RedisOutageIT {
 
         redis.stop();
 
-        // 50 concurrent verifications: every one a 503 problem, none slower than the acquire timeout (1 s) + margin.
+        // 50 concurrent verifications: every one a 503 problem, none slower than the acquire timeout (1 s): no hang.
         WebClient web = WebClient.create("http://127.0.0.1:" + service.port());
         long started = System.nanoTime();
         List<Integer> statuses = Flux.range(0, 50)
@@ -58,7 +58,8 @@ class RedisOutageIT {
                 .block(Duration.ofSeconds(10));
         Duration elapsed = Duration.ofNanos(System.nanoTime() - started);
         assertThat(statuses).hasSize(50).containsOnly(503);
-        assertThat(elapsed).isLessThan(Duration.ofMillis(2500));
+        // Generous for a loaded CI machine; a hang would be the 15 s response timeout.
+        assertThat(elapsed).isLessThan(Duration.ofSeconds(4));
 
         service.forwardAuth(token).expectStatus().isEqualTo(503)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
@@ -76,8 +77,11 @@ class RedisOutageIT {
         awaitStatus("/actuator/health/readiness", 503);
         awaitStatus("/health/redis", 503);
         service.client().get().uri("/health/redis").exchange()
-                .expectBody().jsonPath("$.status").isEqualTo("unhealthy")
-                .jsonPath("$.health.last_error").exists();
+                .expectBody().jsonPath("$.status").isEqualTo("unhealthy");
+        // The next PING (every 2 s here) fails too, and says why.
+        awaitStatus(() -> service.client().get().uri("/health/redis").exchange()
+                .expectBody(Map.class).returnResult().getResponseBody().get("health") instanceof Map<?, ?> health
+                && Boolean.FALSE.equals(health.get("last_check_ok")) && health.get("last_error") != null ? 1 : 0, 1);
         service.client().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
 
         redis.start();
