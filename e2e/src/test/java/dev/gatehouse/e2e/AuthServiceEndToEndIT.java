@@ -11,7 +11,6 @@ import dev.gatehouse.operator.dependent.Component;
 import dev.gatehouse.operator.dependent.ResourceLabels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -29,7 +28,6 @@ import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -72,10 +70,10 @@ class AuthServiceEndToEndIT {
     assertThat(authService.getStatus().getReadyReplicas()).isEqualTo(2);
     assertThat(authService.getStatus().getObservedGeneration())
         .isEqualTo(authService.getMetadata().getGeneration());
-    assertThat(condition(authService, "Ready")).map(Condition::getStatus).contains("True");
+    assertThat(ClusterInABox.condition(authService, "Ready")).map(Condition::getStatus).contains("True");
 
     // The pods are real: each answers its /health/redis from a real pool on the real Redis.
-    List<RunningPod> pods = runningAuthPods(ns);
+    List<RunningPod> pods = cluster.runningAuthPods(ns);
     assertThat(pods).hasSize(2);
     for (RunningPod pod : pods) {
       assertThat(get(pod.baseUrl() + "/health/redis").body()).contains("\"status\":\"healthy\"");
@@ -94,7 +92,7 @@ class AuthServiceEndToEndIT {
   void deletingTheAuthServiceCascadesAndGarbageCollectionRemovesEveryChild() {
     String ns = cluster.newNamespace("cascade");
     cluster.createMinimalAuthService(ns, 1);
-    await("AuthService Ready").atMost(ROLL_OUT).until(() -> isReady(authService(ns)));
+    await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(authService(ns)));
     Set<String> before = children(ns);
     assertThat(before).contains("Deployment/" + NAME, "Deployment/" + NAME + "-redis", "Service/" + NAME,
         "Service/" + NAME + "-redis", "Secret/" + NAME + "-redis-password", "Secret/" + NAME + "-admin-token",
@@ -119,7 +117,7 @@ class AuthServiceEndToEndIT {
   void deletingTheRedisPasswordRollsThePodsOntoANewPasswordThatWorks() throws Exception {
     String ns = cluster.newNamespace("rotate");
     OAuthClient oauth = cluster.createMinimalAuthService(ns, 1);
-    await("AuthService Ready").atMost(ROLL_OUT).until(() -> isReady(authService(ns)));
+    await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(authService(ns)));
     String secretName = NAME + "-redis-password";
     Secret old = client().secrets().inNamespace(ns).withName(secretName).get();
     Set<String> oldReplicaSets = authReplicaSets(ns).stream()
@@ -141,11 +139,11 @@ class AuthServiceEndToEndIT {
           && Integer.valueOf(1).equals(rs.getStatus().getReadyReplicas()));
       assertThat(replicaSets).filteredOn(rs -> oldReplicaSets.contains(rs.getMetadata().getName()))
           .allMatch(rs -> rs.getSpec().getReplicas() == 0);
-      assertThat(isReady(authService(ns))).isTrue();
+      assertThat(ClusterInABox.isReady(authService(ns))).isTrue();
     });
 
     // The new pod reads the new password, and Redis (restarted with it) accepts it.
-    List<RunningPod> pods = runningAuthPods(ns);
+    List<RunningPod> pods = cluster.runningAuthPods(ns);
     assertThat(pods).hasSize(1);
     RunningPod pod = pods.get(0);
     assertThat(Files.readString(Path.of(pod.volumes().localPath("/var/run/secrets/gatehouse/redis/password"))))
@@ -164,35 +162,12 @@ class AuthServiceEndToEndIT {
   }
 
   private static AuthService authService(String ns) {
-    return client().resources(AuthService.class).inNamespace(ns).withName(NAME).get();
-  }
-
-  private static boolean isReady(AuthService authService) {
-    return authService != null && authService.getStatus() != null
-        && condition(authService, "Ready").map(c -> "True".equals(c.getStatus())
-            && authService.getMetadata().getGeneration().equals(c.getObservedGeneration())).orElse(false);
-  }
-
-  private static Optional<Condition> condition(AuthService authService, String type) {
-    return Optional.ofNullable(authService.getStatus().getConditions()).orElse(List.of()).stream()
-        .filter(c -> type.equals(c.getType())).findFirst();
+    return cluster.authService(ns, NAME);
   }
 
   private static List<ReplicaSet> authReplicaSets(String ns) {
     return client().apps().replicaSets().inNamespace(ns)
         .withLabel(ResourceLabels.COMPONENT, Component.AUTH.label()).list().getItems();
-  }
-
-  /** The auth pods that exist now, each with the process the runner started for it. */
-  private static List<RunningPod> runningAuthPods(String ns) {
-    List<Pod> pods = client().pods().inNamespace(ns)
-        .withLabel(ResourceLabels.COMPONENT, Component.AUTH.label()).list().getItems();
-    return pods.stream()
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
-        .map(p -> cluster.runner().pod(ns, p.getMetadata().getName())
-            .filter(r -> r.uid().equals(p.getMetadata().getUid()))
-            .orElseThrow(() -> new AssertionError("no process for pod " + p.getMetadata().getName())))
-        .toList();
   }
 
   /** Every object of this AuthService's instance label, as Kind/name. */

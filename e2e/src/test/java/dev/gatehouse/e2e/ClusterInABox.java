@@ -4,8 +4,13 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.OperatorSettings;
+import dev.gatehouse.e2e.PodRunner.RunningPod;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
+import dev.gatehouse.operator.dependent.Component;
+import dev.gatehouse.operator.dependent.ResourceLabels;
+import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.Config;
@@ -24,10 +29,12 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.slf4j.Logger;
@@ -93,9 +100,13 @@ public final class ClusterInABox implements BeforeAllCallback {
 
   /**
    * examples/minimal.yaml in {@code namespace} with {@code replicas} auth pods and an OAuth clients
-   * Secret holding one client with a fresh random secret.
+   * Secret holding one client with a fresh random secret; {@code customize} may change the rest.
    */
   public OAuthClient createMinimalAuthService(String namespace, int replicas) {
+    return createMinimalAuthService(namespace, replicas, authService -> { });
+  }
+
+  public OAuthClient createMinimalAuthService(String namespace, int replicas, Consumer<AuthService> customize) {
     String secret = Base64.getUrlEncoder().withoutPadding().encodeToString(randomBytes(24));
     OAuthClient oauthClient = new OAuthClient("e2e-client", secret);
     String clientsYaml = ClientsFile.withClient(oauthClient.id(), secret);
@@ -108,8 +119,49 @@ public final class ClusterInABox implements BeforeAllCallback {
     authService.getMetadata().setNamespace(namespace);
     authService.getSpec().setReplicas(replicas);
     authService.getSpec().setClientsSecretRef(new SecretReference("e2e-clients"));
+    customize.accept(authService);
     client().resource(authService).create();
     return oauthClient;
+  }
+
+  public AuthService authService(String namespace, String name) {
+    return client().resources(AuthService.class).inNamespace(namespace).withName(name).get();
+  }
+
+  /** Ready=True for the resource's current generation: what kubectl wait and kstatus check. */
+  public static boolean isReady(AuthService authService) {
+    return authService != null && authService.getStatus() != null
+        && condition(authService, "Ready").map(c -> "True".equals(c.getStatus())
+            && authService.getMetadata().getGeneration().equals(c.getObservedGeneration())).orElse(false);
+  }
+
+  public static Optional<Condition> condition(AuthService authService, String type) {
+    return Optional.ofNullable(authService.getStatus()).map(AuthServiceStatus::getConditions)
+        .orElse(List.of()).stream()
+        .filter(c -> type.equals(c.getType())).findFirst();
+  }
+
+  /** The auth pods that exist now (not terminating), each with the process the runner started for it. */
+  public List<RunningPod> runningAuthPods(String namespace) {
+    return runningPods(namespace, Component.AUTH);
+  }
+
+  public RunningPod runningRedisPod(String namespace) {
+    List<RunningPod> pods = runningPods(namespace, Component.REDIS);
+    if (pods.size() != 1) {
+      throw new AssertionError("expected one Redis pod in " + namespace + ", found " + pods.size());
+    }
+    return pods.get(0);
+  }
+
+  private List<RunningPod> runningPods(String namespace, Component component) {
+    return client().pods().inNamespace(namespace)
+        .withLabel(ResourceLabels.COMPONENT, component.label()).list().getItems().stream()
+        .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
+        .map(p -> runner().pod(namespace, p.getMetadata().getName())
+            .filter(r -> r.uid().equals(p.getMetadata().getUid()))
+            .orElseThrow(() -> new AssertionError("no process for pod " + p.getMetadata().getName())))
+        .toList();
   }
 
   /** An OAuth client registered in the clients Secret: its id and plain secret. */
