@@ -136,11 +136,37 @@ class ChartRbacIT {
         .containsExactlyInAnyOrderElementsOf(NOT_SEEN_IN_THE_AUDIT_LOG);
 
     // The operator's identity, outside its namespaces: no Secret, no list, not even by name.
+    AuditLog.Mark refusals = apiServer.auditLog().mark();
     assertForbidden(() -> operatorClient.secrets().inNamespace(elsewhere).withName("not-yours").get());
     assertForbidden(() -> operatorClient.secrets().inNamespace(elsewhere).list());
     assertForbidden(() -> operatorClient.secrets().inAnyNamespace().list());
     assertForbidden(() -> operatorClient.configMaps().inNamespace(release).list());
     assertThat(operatorClient.secrets().inNamespace(watched).list().getItems()).isNotEmpty();
+    // ...and the audit log says RBAC refused them (what the cluster-scope test relies on).
+    assertThat(requestsOf(serviceAccount, refusals)).filteredOn(Request::deniedByAuthorization)
+        .hasSize(4);
+  }
+
+  @Test
+  void clusterScopedOperatorReconcilesInANamespaceItWasNeverToldAbout() throws IOException {
+    String release = apiServer.createNamespace("gatehouse-cluster");
+    String anywhere = apiServer.createNamespace("anywhere");
+    Rendered chart = HelmChart.template(release, "--set", "scope=cluster");
+    String serviceAccount = install(chart);
+
+    AuditLog.Mark mark = apiServer.auditLog().mark();
+    startOperatorAs(serviceAccount, chart, release);
+    String name = apply("minimal.yaml", anywhere, a -> { });
+
+    assertFullyReconciled(anywhere, name);
+    // A cluster-wide operator also reconciles what other test classes left in namespaces that are
+    // now Terminating (no controller empties them here); writes there are refused with 403 by
+    // admission, not by RBAC. So: no RBAC denial anywhere, and no 403 at all in this test's namespace.
+    List<Request> requests = requestsOf(serviceAccount, mark);
+    assertThat(requests).filteredOn(Request::deniedByAuthorization)
+        .as("requests of %s refused by RBAC", serviceAccount).isEmpty();
+    assertThat(requests).filteredOn(r -> r.code() == 403 && r.uri().contains("/namespaces/" + anywhere + "/"))
+        .isEmpty();
   }
 
   @Test
@@ -253,7 +279,8 @@ class ChartRbacIT {
               + (ref.hasNonNull("subresource") ? "/" + ref.path("subresource").asText() : "");
           requests.add(new Request(new Permission(ref.path("apiGroup").asText(), resource,
               event.path("verb").asText()), event.path("responseStatus").path("code").asInt(),
-              event.path("requestURI").asText()));
+              event.path("requestURI").asText(),
+              event.path("annotations").path("authorization.k8s.io/decision").asText()));
         }
       }
     } catch (IOException e) {
@@ -291,7 +318,13 @@ class ChartRbacIT {
     }
   }
 
-  record Request(Permission permission, int code, String uri) {
+  /** @param decision the authorizer's, "allow" or "forbid" (an audit annotation) */
+  record Request(Permission permission, int code, String uri, String decision) {
+
+    boolean deniedByAuthorization() {
+      return "forbid".equals(decision);
+    }
+
     @Override
     public String toString() {
       return permission.verb() + " " + uri + " -> " + code;
