@@ -4,7 +4,8 @@
 # one namespace. Per run it prints the time from the first create until every AuthService has
 # status.observedGeneration 1 and its 10 children, the operator's peak RSS (VmHWM), its writes per
 # AuthService from the audit log, and its writes in the 60 s after it went quiet. The median of the
-# runs is what docs/benchmarks.md quotes. About 3 to 4 minutes per run on 2 cores.
+# runs is what docs/benchmarks.md quotes. About 9 minutes for 3 runs on 2 cores: each run waits
+# 60 s for the steady state.
 #
 #   operator/bench/converge.sh                  # 200 AuthServices, 3 runs
 #   COUNT=50 RUNS=1 operator/bench/converge.sh  # a quick look
