@@ -16,6 +16,7 @@ import dev.gatehouse.operator.dependent.ReferencedSecrets;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolHealthObserver;
 import io.fabric8.kubernetes.api.model.Condition;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -105,8 +106,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
       return ErrorStatusUpdateControl.<AuthService>noStatusUpdate();
     }
     recordReadyTransition(context, primary, status);
-    primary.setStatus(status);
-    return ErrorStatusUpdateControl.patchStatus(primary);
+    return ErrorStatusUpdateControl.patchStatus(statusPatch(primary, status));
   }
 
   private UpdateControl<AuthService> statusUpdate(AuthService primary, Context<AuthService> context,
@@ -116,8 +116,22 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
       return UpdateControl.noUpdate();
     }
     recordReadyTransition(context, primary, status);
-    primary.setStatus(status);
-    return UpdateControl.patchStatus(primary);
+    return UpdateControl.patchStatus(statusPatch(primary, status));
+  }
+
+  /**
+   * Only what the status apply needs: no resourceVersion, so a server-side apply is never refused
+   * with 409 because the AuthService changed while it was reconciled (reconciles of one resource
+   * are serialized, so the newest status still wins), and no spec, which is not ours to apply.
+   */
+  private static AuthService statusPatch(AuthService primary, AuthServiceStatus status) {
+    AuthService patch = new AuthService();
+    patch.setMetadata(new ObjectMetaBuilder()
+        .withName(primary.getMetadata().getName())
+        .withNamespace(primary.getMetadata().getNamespace())
+        .build());
+    patch.setStatus(status);
+    return patch;
   }
 
   private static ObservedState observe(AuthService primary, Context<AuthService> context,

@@ -37,6 +37,7 @@ final class RealApiServer implements AutoCloseable {
   /** kube-api-test's default is 60 s; a busy 2-core machine building Go and Java needs more. */
   private static final int STARTUP_TIMEOUT_MILLIS = 180_000;
   private static final String FIELD_MANAGER = "gatehouse-tests";
+  private static final int START_ATTEMPTS = 3;
 
   // Metadata (who, what, response code) for every request; no bodies. RequestReceived is left out: it
   // would double the log, and AuditLog reads only the ResponseComplete events.
@@ -69,14 +70,28 @@ final class RealApiServer implements AutoCloseable {
     this.auditLog = new AuditLog(auditLogFile, admin);
   }
 
+  /**
+   * kube-api-test picks free ports and then starts the processes, so on a busy machine another
+   * process can take a port in between ("bind: address already in use"). Such a start fails fast
+   * (see FailFastKubeAPIServer) and is retried on fresh ports; anything else fails at once.
+   */
   static RealApiServer start() {
     String version = requiredProperty(VERSION_PROPERTY);
-    Path workDir = createTempDirectory();
-    try {
-      return start(version, workDir);
-    } catch (RuntimeException e) {
-      deleteRecursively(workDir);
-      throw e;
+    for (int attempt = 1; ; attempt++) {
+      Path workDir = createTempDirectory();
+      try {
+        return start(version, workDir);
+      } catch (ProcessExitedDuringStartup e) {
+        deleteRecursively(workDir);
+        if (attempt == START_ATTEMPTS) {
+          throw e;
+        }
+        log.warn("kube-apiserver start {} of {} failed, retrying: {}", attempt, START_ATTEMPTS,
+            e.getMessage());
+      } catch (RuntimeException e) {
+        deleteRecursively(workDir);
+        throw e;
+      }
     }
   }
 
@@ -108,9 +123,12 @@ final class RealApiServer implements AutoCloseable {
       if (server.exitReport().isEmpty()) {
         stopAfterFailedStart(server, e);
       } // else kube-api-test has already stopped everything, and a second stop() only throws
-      throw new IllegalStateException("kube-apiserver " + version + " did not start" + server.exitReport()
+      String message = "kube-apiserver " + version + " did not start" + server.exitReport()
           + "; its output is logged at DEBUG by"
-          + " io.fabric8.kubeapitest.process.KubeAPIServerProcess.APIServerProcessLogs", e);
+          + " io.fabric8.kubeapitest.process.KubeAPIServerProcess.APIServerProcessLogs";
+      throw server.exitReport().isEmpty()
+          ? new IllegalStateException(message, e)
+          : new ProcessExitedDuringStartup(message, e);
     }
     log.info("kube-apiserver {} ready in {} ms; audit log {}", version,
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started), auditLogFile);
@@ -153,7 +171,9 @@ final class RealApiServer implements AutoCloseable {
   }
 
   private static boolean isEstablished(CustomResourceDefinition crd) {
-    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions().stream()
+    // Conditions are null for a moment after the CRD is applied.
+    return crd != null && crd.getStatus() != null && crd.getStatus().getConditions() != null
+        && crd.getStatus().getConditions().stream()
         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
@@ -264,6 +284,13 @@ final class RealApiServer implements AutoCloseable {
 
     synchronized String exitReport() {
       return exitReport;
+    }
+  }
+
+  /** kube-apiserver or etcd exited while starting: worth another try on other ports. */
+  private static final class ProcessExitedDuringStartup extends IllegalStateException {
+    ProcessExitedDuringStartup(String message, Throwable cause) {
+      super(message, cause);
     }
   }
 

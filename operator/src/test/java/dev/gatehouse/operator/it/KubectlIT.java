@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
 import java.nio.file.Path;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -21,13 +22,28 @@ class KubectlIT {
   }
 
   @Test
-  void explainTeachesThePoolSettings() {
-    String explained = apiServer.kubectl("explain", "authservice.spec.redis.pool");
+  void explainTeachesThePoolSettings() throws InterruptedException {
+    String explained = explainOncePublished("authservice.spec.redis.pool");
 
     assertThat(explained)
         .contains("maxConnections", "The planned total is replicas ×")
         .contains("acquireTimeout", "before it fails with 503")
         .contains("healthCheckInterval", "PINGs Redis");
+  }
+
+  /** The OpenAPI document that explain reads is published a moment after the CRD is Established. */
+  private static String explainOncePublished(String field) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    while (true) {
+      try {
+        return apiServer.kubectl("explain", field);
+      } catch (IllegalStateException notYet) {
+        if (System.nanoTime() > deadline) {
+          throw notYet;
+        }
+        Thread.sleep(500);
+      }
+    }
   }
 
   @Test
