@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -24,6 +25,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -219,6 +221,39 @@ class ChartTest {
         .as("the rendered CRD's spec equals crds/authservices.gatehouse.dev-v1.yml's").isTrue();
     assertThat(HelmChart.template(NAMESPACE, "--set", "crds.install=false")
         .ofKind("CustomResourceDefinition")).isEmpty();
+  }
+
+  @Test
+  void alertsAndDashboardQueryMetricsTheOperatorAndAuthServiceExport() throws IOException {
+    Rendered rendered = HelmChart.template(NAMESPACE,
+        "-f", HelmChart.DIR.resolve("ci/monitoring-values.yaml").toString());
+    List<String> queries = new ArrayList<>();
+    YAML.valueToTree(rendered.ofKind("PrometheusRule").get(0).getAdditionalProperties().get("spec"))
+        .path("groups").forEach(g -> g.path("rules").forEach(r -> queries.add(r.path("expr").asText())));
+    JsonNode dashboard = YAML.readTree(rendered.one(ConfigMap.class).getData().get("gatehouse.json"));
+    dashboard.path("panels").forEach(p -> p.path("targets").forEach(t -> queries.add(t.path("expr").asText())));
+    StringBuilder sources = new StringBuilder();
+    for (String module : List.of("operator", "auth-service")) {
+      try (Stream<Path> files = Files.walk(HelmChart.REPO.resolve(module).resolve("src/main/java"))) {
+        for (Path file : files.filter(f -> f.toString().endsWith(".java")).toList()) {
+          sources.append(Files.readString(file));
+        }
+      }
+    }
+    Set<String> metrics = new TreeSet<>();
+    queries.forEach(q -> Pattern.compile("\\bgatehouse_[a-z_]+").matcher(q).results()
+        .forEach(m -> metrics.add(m.group())));
+
+    assertThat(dashboard.path("panels").size()).isGreaterThanOrEqualTo(6);
+    assertThat(metrics).isNotEmpty().allSatisfy(metric -> {
+      // Named as is (the operator's gauges), or as a Micrometer meter whose Prometheus name this is:
+      // dots for underscores, without the suffix Prometheus adds to counters and timers.
+      String meter = metric.replaceAll("_(total|seconds_bucket|seconds_sum|seconds_count|seconds_max)$", "")
+          .replace('_', '.');
+      assertThat(sources.toString().contains("\"" + metric + "\"")
+          || sources.toString().contains("\"" + meter + "\""))
+          .as("%s (meter %s) is registered in operator/ or auth-service/ sources", metric, meter).isTrue();
+    });
   }
 
   static Map<String, String> env(Deployment deployment) {
