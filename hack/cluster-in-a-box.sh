@@ -10,14 +10,15 @@
 #   "cluster ready"; it then waits. Ctrl-C, SIGTERM or any component exiting stops every process it
 #   started and, unless KEEP_CLUSTER_DIR=1, deletes DIR's data.
 #
-# Environment: GATEHOUSE_POD_CIDR (default 127.1.0.1/16): where kwok takes pod IPs. Loopback, so
-# that real processes can listen at a pod's address (the API server accepts loopback pod IPs; it
-# refuses them only in Endpoints/EndpointSlices). One cluster per machine at a time uses that range.
+# Pod IPs are loopback addresses, so that real processes can listen at a pod's address (the API server
+# accepts loopback pod IPs; it refuses them only in Endpoints/EndpointSlices). Each cluster takes a
+# range of its own, 127.R.0.0/17 with R locked for its lifetime, so that clusters running at once (a
+# demo and a test run) never share an address; 127.R.255.0/24 is left for the pod runner's Service
+# addresses. DIR/pod-cidr says which. GATEHOUSE_POD_CIDR overrides the choice (no lock then).
 set -euo pipefail
 
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 dir="${1:-${TMPDIR:-/tmp}/gatehouse-cluster}"
-pod_cidr="${GATEHOUSE_POD_CIDR:-127.1.0.1/16}"
 started=$(date +%s%N)
 
 log() { echo "[cluster-in-a-box] $*" >&2; }
@@ -45,6 +46,22 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 130' INT
 trap 'exit 143' TERM
+
+# --- a loopback range for the pods, locked (flock) while this script runs ------------------------------
+if [ -n "${GATEHOUSE_POD_CIDR:-}" ]; then
+  pod_cidr=$GATEHOUSE_POD_CIDR
+else
+  pod_cidr=""
+  for _ in $(seq 1 100); do
+    r=$((10 + RANDOM % 240))
+    exec 9>"${TMPDIR:-/tmp}/gatehouse-loopback-127.$r.lock"
+    if flock -n 9; then pod_cidr="127.$r.0.1/17"; break; fi
+    exec 9>&-
+  done
+  [ -n "$pod_cidr" ] || { log "no free loopback range 127.R.0.0/17"; exit 1; }
+fi
+echo "$pod_cidr" >"$dir/pod-cidr"
+log "pod IPs from $pod_cidr"
 
 # --- free loopback ports ----------------------------------------------------------------------------
 # A port is taken if something accepts a connection there; start from a random offset so that a

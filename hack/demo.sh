@@ -104,8 +104,10 @@ show kubectl create secret generic auth-clients --from-file=clients.yaml="$work/
 
 step "Applying examples/minimal.yaml, with the clients Secret"
 applied=$(date +%s)
-show kubectl apply -f examples/minimal.yaml
-show kubectl patch authservice auth --type merge -p '{"spec":{"clientsSecretRef":{"name":"auth-clients"}}}'
+# One apply of the example plus spec.clientsSecretRef (patched locally, the file stays as it is).
+echo "${bold}\$ kubectl patch --local -f examples/minimal.yaml --type merge -p '{\"spec\":{\"clientsSecretRef\":{\"name\":\"auth-clients\"}}}' -o yaml | kubectl apply -f -${plain}"
+kubectl patch --local -f examples/minimal.yaml --type merge -p '{"spec":{"clientsSecretRef":{"name":"auth-clients"}}}' -o yaml \
+  | kubectl apply -f -
 show kubectl wait --for=condition=Ready authservice/auth --timeout=300s
 echo "Ready $(( $(date +%s) - applied )) s after kubectl apply"
 # The pool-health observer polls each ready pod's /health/redis; give it one interval (30 s default).

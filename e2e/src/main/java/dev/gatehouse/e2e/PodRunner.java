@@ -38,9 +38,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The container runtime of the cluster in a box. kwok makes the operator's pods Running and Ready
- * with a loopback pod IP but runs nothing; for each such pod this starts the real program at that
- * IP, the way a kubelet would: the auth pods run {@code java -jar auth-service.jar} on port 8080
+ * The container runtime of the cluster in a box. kwok makes the operator's pods Running, with a
+ * loopback pod IP, but runs nothing; for each such pod this starts the real program at that IP, the
+ * way a kubelet would, and {@link ReadinessProber} runs the pod's readiness probe against it: the auth pods run {@code java -jar auth-service.jar} on port 8080
  * with the container's environment, the managed Redis pod runs Debian's {@code redis-server} with
  * the pod's own redis.conf and password file. Mounted Secrets and ConfigMaps are written to a
  * private directory and the paths that name them are mapped there. A process stops when its pod is
@@ -53,8 +53,11 @@ public final class PodRunner implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PodRunner.class);
 
-  /** Where kube-proxy's stand-ins listen: loopback, outside kwok's pod range (127.1.0.0/16). */
-  private static final String SERVICE_ADDRESS_PREFIX = "127.2.0.";
+  /**
+   * Where kube-proxy's stand-ins listen: 127.R.255.N, in the cluster's own loopback range 127.R.0.0/16
+   * (hack/cluster-in-a-box.sh gives kwok only its lower half, 127.R.0.0/17, for pods).
+   */
+  private static final String SERVICE_ADDRESS_THIRD_OCTET = "255";
   private static final long RETRY_SECONDS = 2;
   private static final long STOP_GRACE_SECONDS = 5;
   /** {@code <service>.<namespace>.svc[.cluster.local]}: the names cluster DNS would resolve. */
@@ -144,8 +147,9 @@ public final class PodRunner implements AutoCloseable {
   }
 
   /**
-   * SIGKILLs the pod's process, as a crash would, and leaves it dead (the pod object stays, Ready
-   * in kwok's eyes): the way to make one pod stop answering.
+   * SIGKILLs the pod's process, as a crash would, and leaves it dead. The pod keeps its last
+   * readiness (its probe stops too), as in the seconds before a kubelet notices, or when only the
+   * operator cannot reach the pod: the way to make one ready pod stop answering.
    */
   public void kill(String namespace, String name) {
     String key = namespace + "/" + name;
@@ -292,7 +296,8 @@ public final class PodRunner implements AutoCloseable {
     if (redisHost != null) {
       Matcher service = SERVICE_HOST.matcher(redisHost);
       if (service.matches()) {
-        env.put("GATEHOUSE_REDIS_HOST", serviceAddress(service.group(3), service.group(1)));
+        env.put("GATEHOUSE_REDIS_HOST", serviceAddress(service.group(3), service.group(1),
+            pod.getStatus().getPodIP()));
       } else if (!InetAddress.getByName(redisHost).isLoopbackAddress()) {
         throw new IllegalStateException("GATEHOUSE_REDIS_HOST " + redisHost + " is neither a Service nor"
             + " loopback; the cluster in a box sends no traffic off this machine");
@@ -301,8 +306,11 @@ public final class PodRunner implements AutoCloseable {
     return env;
   }
 
-  /** The loopback address of the Service's proxy, started on first use with one listener per port. */
-  private String serviceAddress(String namespace, String name) throws IOException {
+  /**
+   * The loopback address of the Service's proxy, started on first use with one listener per port, in
+   * the /16 of the pod that first needs it.
+   */
+  private String serviceAddress(String namespace, String name, String podIp) throws IOException {
     String key = namespace + "/" + name;
     List<ServiceProxy> existing = serviceProxies.get(key);
     if (existing != null) {
@@ -312,7 +320,9 @@ public final class PodRunner implements AutoCloseable {
     if (service == null) {
       throw new PodVolumes.MissingVolumeSource("Service " + key);
     }
-    String address = SERVICE_ADDRESS_PREFIX + nextServiceAddress.getAndIncrement();
+    String[] octets = podIp.split("\\.");
+    String address = octets[0] + "." + octets[1] + "." + SERVICE_ADDRESS_THIRD_OCTET + "."
+        + nextServiceAddress.getAndIncrement();
     List<ServiceProxy> proxies = new ArrayList<>();
     for (ServicePort port : service.getSpec().getPorts()) {
       proxies.add(ServiceProxy.start(key + ":" + port.getPort(), address, port.getPort(),

@@ -63,7 +63,7 @@ public final class ClusterInABox implements BeforeAllCallback {
       if (running == null) {
         running = Running.start();
         context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-            .put(ClusterInABox.class, (ExtensionContext.Store.CloseableResource) running::close);
+            .put(ClusterInABox.class, (AutoCloseable) running::close);
       }
     }
   }
@@ -197,10 +197,13 @@ public final class ClusterInABox implements BeforeAllCallback {
       Path repoDir = Path.of(requiredProperty("gatehouse.repo.dir"));
       Path authJar = Path.of(requiredProperty("gatehouse.auth.jar"));
       long started = System.nanoTime();
-      Path workDir;
+      // Under target/: the logs of every component and pod process stay for a failed run to be read,
+      // and `mvn clean` removes them. Materialised Secrets are deleted when their pod stops.
+      Path workDir = Path.of(requiredProperty("gatehouse.e2e.work.dir"));
       Process cluster;
       try {
-        workDir = Files.createTempDirectory("gatehouse-e2e-");
+        deleteRecursively(workDir);
+        Files.createDirectories(workDir);
         cluster = new ProcessBuilder("bash", repoDir.resolve("hack/cluster-in-a-box.sh").toString(),
             workDir.resolve("cluster").toString())
             .redirectError(workDir.resolve("cluster-in-a-box.log").toFile())
@@ -315,6 +318,17 @@ public final class ClusterInABox implements BeforeAllCallback {
         }
       } catch (InterruptedException e) {
         Thread.currentThread().interrupt();
+      }
+    }
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!Files.exists(dir)) {
+      return;
+    }
+    try (var paths = Files.walk(dir)) {
+      for (Path path : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+        Files.deleteIfExists(path);
       }
     }
   }
