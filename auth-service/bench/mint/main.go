@@ -23,7 +23,7 @@ func main() {
 	count := flag.Int("n", 10000, "distinct tokens to mint")
 	workers := flag.Int("workers", 32, "concurrent requests")
 	out := flag.String("out", "tokens.txt", "one token per line")
-	firstSight := flag.Bool("first-sight", false, "then verify every token once through forward-auth, and report the rate")
+	firstSight := flag.String("first-sight", "", "instead of minting: verify every token of this file once through forward-auth, and report the rate")
 	flag.Parse()
 	if !strings.HasPrefix(*base, "http://127.0.0.1") && !strings.HasPrefix(*base, "http://localhost") {
 		fmt.Fprintln(os.Stderr, "mint: only loopback targets")
@@ -31,6 +31,15 @@ func main() {
 	}
 
 	httpClient := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: *workers}}
+	if *firstSight != "" {
+		content, err := os.ReadFile(*firstSight)
+		if err != nil {
+			fmt.Fprintln(os.Stderr, "mint:", err)
+			os.Exit(1)
+		}
+		verifyAll(httpClient, *base, strings.Fields(string(content)), *workers)
+		return
+	}
 	form := url.Values{"grant_type": {"client_credentials"}}.Encode()
 	// One request alone first: the service checks a client secret against its bcrypt hash once,
 	// and 32 concurrent first requests would all pay for it.
@@ -74,9 +83,6 @@ func main() {
 		os.Exit(1)
 	}
 	fmt.Printf("minted %d distinct tokens into %s\n", len(distinct), *out)
-	if *firstSight {
-		verifyAll(httpClient, *base, tokens, *workers)
-	}
 }
 
 // verifyAll sends every token once to forward-auth: the rate of first-sight verifications, each a
