@@ -58,6 +58,11 @@ final class HelmChart {
 
   /** Runs helm with these arguments; stdout and stderr are read concurrently, so neither blocks it. */
   static Result helm(List<String> args) {
+    return helm(args, null);
+  }
+
+  /** The same against a cluster: helm reads {@code kubeconfig}. */
+  static Result helm(List<String> args, Path kubeconfig) {
     List<String> command = new ArrayList<>();
     command.add(HELM.toString());
     command.addAll(args);
@@ -68,6 +73,10 @@ final class HelmChart {
       builder.environment().put("HELM_CONFIG_HOME", home.resolve("config").toString());
       builder.environment().put("HELM_CACHE_HOME", home.resolve("cache").toString());
       builder.environment().put("HELM_DATA_HOME", home.resolve("data").toString());
+      builder.environment().remove("KUBECONFIG");
+      if (kubeconfig != null) {
+        builder.environment().put("KUBECONFIG", kubeconfig.toString());
+      }
       Process process = builder.start();
       process.getOutputStream().close();
       CompletableFuture<String> stderr = CompletableFuture.supplyAsync(() -> read(process, true));
