@@ -66,8 +66,10 @@ log "pod IPs from $pod_cidr"
 # --- free loopback ports ----------------------------------------------------------------------------
 # A port is taken if something accepts a connection there; start from a random offset so that a
 # second cluster (or kube-api-test) started at the same moment is unlikely to race for the same one.
-# (Assigns to the named variable: a $(...) subshell would not advance next_port.)
-next_port=$((20000 + RANDOM % 20000))
+# Below the kernel's ephemeral range: a port that an outgoing connection holds accepts nothing but
+# cannot be bound either. (Assigns to the named variable: a $(...) subshell would not advance it.)
+ephemeral_low=$(cut -f1 /proc/sys/net/ipv4/ip_local_port_range 2>/dev/null || echo 32768)
+next_port=$((15000 + RANDOM % (ephemeral_low - 15000 - 100)))
 free_port() {
   while (exec 3<>"/dev/tcp/127.0.0.1/$next_port") 2>/dev/null; do next_port=$((next_port + 1)); done
   printf -v "$1" %s "$next_port"

@@ -179,18 +179,17 @@ public final class ClusterInABox implements BeforeAllCallback {
     private final Path repoDir;
     private final Path workDir;
     private final Path kubeconfig;
-    private final Process cluster;
+    private Process cluster;
     private Path binDir;
     private KubernetesClient client;
     private GatehouseOperator operator;
     private PodRunner runner;
     private boolean closed;
 
-    private Running(Path repoDir, Path workDir, Process cluster) {
+    private Running(Path repoDir, Path workDir) {
       this.repoDir = repoDir;
       this.workDir = workDir;
       this.kubeconfig = workDir.resolve("cluster/kubeconfig");
-      this.cluster = cluster;
     }
 
     static Running start() {
@@ -200,21 +199,23 @@ public final class ClusterInABox implements BeforeAllCallback {
       // Under target/: the logs of every component and pod process stay for a failed run to be read,
       // and `mvn clean` removes them. Materialised Secrets are deleted when their pod stops.
       Path workDir = Path.of(requiredProperty("gatehouse.e2e.work.dir"));
-      Process cluster;
-      try {
-        deleteRecursively(workDir);
-        Files.createDirectories(workDir);
-        cluster = new ProcessBuilder("bash", repoDir.resolve("hack/cluster-in-a-box.sh").toString(),
-            workDir.resolve("cluster").toString())
-            .redirectError(workDir.resolve("cluster-in-a-box.log").toFile())
-            .start();
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
-      }
-      Running running = new Running(repoDir, workDir, cluster);
+      Running running = new Running(repoDir, workDir);
       Runtime.getRuntime().addShutdownHook(new Thread(running::close, "stop-cluster-in-a-box"));
       try {
-        running.binDir = awaitReady(cluster, workDir);
+        // A second try: a free port that the script picked can be taken by someone else before its
+        // component binds it (the script then stops everything and exits).
+        for (int attempt = 1; running.binDir == null; attempt++) {
+          running.cluster = startScript(repoDir, workDir);
+          try {
+            running.binDir = awaitReady(running.cluster, workDir);
+          } catch (IllegalStateException e) {
+            running.stopCluster();
+            if (attempt == 2) {
+              throw e;
+            }
+            log.warn("{}; trying once more", e.getMessage());
+          }
+        }
         running.startEverythingElse(authJar);
       } catch (RuntimeException e) {
         running.close();
@@ -225,7 +226,20 @@ public final class ClusterInABox implements BeforeAllCallback {
       return running;
     }
 
-    /** Reads the script's stdout until "cluster ready"; the kube binaries' dir is in its log. */
+    private static Process startScript(Path repoDir, Path workDir) {
+      try {
+        deleteRecursively(workDir);
+        Files.createDirectories(workDir);
+        return new ProcessBuilder("bash", repoDir.resolve("hack/cluster-in-a-box.sh").toString(),
+            workDir.resolve("cluster").toString())
+            .redirectError(workDir.resolve("cluster-in-a-box.log").toFile())
+            .start();
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+    }
+
+    /** Reads the script's stdout until "cluster ready"; then reads the kube binaries' dir it wrote. */
     private static Path awaitReady(Process cluster, Path workDir) {
       CompletableFuture<Boolean> ready = CompletableFuture.supplyAsync(() -> {
         try (BufferedReader out = new BufferedReader(
@@ -309,7 +323,14 @@ public final class ClusterInABox implements BeforeAllCallback {
       if (client != null) {
         client.close();
       }
-      // SIGTERM: the script's trap stops every component it started.
+      stopCluster();
+    }
+
+    /** SIGTERM: the script's trap stops every component it started. */
+    void stopCluster() {
+      if (cluster == null) {
+        return;
+      }
       cluster.destroy();
       try {
         if (!cluster.waitFor(60, TimeUnit.SECONDS)) {
