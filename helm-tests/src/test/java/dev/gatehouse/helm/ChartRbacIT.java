@@ -127,7 +127,8 @@ class ChartRbacIT {
     List<Request> requests = requestsOf(serviceAccount, mark);
     assertThat(requests).filteredOn(r -> r.code() == 403).as("requests of %s refused by RBAC",
         serviceAccount).isEmpty();
-    // Minimal: every permission the chart grants was used in this one scenario.
+    // Minimal: every permission the chart grants was used in this scenario, but for the few listed
+    // with their reasons.
     Set<Permission> used = requests.stream().filter(r -> r.code() < 400).map(Request::permission)
         .collect(Collectors.toCollection(TreeSet::new));
     Set<Permission> unused = granted(chart.all(Role.class));
@@ -245,11 +246,6 @@ class ChartRbacIT {
     client.resources(AuthService.class).inNamespace(namespace).withName(name)
         .waitUntilCondition(a -> a != null && a.getStatus() != null
             && Long.valueOf(1L).equals(a.getStatus().getObservedGeneration()), 60, TimeUnit.SECONDS);
-  }
-
-  private static io.fabric8.kubernetes.client.dsl.Resource<? extends HasMetadata> client(
-      Class<? extends HasMetadata> kind, String namespace, String name) {
-    return apiServer.client().resources(kind).inNamespace(namespace).withName(name);
   }
 
   private static void assertForbidden(Runnable request) {
