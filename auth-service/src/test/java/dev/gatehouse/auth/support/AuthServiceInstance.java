@@ -176,5 +176,14 @@ public final class AuthServiceInstance implements AutoCloseable {
     @Override
     public void close() {
         context.close();
+        deleteRecursively(directory);
+    }
+
+    static void deleteRecursively(Path root) {
+        try (java.util.stream.Stream<Path> paths = Files.walk(root)) {
+            paths.sorted(java.util.Comparator.reverseOrder()).forEach(path -> path.toFile().delete());
+        } catch (IOException e) {
+            // A temp directory left behind is not worth failing a test over.
+        }
     }
 }
