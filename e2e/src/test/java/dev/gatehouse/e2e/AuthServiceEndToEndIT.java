@@ -11,6 +11,7 @@ import dev.gatehouse.operator.dependent.Component;
 import dev.gatehouse.operator.dependent.ResourceLabels;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
@@ -26,6 +27,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -153,6 +155,34 @@ class AuthServiceEndToEndIT {
             .contains("\"status\":\"healthy\""));
     String token = issueToken(pod, oauth);
     assertThat(forwardAuth(pod, token)).isEqualTo(200);
+  }
+
+  @Test
+  void readyForANewGenerationOnlyOnceEveryPodRunsIt() {
+    String ns = cluster.newNamespace("roll");
+    cluster.createMinimalAuthService(ns, 2);
+    await("Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(authService(ns)));
+
+    // A spec change that changes the pod template: the Deployment rolls one pod at a time.
+    AuthService changed = authService(ns);
+    changed.getSpec().getJwt().setAccessTokenTtl("10m");
+    long generation = client().resource(changed).update().getMetadata().getGeneration();
+
+    // kstatus's rule for a Deployment: Ready for the new generation means no pod of an older
+    // template is left and every pod of the new one is ready. Checked the moment Ready turns True.
+    await("Ready for generation " + generation).atMost(ROLL_OUT).pollInterval(Duration.ofMillis(100))
+        .until(() -> ClusterInABox.isReady(authService(ns))
+            && authService(ns).getMetadata().getGeneration() == generation);
+    String newest = authReplicaSets(ns).stream()
+        .max(Comparator.comparingInt(rs -> Integer.parseInt(
+            rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision"))))
+        .orElseThrow().getMetadata().getLabels().get("pod-template-hash");
+    List<Pod> pods = client().pods().inNamespace(ns)
+        .withLabel(ResourceLabels.COMPONENT, Component.AUTH.label()).list().getItems();
+    assertThat(pods).as("auth pods when Ready turned True for generation %d", generation)
+        .allSatisfy(p -> assertThat(p.getMetadata().getLabels().get("pod-template-hash"))
+            .as(p.getMetadata().getName()).isEqualTo(newest))
+        .hasSize(2);
   }
 
   // --- the cluster's side -------------------------------------------------------------------------

@@ -22,7 +22,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,7 +35,7 @@ import java.util.TreeMap;
  * rotated Secret rolls them.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
-public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, AuthService> {
+public class AuthDeployment extends ChildResource<Deployment> {
 
   public static final String CONTAINER = "auth-service";
   public static final int HTTP_PORT = 8080;
@@ -56,6 +55,11 @@ public class AuthDeployment extends CRUDKubernetesDependentResource<Deployment, 
 
   public static String name(AuthService primary) {
     return primary.getMetadata().getName();
+  }
+
+  @Override
+  String childName(AuthService primary) {
+    return name(primary);
   }
 
   @Override

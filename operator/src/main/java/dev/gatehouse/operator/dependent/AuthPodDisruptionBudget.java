@@ -6,13 +6,12 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** Node drains take at most one auth pod at a time, so logins keep working during maintenance. */
 @KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
 public class AuthPodDisruptionBudget
-    extends CRUDKubernetesDependentResource<PodDisruptionBudget, AuthService> {
+    extends ChildResource<PodDisruptionBudget> {
 
   public AuthPodDisruptionBudget() {
     super(PodDisruptionBudget.class);
@@ -20,6 +19,11 @@ public class AuthPodDisruptionBudget
 
   public static String name(AuthService primary) {
     return primary.getMetadata().getName();
+  }
+
+  @Override
+  String childName(AuthService primary) {
+    return name(primary);
   }
 
   @Override

@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 import java.util.Map;
 
@@ -14,7 +13,7 @@ import java.util.Map;
  * {@code include} of a file mounted from {@link RedisPasswordSecret}.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
-public class ManagedRedisConfigMap extends CRUDKubernetesDependentResource<ConfigMap, AuthService> {
+public class ManagedRedisConfigMap extends ChildResource<ConfigMap> {
 
   public static final String CONFIG_KEY = "redis.conf";
 
@@ -24,6 +23,11 @@ public class ManagedRedisConfigMap extends CRUDKubernetesDependentResource<Confi
 
   public static String name(AuthService primary) {
     return primary.getMetadata().getName() + "-redis-config";
+  }
+
+  @Override
+  String childName(AuthService primary) {
+    return name(primary);
   }
 
   static String redisConf(AuthService primary) {

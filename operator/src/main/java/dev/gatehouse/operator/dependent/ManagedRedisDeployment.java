@@ -11,7 +11,6 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /**
@@ -20,7 +19,7 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * changes.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
-public class ManagedRedisDeployment extends CRUDKubernetesDependentResource<Deployment, AuthService> {
+public class ManagedRedisDeployment extends ChildResource<Deployment> {
 
   public static final int REDIS_PORT = 6379;
   static final String CONFIG_DIR = "/etc/gatehouse/redis";
@@ -34,6 +33,11 @@ public class ManagedRedisDeployment extends CRUDKubernetesDependentResource<Depl
 
   public static String name(AuthService primary) {
     return primary.getMetadata().getName() + "-redis";
+  }
+
+  @Override
+  String childName(AuthService primary) {
+    return name(primary);
   }
 
   @Override

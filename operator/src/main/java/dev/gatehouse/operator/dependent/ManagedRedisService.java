@@ -6,12 +6,11 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The address of the managed Redis that the auth pods connect to. */
 @KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
-public class ManagedRedisService extends CRUDKubernetesDependentResource<Service, AuthService> {
+public class ManagedRedisService extends ChildResource<Service> {
 
   public ManagedRedisService() {
     super(Service.class);
@@ -19,6 +18,11 @@ public class ManagedRedisService extends CRUDKubernetesDependentResource<Service
 
   public static String name(AuthService primary) {
     return primary.getMetadata().getName() + "-redis";
+  }
+
+  @Override
+  String childName(AuthService primary) {
+    return name(primary);
   }
 
   @Override

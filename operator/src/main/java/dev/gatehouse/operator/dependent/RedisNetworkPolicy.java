@@ -6,12 +6,11 @@ import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.CRUDKubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** Admits to the managed Redis only this AuthService's auth pods, on the Redis port. */
 @KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
-public class RedisNetworkPolicy extends CRUDKubernetesDependentResource<NetworkPolicy, AuthService> {
+public class RedisNetworkPolicy extends ChildResource<NetworkPolicy> {
 
   public RedisNetworkPolicy() {
     super(NetworkPolicy.class);
@@ -19,6 +18,11 @@ public class RedisNetworkPolicy extends CRUDKubernetesDependentResource<NetworkP
 
   public static String name(AuthService primary) {
     return primary.getMetadata().getName() + "-redis";
+  }
+
+  @Override
+  String childName(AuthService primary) {
+    return name(primary);
   }
 
   @Override

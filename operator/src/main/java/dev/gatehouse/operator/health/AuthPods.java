@@ -6,7 +6,6 @@ import dev.gatehouse.operator.dependent.ResourceLabels;
 import dev.gatehouse.operator.dependent.AuthDeployment;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodCondition;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -16,7 +15,7 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The auth pods of every AuthService, from an informer: the observer asks the ready ones for pool
+ * The auth pods of every AuthService, from an informer: the observer asks the running ones for pool
  * health. Pods belong to ReplicaSets, not to the AuthService, so they map back by the instance
  * label the operator puts on the pod template.
  */
@@ -51,16 +50,14 @@ final class AuthPods {
         .orElse(AuthDeployment.HTTP_PORT);
   }
 
-  /** Ready, not being deleted, and with an address to ask. */
-  static boolean isReady(Pod pod) {
+  /**
+   * Running, not being deleted, and with an address to ask; ready or not. A pod turns unready when
+   * it cannot reach Redis, and that is exactly when its report says why.
+   */
+  static boolean isRunning(Pod pod) {
     return pod.getMetadata().getDeletionTimestamp() == null
         && pod.getStatus() != null
-        && pod.getStatus().getPodIP() != null
-        && Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of()).stream()
-            .anyMatch(AuthPods::isReadyCondition);
-  }
-
-  private static boolean isReadyCondition(PodCondition condition) {
-    return "Ready".equals(condition.getType()) && "True".equals(condition.getStatus());
+        && "Running".equals(pod.getStatus().getPhase())
+        && pod.getStatus().getPodIP() != null;
   }
 }

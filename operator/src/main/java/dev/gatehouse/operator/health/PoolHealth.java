@@ -10,7 +10,7 @@ import java.util.TreeSet;
  * reconciles whenever it changes, so it holds states and bands, never live numbers (those go to
  * Prometheus). A pod that did not answer counts as not reporting, never as healthy.
  *
- * @param readyPods auth pods that are ready, and so were asked
+ * @param runningPods auth pods that are running, ready or not, and so were asked
  * @param reportingPods of those, the ones that answered /health/redis
  * @param worst the worst state reported, or null when no pod reported
  * @param highUtilization some pod's pool is above {@link #HIGH_UTILIZATION_PERCENT} in use
@@ -18,7 +18,7 @@ import java.util.TreeSet;
  * @param serverMaxClients the Redis server's maxclients as the pods read it, if any did
  */
 public record PoolHealth(
-    int readyPods,
+    int runningPods,
     int reportingPods,
     PoolState worst,
     boolean highUtilization,
@@ -27,7 +27,7 @@ public record PoolHealth(
 
   public static final double HIGH_UTILIZATION_PERCENT = 80.0;
 
-  static PoolHealth of(int readyPods, List<PodPoolReport> reports) {
+  static PoolHealth of(int runningPods, List<PodPoolReport> reports) {
     PoolState worst = reports.stream().map(PodPoolReport::state)
         .max(Enum::compareTo).orElse(null);
     boolean high = reports.stream()
@@ -39,7 +39,7 @@ public record PoolHealth(
         .filter(s -> s != null && s.maxclients() != null)
         .map(PodPoolReport.Server::maxclients)
         .max(Integer::compareTo).orElse(null);
-    return new PoolHealth(readyPods, reports.size(), worst, high,
+    return new PoolHealth(runningPods, reports.size(), worst, high,
         Collections.unmodifiableSortedSet(codes), maxClients);
   }
 }

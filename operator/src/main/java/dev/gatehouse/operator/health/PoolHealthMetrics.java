@@ -17,10 +17,10 @@ import java.util.concurrent.atomic.AtomicReference;
 class PoolHealthMetrics {
 
   /** What one poll measured across the ready pods of an AuthService. */
-  record Figures(int readyPods, int reportingPods, int inUse, int maxConnections,
+  record Figures(int runningPods, int reportingPods, int inUse, int maxConnections,
       double maxUtilizationPercent, int unhealthyPods) {
 
-    static Figures of(int readyPods, List<PodPoolReport> reports) {
+    static Figures of(int runningPods, List<PodPoolReport> reports) {
       int inUse = 0;
       int max = 0;
       double peak = 0;
@@ -35,7 +35,7 @@ class PoolHealthMetrics {
           unhealthy++;
         }
       }
-      return new Figures(readyPods, reports.size(), inUse, max, peak, unhealthy);
+      return new Figures(runningPods, reports.size(), inUse, max, peak, unhealthy);
     }
   }
 
@@ -61,9 +61,9 @@ class PoolHealthMetrics {
     AtomicReference<Figures> figures = new AtomicReference<>(new Figures(0, 0, 0, 0, 0, 0));
     Tags tags = Tags.of("namespace", id.getNamespace().orElse(""), "name", id.getName());
     List<Meter> meters = List.of(
-        gauge("gatehouse_redis_pool_ready_pods", "Ready auth pods asked for pool health", tags,
-            figures, f -> f.readyPods()),
-        gauge("gatehouse_redis_pool_reporting_pods", "Ready auth pods that answered /health/redis",
+        gauge("gatehouse_redis_pool_running_pods", "Running auth pods asked for pool health", tags,
+            figures, f -> f.runningPods()),
+        gauge("gatehouse_redis_pool_reporting_pods", "Running auth pods that answered /health/redis",
             tags, figures, f -> f.reportingPods()),
         gauge("gatehouse_redis_pool_unhealthy_pods", "Auth pods that report Redis unhealthy", tags,
             figures, f -> f.unhealthyPods()),

@@ -23,7 +23,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 /**
- * Polls {@code /health/redis} of each AuthService's ready pods, off the reconcile threads, at the
+ * Polls {@code /health/redis} of each AuthService's running pods, off the reconcile threads, at the
  * interval of {@code spec.redis.pool.healthCheckInterval}. JOSDK's per-resource polling event
  * source caches the {@link PoolHealth} of each AuthService and triggers a reconcile only when it
  * changes, which is what keeps status writes to meaningful changes; the live figures go to
@@ -79,11 +79,11 @@ public final class PoolHealthObserver
 
   @Override
   public Set<PoolHealth> fetchResources(AuthService primary) {
-    List<Pod> ready = pods.getSecondaryResources(primary).stream()
-        .filter(AuthPods::isReady)
+    List<Pod> running = pods.getSecondaryResources(primary).stream()
+        .filter(AuthPods::isRunning)
         .sorted(Comparator.comparing(pod -> pod.getMetadata().getName()))
         .toList();
-    List<CompletableFuture<Optional<PodPoolReport>>> requests = ready.stream()
+    List<CompletableFuture<Optional<PodPoolReport>>> requests = running.stream()
         .map(pod -> client.fetch(pod.getStatus().getPodIP(), AuthPods.httpPort(pod)))
         .toList();
     awaitAll(requests);
@@ -93,8 +93,8 @@ public final class PoolHealthObserver
         .flatMap(Optional::stream)
         .toList();
     metrics.record(ResourceID.fromResource(primary),
-        PoolHealthMetrics.Figures.of(ready.size(), reports));
-    return Set.of(PoolHealth.of(ready.size(), reports));
+        PoolHealthMetrics.Figures.of(running.size(), reports));
+    return Set.of(PoolHealth.of(running.size(), reports));
   }
 
   @Override

@@ -88,13 +88,18 @@ class AuthServiceStatusBuilder {
     }
     Deployment deployment = observed.authDeployment().get();
     DeploymentStatus status = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
+    int updated = Optional.ofNullable(status.getUpdatedReplicas()).orElse(0);
+    int existing = Optional.ofNullable(status.getReplicas()).orElse(0);
+    // kstatus's rule for a Deployment: the controller saw this template, every pod runs it, and no
+    // pod of an older template is left. readyReplicas alone counts old pods during a surge roll.
     boolean rolledOut = Objects.equals(status.getObservedGeneration(),
         deployment.getMetadata().getGeneration())
-        && Optional.ofNullable(status.getUpdatedReplicas()).orElse(0) >= desired;
+        && updated >= desired
+        && existing == updated;
     if (!rolledOut) {
       return condition(READY, "False", "RollingOut",
-          String.format("Rolling out: %d of %d auth pods updated, %d ready.",
-              Optional.ofNullable(status.getUpdatedReplicas()).orElse(0), desired, ready),
+          String.format("Rolling out: %d of %d auth pods updated, %d of an older template left.",
+              updated, desired, Math.max(0, existing - updated)),
           generation, previous);
     }
     if (ready < desired) {
@@ -126,7 +131,7 @@ class AuthServiceStatusBuilder {
         ? primary.getSpec().getRedis().getManaged().getMaxClients()
         : health.map(PoolHealth::serverMaxClients).orElse(null));
     health.ifPresent(h -> {
-      pool.setReadyPods(h.readyPods());
+      pool.setRunningPods(h.runningPods());
       pool.setReportingPods(h.reportingPods());
       pool.setHealth(h.worst() == null ? "unknown" : h.worst().label());
       pool.setHighUtilization(h.highUtilization());
@@ -136,22 +141,22 @@ class AuthServiceStatusBuilder {
   }
 
   /**
-   * True only when every ready pod answered and all say healthy: a pod that did not answer makes
+   * True only when every running pod answered and all say healthy: a pod that did not answer makes
    * the condition Unknown, never a stale True.
    */
   private Condition poolHealthy(Optional<PoolHealth> observed, long generation,
       List<Condition> previous) {
-    if (observed.isEmpty() || observed.get().readyPods() == 0) {
-      return condition(REDIS_POOL_HEALTHY, "Unknown", "NoReadyPods",
-          "No auth pod is ready to report its Redis pool.", generation, previous);
+    if (observed.isEmpty() || observed.get().runningPods() == 0) {
+      return condition(REDIS_POOL_HEALTHY, "Unknown", "NoRunningPods",
+          "No auth pod is running to report its Redis pool.", generation, previous);
     }
     PoolHealth health = observed.get();
-    String counts = health.reportingPods() + " of " + health.readyPods() + " ready auth pods";
+    String counts = health.reportingPods() + " of " + health.runningPods() + " running auth pods";
     if (health.worst() == PoolState.UNHEALTHY) {
       return condition(REDIS_POOL_HEALTHY, "False", "RedisUnreachable",
           "Some of the " + counts + " that answered cannot reach Redis.", generation, previous);
     }
-    if (health.reportingPods() < health.readyPods()) {
+    if (health.reportingPods() < health.runningPods()) {
       return condition(REDIS_POOL_HEALTHY, "Unknown", "PodsNotReporting",
           counts + " answered /health/redis; the others did not, so their pools are unknown.",
           generation, previous);

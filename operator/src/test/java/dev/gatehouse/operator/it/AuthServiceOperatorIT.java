@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
+import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.apiserver.AuditLog;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
 import dev.gatehouse.operator.dependent.ConfigHash;
@@ -241,6 +243,35 @@ class AuthServiceOperatorIT {
   }
 
   @Test
+  void switchingToAnExternalRedisDeletesTheManagedOne() {
+    apply("minimal.yaml");
+    await(Deployment.class, "auth-redis");
+    await(Secret.class, "auth-redis-password");
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName("redis-credentials").endMetadata()
+        .withStringData(Map.of("password", "an-external-password")).build()).create();
+
+    // kubectl apply of the edited manifest: the field manager that set redis.managed drops it.
+    AuthService external = example("minimal.yaml");
+    external.getSpec().getRedis().setManaged(null);
+    external.getSpec().getRedis().setExternal(new ExternalRedisSpec());
+    external.getSpec().getRedis().getExternal().setHost("redis.data.svc");
+    external.getSpec().getRedis().getExternal().setPasswordSecretRef(
+        new SecretKeyReference("redis-credentials", "password"));
+    client.resource(external).inNamespace(namespace).fieldManager("kubectl").forceConflicts()
+        .serverSideApply();
+
+    awaitCondition(() -> client.apps().deployments().inNamespace(namespace).withName("auth-redis").get() == null
+        && client.services().inNamespace(namespace).withName("auth-redis").get() == null
+        && client.configMaps().inNamespace(namespace).withName("auth-redis-config").get() == null
+        && client.network().v1().networkPolicies().inNamespace(namespace).withName("auth-redis").get() == null
+        && client.secrets().inNamespace(namespace).withName("auth-redis-password").get() == null);
+    assertThat(deployment("auth").getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> "redis-password".equals(v.getName())).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("redis-credentials"));
+  }
+
+  @Test
   void readyFollowsTheDeploymentAndScaleSubresourceDrivesReplicas() {
     apply("minimal.yaml");
     await(Deployment.class, "auth");
@@ -266,11 +297,14 @@ class AuthServiceOperatorIT {
   // --- helpers -----------------------------------------------------------------------------
 
   private AuthService apply(String example) {
+    return client.resource(example(example)).inNamespace(namespace)
+        .fieldManager("kubectl").forceConflicts().serverSideApply();
+  }
+
+  private static AuthService example(String example) {
     Path file = Path.of(System.getProperty("gatehouse.examples.dir"), example);
     try {
-      AuthService resource = Serialization.unmarshal(Files.readString(file), AuthService.class);
-      return client.resource(resource).inNamespace(namespace)
-          .fieldManager("kubectl").forceConflicts().serverSideApply();
+      return Serialization.unmarshal(Files.readString(file), AuthService.class);
     } catch (IOException e) {
       throw new IllegalStateException("cannot read " + file, e);
     }

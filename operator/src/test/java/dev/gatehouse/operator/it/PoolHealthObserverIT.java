@@ -100,7 +100,7 @@ class PoolHealthObserverIT {
     second.close();
     AuthService silent = awaitPoolCondition("Unknown");
     assertThat(condition(silent).getReason()).isEqualTo("PodsNotReporting");
-    assertThat(condition(silent).getMessage()).startsWith("1 of 2 ready auth pods answered");
+    assertThat(condition(silent).getMessage()).startsWith("1 of 2 running auth pods answered");
 
     first.body.set(report("unhealthy", 0, 16, List.of("ConnectFailures")));
     first.code.set(503);

@@ -77,16 +77,33 @@ class AuthServiceStatusBuilderTest {
   }
 
   @Test
+  void notReadyWhileAPodOfTheOldTemplateStillServes() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    // A surge roll: 3 pods, 2 of them new; 2 ready, one of which may be the old pod.
+    Optional<Deployment> rolling = Optional.of(new DeploymentBuilder()
+        .withNewMetadata().withName("auth").withGeneration(4L).endMetadata()
+        .withNewStatus().withObservedGeneration(4L).withReplicas(3).withUpdatedReplicas(2)
+        .withReadyReplicas(2).endStatus()
+        .build());
+
+    Condition ready = condition(builder(T0).build(primary, observed(rolling, List.of())), "Ready");
+
+    assertThat(ready.getStatus()).isEqualTo("False");
+    assertThat(ready.getReason()).isEqualTo("RollingOut");
+    assertThat(ready.getMessage()).contains("1 of an older template left");
+  }
+
+  @Test
   void poolHealthIsUnknownRatherThanGreenWhileNothingObservesIt() {
     AuthServiceStatus status = builder(T0).build(AuthServices.example("minimal.yaml"),
         observed(deployment(2, 2), List.of()));
 
     assertThat(condition(status, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
-    assertThat(condition(status, "RedisPoolHealthy").getReason()).isEqualTo("NoReadyPods");
+    assertThat(condition(status, "RedisPoolHealthy").getReason()).isEqualTo("NoRunningPods");
   }
 
   @Test
-  void poolIsHealthyOnlyWhenEveryReadyPodReportsHealthy() {
+  void poolIsHealthyOnlyWhenEveryRunningPodReportsHealthy() {
     AuthService primary = AuthServices.example("minimal.yaml");
 
     AuthServiceStatus all = withHealth(primary, new PoolHealth(2, 2, PoolState.HEALTHY, false,
@@ -99,7 +116,7 @@ class AuthServiceStatusBuilderTest {
     assertThat(all.getRedisPool().getHealth()).isEqualTo("healthy");
     assertThat(condition(oneSilent, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
     assertThat(condition(oneSilent, "RedisPoolHealthy").getReason()).isEqualTo("PodsNotReporting");
-    assertThat(condition(oneSilent, "RedisPoolHealthy").getMessage()).startsWith("1 of 2 ready");
+    assertThat(condition(oneSilent, "RedisPoolHealthy").getMessage()).startsWith("1 of 2 running");
   }
 
   @Test

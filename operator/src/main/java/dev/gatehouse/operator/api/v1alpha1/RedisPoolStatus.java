@@ -23,10 +23,10 @@ public class RedisPoolStatus {
       + " the pods read it for an external one.")
   private Integer serverMaxClients;
 
-  @JsonPropertyDescription("Ready auth pods, each asked for its pool health.")
-  private Integer readyPods;
+  @JsonPropertyDescription("Running auth pods, ready or not, each asked for its pool health.")
+  private Integer runningPods;
 
-  @JsonPropertyDescription("Ready auth pods that answered; the others count as unknown, never as"
+  @JsonPropertyDescription("Running auth pods that answered; the others count as unknown, never as"
       + " healthy.")
   private Integer reportingPods;
 
@@ -65,12 +65,12 @@ public class RedisPoolStatus {
     this.serverMaxClients = serverMaxClients;
   }
 
-  public Integer getReadyPods() {
-    return readyPods;
+  public Integer getRunningPods() {
+    return runningPods;
   }
 
-  public void setReadyPods(Integer readyPods) {
-    this.readyPods = readyPods;
+  public void setRunningPods(Integer runningPods) {
+    this.runningPods = runningPods;
   }
 
   public Integer getReportingPods() {
@@ -111,7 +111,7 @@ public class RedisPoolStatus {
         && Objects.equals(maxConnectionsPerPod, that.maxConnectionsPerPod)
         && Objects.equals(plannedConnections, that.plannedConnections)
         && Objects.equals(serverMaxClients, that.serverMaxClients)
-        && Objects.equals(readyPods, that.readyPods)
+        && Objects.equals(runningPods, that.runningPods)
         && Objects.equals(reportingPods, that.reportingPods)
         && Objects.equals(health, that.health)
         && Objects.equals(highUtilization, that.highUtilization)
@@ -120,7 +120,7 @@ public class RedisPoolStatus {
 
   @Override
   public int hashCode() {
-    return Objects.hash(maxConnectionsPerPod, plannedConnections, serverMaxClients, readyPods,
+    return Objects.hash(maxConnectionsPerPod, plannedConnections, serverMaxClients, runningPods,
         reportingPods, health, highUtilization, warnings);
   }
 }
