@@ -98,7 +98,7 @@ reads single objects with get.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "patch"]
-# The auth pods, read only: the pool-health observer asks the ready ones for /health/redis (over
+# The auth pods, read only: the pool-health observer asks the running ones for /health/redis (over
 # the pod network, not through the API server).
 - apiGroups: [""]
   resources: ["pods"]
