@@ -6,13 +6,20 @@
 # Builds what is missing first (Maven package; Kubernetes binaries from Go modules, ~10 min once).
 # Everything it starts is stopped when it ends (Ctrl-C included).
 #
-# Usage: hack/demo.sh [--keep]   --keep: stay up after the round trip until Ctrl-C, to explore with
-#                                 the KUBECONFIG it prints.
+# Usage: hack/demo.sh [--keep | --steady-state SECONDS]
+#   --keep                  stay up after the round trip until Ctrl-C, to explore with the KUBECONFIG
+#                           it prints
+#   --steady-state SECONDS  after the round trip and a minute to settle, count the operator's writes
+#                           over SECONDS (docs/benchmarks.md, "Steady state on the cluster in a box")
 set -euo pipefail
 repo="$(cd "$(dirname "$0")/.." && pwd)"
 cd "$repo"
 keep=false
-[ "${1:-}" = "--keep" ] && keep=true
+steady_seconds=0
+case "${1:-}" in
+  --keep) keep=true ;;
+  --steady-state) steady_seconds=${2:?--steady-state needs a number of seconds} ;;
+esac
 
 bold=$(tput bold 2>/dev/null || true); plain=$(tput sgr0 2>/dev/null || true)
 step() { echo; echo "${bold}== $*${plain}"; }
@@ -141,6 +148,27 @@ if [ "$before" = 200 ] && [ "$after" = 401 ]; then
 else
   echo "round trip FAILED (expected 200 then 401)" >&2
   exit 1
+fi
+
+if [ "$steady_seconds" -gt 0 ]; then
+  step "Steady state: the operator's writes over $steady_seconds s, after a minute to settle"
+  # A pod that started before Redis reports its reconnects until its next check: let that pass.
+  sleep 60
+  since=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+  kubectl get authservice auth --watch-only --output-watch-events -o name >"$work/watch.txt" &
+  watcher=$!
+  sleep "$steady_seconds"
+  kill "$watcher" 2>/dev/null || true
+  status_writes=$(grep -c . "$work/watch.txt" || true)
+  # Every write of the operator (field manager "authservice") stamps its managedFields entry.
+  child_writes=$(kubectl get deployments,services,secrets,configmaps,networkpolicies,poddisruptionbudgets \
+      -o jsonpath='{range .items[*]}{range .metadata.managedFields[?(@.manager=="authservice")]}{.time}{"\n"}{end}{end}' \
+    | awk -v since="$since" '$1 >= since' | grep -c . || true)
+  polls=$(( steady_seconds / 30 ))
+  echo "since $since, over $steady_seconds s (~$polls pool-health polls of each auth pod):"
+  echo "  changes to the AuthService (status writes): $status_writes"
+  echo "  child objects the operator wrote:           $child_writes"
+  show kubectl get authservice auth -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}){"\n"}{end}'
 fi
 
 if $keep; then
