@@ -50,7 +50,7 @@ public class JwtSpec {
 
   @JsonPropertyDescription("A Secret you own with the signing keys (entries `<kid>.pem`, or"
       + " `<kid>.hmac` for HS256, and `active-kid`). When absent the operator generates one and"
-      + " keeps it; delete it, or annotate it `gatehouse.dev/rotate`, to regenerate.")
+      + " keeps it; delete that Secret to regenerate it (tokens signed with the old key then fail).")
   private SecretReference signingKeySecretRef;
 
   public String getIssuer() {
