@@ -3,6 +3,7 @@ package dev.gatehouse.auth.token;
 import dev.gatehouse.auth.config.GatehouseProperties;
 import dev.gatehouse.auth.config.JwtProperties;
 import io.jsonwebtoken.Jwts;
+import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -20,16 +21,18 @@ public class TokenIssuer {
 
     private final KeyRing keyRing;
     private final JwtProperties properties;
+    private final Provider provider;
     private final Clock clock;
 
     @Autowired
-    public TokenIssuer(KeyRing keyRing, GatehouseProperties properties) {
-        this(keyRing, properties.jwt(), Clock.systemUTC());
+    public TokenIssuer(KeyRing keyRing, GatehouseProperties properties, JcaProviders providers) {
+        this(keyRing, properties.jwt(), providers, Clock.systemUTC());
     }
 
-    TokenIssuer(KeyRing keyRing, JwtProperties properties, Clock clock) {
+    TokenIssuer(KeyRing keyRing, JwtProperties properties, JcaProviders providers, Clock clock) {
         this.keyRing = keyRing;
         this.properties = properties;
+        this.provider = providers.signing();
         this.clock = clock;
     }
 
@@ -39,6 +42,7 @@ public class TokenIssuer {
         Instant expiresAt = now.plus(properties.accessTokenTtl());
         String jti = UUID.randomUUID().toString();
         String token = Jwts.builder()
+                .provider(provider)
                 .header().keyId(keyRing.activeKid()).type("at+jwt").and()
                 .issuer(properties.issuer())
                 .subject(subject)

@@ -16,14 +16,12 @@ import io.jsonwebtoken.PrematureJwtException;
 import io.jsonwebtoken.UnsupportedJwtException;
 import io.jsonwebtoken.security.SecurityException;
 import java.security.Key;
-import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Collections;
 import java.util.Date;
 import java.util.Set;
-import org.bouncycastle.jce.provider.BouncyCastleProvider;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 
@@ -37,8 +35,6 @@ import org.springframework.stereotype.Component;
 @Component
 public class TokenVerifier {
 
-    private static final Provider VERIFICATION_PROVIDER = new BouncyCastleProvider();
-
     private final JwtProperties properties;
     private final String pinnedAlgorithm;
     private final Duration clockSkew;
@@ -48,11 +44,11 @@ public class TokenVerifier {
     private final KeyRing keyRing;
 
     @Autowired
-    public TokenVerifier(KeyRing keyRing, GatehouseProperties properties) {
-        this(keyRing, properties.jwt(), Clock.systemUTC());
+    public TokenVerifier(KeyRing keyRing, GatehouseProperties properties, JcaProviders providers) {
+        this(keyRing, properties.jwt(), providers, Clock.systemUTC());
     }
 
-    TokenVerifier(KeyRing keyRing, JwtProperties properties, Clock clock) {
+    TokenVerifier(KeyRing keyRing, JwtProperties properties, JcaProviders providers, Clock clock) {
         this.keyRing = keyRing;
         this.properties = properties;
         this.pinnedAlgorithm = keyRing.algorithm().name();
@@ -61,10 +57,7 @@ public class TokenVerifier {
         this.cache = new VerifiedTokenCache(properties.verifiedCacheSize());
         Locator<Key> keyLocator = this::locateKey;
         this.parser = Jwts.parser()
-                // Verification handles only public inputs, so the fastest provider is safe:
-                // BouncyCastle verifies P-256 about 5x faster than JDK 17's SunEC (0.24 vs 1.2 ms
-                // here). Signing stays on SunEC, whose constant-time arithmetic guards the key.
-                .provider(VERIFICATION_PROVIDER)
+                .provider(providers.verification())
                 .keyLocator(keyLocator)
                 .requireIssuer(properties.issuer())
                 .clockSkewSeconds(clockSkew.toSeconds())

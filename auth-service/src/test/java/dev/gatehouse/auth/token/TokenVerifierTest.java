@@ -52,8 +52,9 @@ class TokenVerifierTest {
         JwtProperties properties = new JwtProperties("https://issuer", List.of("api"), JwtAlgorithm.ES256,
                 Duration.ofMinutes(15), Duration.ofHours(1), keys, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 8192, 1000);
-        issuer = new TokenIssuer(ring, properties, clock);
-        verifier = new TokenVerifier(ring, properties, clock);
+        JcaProviders providers = new JcaProviders();
+        issuer = new TokenIssuer(ring, properties, providers, clock);
+        verifier = new TokenVerifier(ring, properties, providers, clock);
     }
 
     @Test
