@@ -5,7 +5,9 @@
 # The demo client is `demo` / `demo-secret` (its bcrypt hash is below); nothing here is a real secret.
 
 GATEHOUSE_REPO="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
-GATEHOUSE_JAR="$GATEHOUSE_REPO/auth-service/target/auth-service-0.1.0-SNAPSHOT.jar"
+# GATEHOUSE_JAR may name another build (e.g. a baseline commit's jar); it is then used as it is.
+GATEHOUSE_JAR_GIVEN="${GATEHOUSE_JAR:-}"
+GATEHOUSE_JAR="${GATEHOUSE_JAR:-$GATEHOUSE_REPO/auth-service/target/auth-service-0.1.0-SNAPSHOT.jar}"
 GATEHOUSE_DEMO_CLIENT=demo
 GATEHOUSE_DEMO_SECRET=demo-secret
 
@@ -14,7 +16,7 @@ gatehouse_free_port() {
 }
 
 gatehouse_build_jar() {
-  if [[ ! -f "$GATEHOUSE_JAR" || -n "${GATEHOUSE_REBUILD:-}" ]]; then
+  if [[ -z "$GATEHOUSE_JAR_GIVEN" && ( ! -f "$GATEHOUSE_JAR" || -n "${GATEHOUSE_REBUILD:-}" ) ]]; then
     (cd "$GATEHOUSE_REPO" && ./mvnw -q -pl auth-service -DskipTests package)
   fi
 }

@@ -27,7 +27,8 @@ ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
 
 OUT="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)"
 mkdir -p "$OUT"
-gatehouse_build_jar
+# Always the working tree as it is now: a stale jar would measure old code.
+GATEHOUSE_REBUILD=1 gatehouse_build_jar
 gatehouse_local_env
 PORT="$(gatehouse_free_port)"
 BASE="http://127.0.0.1:$PORT"
