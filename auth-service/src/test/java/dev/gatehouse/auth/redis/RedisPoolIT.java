@@ -3,11 +3,8 @@ package dev.gatehouse.auth.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.auth.support.AuthServiceInstance;
-import dev.gatehouse.auth.support.RedisServerExtension;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.time.Duration;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -18,25 +15,16 @@ import reactor.core.publisher.Mono;
 class RedisPoolIT {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
+    static final AuthServiceExtension service = new AuthServiceExtension()
+            .with("gatehouse.redis.pool.max-connections", "1")
+            .with("gatehouse.redis.pool.min-idle", "0")
+            .with("gatehouse.redis.pool.max-pending-acquires", "1");
 
-    static AuthServiceInstance service;
     static RedisPool pool;
 
     @BeforeAll
-    static void start() throws Exception {
-        service = AuthServiceInstance.start(redis, Map.of(
-                "gatehouse.redis.pool.max-connections", "1",
-                "gatehouse.redis.pool.min-idle", "0",
-                "gatehouse.redis.pool.max-pending-acquires", "1"));
+    static void findThePool() {
         pool = service.bean(RedisPool.class);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
     }
 
     @Test

@@ -39,7 +39,7 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
     @Override
     public void afterAll(ExtensionContext context) throws Exception {
         stop();
-        AuthServiceInstance.deleteRecursively(directory);
+        AuthServiceExtension.deleteRecursively(directory);
     }
 
     public synchronized void start() throws IOException, InterruptedException {

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.auth.config.JwtAlgorithm;
 import dev.gatehouse.auth.config.JwtProperties;
-import dev.gatehouse.auth.support.AuthServiceInstance;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -85,7 +85,7 @@ class JcaProvidersTest {
 
     private KeyRing ring(JwtAlgorithm algorithm) throws Exception {
         switch (algorithm) {
-            case ES256 -> AuthServiceInstance.writeEcKey(keys, "k");
+            case ES256 -> AuthServiceExtension.writeEcKey(keys, "k");
             case RS256 -> {
                 KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
                 generator.initialize(2048);

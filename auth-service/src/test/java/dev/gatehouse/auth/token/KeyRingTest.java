@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.auth.config.JwtAlgorithm;
-import dev.gatehouse.auth.support.AuthServiceInstance;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import io.jsonwebtoken.Jwts;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -21,7 +21,7 @@ class KeyRingTest {
 
     @Test
     void derivesTheEcPublicKeyThatVerifiesWhatThePrivateKeySigns() throws Exception {
-        AuthServiceInstance.writeEcKey(keys, "a");
+        AuthServiceExtension.writeEcKey(keys, "a");
         Files.writeString(keys.resolve("active-kid"), "a\n");
         KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256);
 
@@ -56,7 +56,7 @@ class KeyRingTest {
 
     @Test
     void refusesAnActiveKidWithoutItsKeyAndAKeyOfTheWrongType() throws Exception {
-        AuthServiceInstance.writeEcKey(keys, "a");
+        AuthServiceExtension.writeEcKey(keys, "a");
         assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.ES256)).hasMessageContaining("no active-kid");
         Files.writeString(keys.resolve("active-kid"), "b");
         assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.ES256)).hasMessageContaining("names b");
@@ -66,7 +66,7 @@ class KeyRingTest {
 
     @Test
     void ignoresTheKubeletsHiddenEntriesAndKeepsKeysWhenAReloadFails() throws Exception {
-        AuthServiceInstance.writeEcKey(keys, "a");
+        AuthServiceExtension.writeEcKey(keys, "a");
         Files.writeString(keys.resolve("active-kid"), "a");
         Files.createDirectory(keys.resolve("..data"));
         Files.writeString(keys.resolve(".hidden.pem"), "garbage");
@@ -76,7 +76,7 @@ class KeyRingTest {
         ring.reload();
         assertThat(ring.activeKid()).isEqualTo("a");
 
-        AuthServiceInstance.writeEcKey(keys, "b");
+        AuthServiceExtension.writeEcKey(keys, "b");
         Files.writeString(keys.resolve("active-kid"), "b");
         String before = ring.fingerprint();
         ring.reload();

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.auth.config.JwtAlgorithm;
 import dev.gatehouse.auth.config.JwtProperties;
-import dev.gatehouse.auth.support.AuthServiceInstance;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -46,7 +46,7 @@ class TokenVerifierTest {
 
     @BeforeEach
     void keyRing() throws Exception {
-        AuthServiceInstance.writeEcKey(keys, "k");
+        AuthServiceExtension.writeEcKey(keys, "k");
         Files.writeString(keys.resolve("active-kid"), "k");
         KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256);
         JwtProperties properties = new JwtProperties("https://issuer", List.of("api"), JwtAlgorithm.ES256,

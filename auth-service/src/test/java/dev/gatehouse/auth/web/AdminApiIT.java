@@ -1,10 +1,7 @@
 package dev.gatehouse.auth.web;
 
-import dev.gatehouse.auth.support.AuthServiceInstance;
-import dev.gatehouse.auth.support.RedisServerExtension;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
@@ -14,21 +11,7 @@ import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
 class AdminApiIT {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    static AuthServiceInstance service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        service = AuthServiceInstance.start(redis);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+    static final AuthServiceExtension service = new AuthServiceExtension();
 
     @Test
     void requiresTheAdminToken() {
@@ -59,7 +42,7 @@ class AdminApiIT {
         admin().post().uri("/admin/users/ivan/disable").exchange().expectStatus().isNoContent();
         // Disabling logs the user out everywhere.
         service.forwardAuth((String) tokens.get("access_token")).expectStatus().isUnauthorized();
-        service.postForm("/oauth2/token", AuthServiceInstance.APP_CLIENT, AuthServiceInstance.APP_SECRET,
+        service.postForm("/oauth2/token", AuthServiceExtension.APP_CLIENT, AuthServiceExtension.APP_SECRET,
                 Map.of("grant_type", "password", "username", "ivan", "password", "ivan-password"))
                 .expectStatus().isBadRequest();
 
@@ -97,6 +80,6 @@ class AdminApiIT {
 
     private static org.springframework.test.web.reactive.server.WebTestClient admin() {
         return service.client().mutate()
-                .defaultHeaders(headers -> headers.setBearerAuth(AuthServiceInstance.ADMIN_TOKEN)).build();
+                .defaultHeaders(headers -> headers.setBearerAuth(AuthServiceExtension.ADMIN_TOKEN)).build();
     }
 }

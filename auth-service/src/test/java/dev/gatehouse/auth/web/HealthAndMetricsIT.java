@@ -2,11 +2,8 @@ package dev.gatehouse.auth.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.auth.support.AuthServiceInstance;
-import dev.gatehouse.auth.support.RedisServerExtension;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.time.Duration;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -14,21 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class HealthAndMetricsIT {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    static AuthServiceInstance service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        service = AuthServiceInstance.start(redis);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+    static final AuthServiceExtension service = new AuthServiceExtension();
 
     @Test
     void healthRedisCarriesEveryContractField() throws InterruptedException {
@@ -39,7 +22,7 @@ class HealthAndMetricsIT {
                 .jsonPath("$.status").isEqualTo("healthy")
                 .jsonPath("$.environment").isEqualTo("test/auth")
                 .jsonPath("$.redis.host").isEqualTo("127.0.0.1")
-                .jsonPath("$.redis.port").isEqualTo(redis.port())
+                .jsonPath("$.redis.port").isEqualTo(service.redis().port())
                 .jsonPath("$.redis.maxclients").isEqualTo(1000)
                 .jsonPath("$.redis.connected_clients").value(n -> assertThat(((Number) n).intValue()).isPositive())
                 .jsonPath("$.pool.max_connections").isEqualTo(8)

@@ -2,8 +2,7 @@ package dev.gatehouse.auth.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.auth.support.AuthServiceInstance;
-import dev.gatehouse.auth.support.RedisServerExtension;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import java.nio.charset.StandardCharsets;
@@ -22,7 +21,6 @@ import java.util.Date;
 import java.util.Map;
 import java.util.UUID;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -39,36 +37,27 @@ import org.springframework.http.MediaType;
 class HostileTokenIT {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
+    static final AuthServiceExtension service = new AuthServiceExtension();
 
-    static AuthServiceInstance service;
     static PrivateKey serviceKey;
     static PublicKey servicePublicKey;
 
     @BeforeAll
-    static void start() throws Exception {
-        service = AuthServiceInstance.start(redis);
-        String pem = Files.readString(service.keysDir().resolve(AuthServiceInstance.FIRST_KID + ".pem"));
+    static void readTheServiceKeys() throws Exception {
+        String pem = Files.readString(service.keysDir().resolve(AuthServiceExtension.FIRST_KID + ".pem"));
         byte[] der = Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", ""));
         serviceKey = KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(der));
         servicePublicKey = (PublicKey) service.bean(dev.gatehouse.auth.token.KeyRing.class)
-                .verificationKey(AuthServiceInstance.FIRST_KID);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
+                .verificationKey(AuthServiceExtension.FIRST_KID);
     }
 
     /** A token the service would accept, signed with its key; each case changes one thing. */
     static io.jsonwebtoken.JwtBuilder valid() {
         Instant now = Instant.now();
         return Jwts.builder()
-                .header().keyId(AuthServiceInstance.FIRST_KID).and()
-                .issuer(AuthServiceInstance.ISSUER)
-                .audience().add(AuthServiceInstance.AUDIENCE).and()
+                .header().keyId(AuthServiceExtension.FIRST_KID).and()
+                .issuer(AuthServiceExtension.ISSUER)
+                .audience().add(AuthServiceExtension.AUDIENCE).and()
                 .subject("mallory")
                 .id(UUID.randomUUID().toString())
                 .issuedAt(Date.from(now))
@@ -89,11 +78,11 @@ class HostileTokenIT {
         Instant now = Instant.now();
         String good = valid().signWith(serviceKey, Jwts.SIG.ES256).compact();
         String[] parts = good.split("\\.");
-        String payload = "{\"iss\":\"" + AuthServiceInstance.ISSUER + "\",\"aud\":\"" + AuthServiceInstance.AUDIENCE
+        String payload = "{\"iss\":\"" + AuthServiceExtension.ISSUER + "\",\"aud\":\"" + AuthServiceExtension.AUDIENCE
                 + "\",\"sub\":\"mallory\",\"jti\":\"x\",\"exp\":" + (now.getEpochSecond() + 300) + "}";
         // HS/RS (here HS/EC) confusion: an HMAC keyed with the bytes of the service's public key.
-        String hsConfusion = Jwts.builder().header().keyId(AuthServiceInstance.FIRST_KID).and()
-                .issuer(AuthServiceInstance.ISSUER).audience().add(AuthServiceInstance.AUDIENCE).and()
+        String hsConfusion = Jwts.builder().header().keyId(AuthServiceExtension.FIRST_KID).and()
+                .issuer(AuthServiceExtension.ISSUER).audience().add(AuthServiceExtension.AUDIENCE).and()
                 .subject("mallory").id("x").expiration(Date.from(now.plusSeconds(300)))
                 .signWith(Keys.hmacShaKeyFor(padded(servicePublicKey.getEncoded())), Jwts.SIG.HS256).compact();
         return Stream.of(
@@ -114,8 +103,8 @@ class HostileTokenIT {
                 Arguments.of("wrong iss", valid().issuer("https://evil.example").signWith(serviceKey, Jwts.SIG.ES256).compact()),
                 Arguments.of("no iss", valid().issuer(null).signWith(serviceKey, Jwts.SIG.ES256).compact()),
                 Arguments.of("wrong aud", valid().audience().single("someone-else").signWith(serviceKey, Jwts.SIG.ES256).compact()),
-                Arguments.of("no aud", Jwts.builder().header().keyId(AuthServiceInstance.FIRST_KID).and()
-                        .issuer(AuthServiceInstance.ISSUER).subject("mallory").id("x")
+                Arguments.of("no aud", Jwts.builder().header().keyId(AuthServiceExtension.FIRST_KID).and()
+                        .issuer(AuthServiceExtension.ISSUER).subject("mallory").id("x")
                         .expiration(Date.from(now.plusSeconds(300))).signWith(serviceKey, Jwts.SIG.ES256).compact()),
                 Arguments.of("oversized", valid().claim("padding", "x".repeat(10_000)).signWith(serviceKey, Jwts.SIG.ES256).compact()),
                 Arguments.of("garbage", "not-a-jwt"),
@@ -167,7 +156,7 @@ class HostileTokenIT {
     @Test
     void introspectionCallsHostileTokensInactive() {
         String forged = valid().header().keyId("key-unknown").and().signWith(serviceKey, Jwts.SIG.ES256).compact();
-        service.postForm("/oauth2/introspect", AuthServiceInstance.SERVICE_CLIENT, AuthServiceInstance.SERVICE_SECRET,
+        service.postForm("/oauth2/introspect", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,
                         Map.of("token", forged))
                 .expectStatus().isOk()
                 .expectBody().json("{\"active\":false}", true);

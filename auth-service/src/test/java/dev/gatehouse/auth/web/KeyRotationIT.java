@@ -2,14 +2,11 @@ package dev.gatehouse.auth.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.auth.support.AuthServiceInstance;
-import dev.gatehouse.auth.support.RedisServerExtension;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.nio.file.Files;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -20,28 +17,14 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 class KeyRotationIT {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    static AuthServiceInstance service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        service = AuthServiceInstance.start(redis);
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+    static final AuthServiceExtension service = new AuthServiceExtension();
 
     @Test
     void rotationKeepsAcceptingThePreviousKeyUntilItIsRemoved() throws Exception {
         String oldToken = service.clientCredentialsToken();
         assertThat(kidOf(oldToken)).isEqualTo("key-1");
 
-        AuthServiceInstance.writeEcKey(service.keysDir(), "key-2");
+        AuthServiceExtension.writeEcKey(service.keysDir(), "key-2");
         Files.writeString(service.keysDir().resolve("active-kid"), "key-2\n");
         String newToken = awaitTokenSignedBy("key-2");
 

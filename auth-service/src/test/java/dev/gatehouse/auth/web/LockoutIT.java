@@ -1,13 +1,9 @@
 package dev.gatehouse.auth.web;
 
-import static dev.gatehouse.auth.support.AuthServiceInstance.APP_CLIENT;
-import static dev.gatehouse.auth.support.AuthServiceInstance.APP_SECRET;
+import static dev.gatehouse.auth.support.AuthServiceExtension.APP_CLIENT;
+import static dev.gatehouse.auth.support.AuthServiceExtension.APP_SECRET;
 
-import dev.gatehouse.auth.support.AuthServiceInstance;
-import dev.gatehouse.auth.support.RedisServerExtension;
-import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
@@ -16,26 +12,12 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 /** Failed logins lock out per user and per client address, with counters in a real Redis. */
 class LockoutIT {
 
+    // The address limit is set per test via X-Forwarded-For, so the user limit can be seen alone.
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    static AuthServiceInstance service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        // The address limit is set per test via X-Forwarded-For, so the user limit can be seen alone.
-        service = AuthServiceInstance.start(redis, Map.of(
-                "gatehouse.lockout.max-failures-per-user", "3",
-                "gatehouse.lockout.max-failures-per-address", "5",
-                "gatehouse.lockout.client-address-header", "X-Forwarded-For"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+    static final AuthServiceExtension service = new AuthServiceExtension()
+            .with("gatehouse.lockout.max-failures-per-user", "3")
+            .with("gatehouse.lockout.max-failures-per-address", "5")
+            .with("gatehouse.lockout.client-address-header", "X-Forwarded-For");
 
     private WebTestClient.ResponseSpec login(String username, String password, String address) {
         return service.client().post().uri("/oauth2/token")
@@ -92,7 +74,7 @@ class LockoutIT {
                 .expectBody().jsonPath("$.detail").isEqualTo("invalid username or password");
         service.createUser("hank", "hank-password");
         service.client().post().uri("/admin/users/hank/disable")
-                .headers(headers -> headers.setBearerAuth(AuthServiceInstance.ADMIN_TOKEN))
+                .headers(headers -> headers.setBearerAuth(AuthServiceExtension.ADMIN_TOKEN))
                 .exchange().expectStatus().isNoContent();
         login("hank", "hank-password", "10.2.0.2").expectStatus().isBadRequest()
                 .expectBody().jsonPath("$.detail").isEqualTo("invalid username or password");

@@ -2,14 +2,11 @@ package dev.gatehouse.auth.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.auth.support.AuthServiceInstance;
-import dev.gatehouse.auth.support.RedisServerExtension;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
@@ -24,21 +21,8 @@ import reactor.core.publisher.Flux;
 class RedisOutageIT {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    static AuthServiceInstance service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        service = AuthServiceInstance.start(redis, Map.of("gatehouse.redis.pool.health-check-interval", "2s"));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (service != null) {
-            service.close();
-        }
-    }
+    static final AuthServiceExtension service = new AuthServiceExtension()
+            .with("gatehouse.redis.pool.health-check-interval", "2s");
 
     @Test
     void failsClosedFastThenRecoversWithoutLeakingConnections() throws Exception {
@@ -46,7 +30,7 @@ class RedisOutageIT {
         service.forwardAuth(token).expectStatus().isOk();
         awaitStatus("/actuator/health/readiness", 200);
 
-        redis.stop();
+        service.redis().stop();
 
         // 50 concurrent verifications: every one a 503 problem, none slower than the acquire timeout (1 s): no hang.
         WebClient web = WebClient.create("http://127.0.0.1:" + service.port());
@@ -65,13 +49,13 @@ class RedisOutageIT {
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectHeader().exists("Retry-After")
                 .expectBody().jsonPath("$.type").isEqualTo("https://gatehouse.dev/problems/redis-unavailable");
-        service.postForm("/oauth2/token", AuthServiceInstance.SERVICE_CLIENT, AuthServiceInstance.SERVICE_SECRET,
+        service.postForm("/oauth2/token", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,
                 Map.of("grant_type", "client_credentials")).expectStatus().isEqualTo(503);
-        service.postForm("/oauth2/token", AuthServiceInstance.APP_CLIENT, AuthServiceInstance.APP_SECRET,
+        service.postForm("/oauth2/token", AuthServiceExtension.APP_CLIENT, AuthServiceExtension.APP_SECRET,
                 Map.of("grant_type", "password", "username", "u", "password", "p")).expectStatus().isEqualTo(503);
-        service.postForm("/oauth2/revoke", AuthServiceInstance.SERVICE_CLIENT, AuthServiceInstance.SERVICE_SECRET,
+        service.postForm("/oauth2/revoke", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,
                 Map.of("token", token)).expectStatus().isEqualTo(503);
-        service.postForm("/oauth2/introspect", AuthServiceInstance.SERVICE_CLIENT, AuthServiceInstance.SERVICE_SECRET,
+        service.postForm("/oauth2/introspect", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,
                 Map.of("token", token)).expectStatus().isEqualTo(503);
 
         awaitStatus("/actuator/health/readiness", 503);
@@ -84,7 +68,7 @@ class RedisOutageIT {
                 && Boolean.FALSE.equals(health.get("last_check_ok")) && health.get("last_error") != null ? 1 : 0, 1);
         service.client().get().uri("/actuator/health/liveness").exchange().expectStatus().isOk();
 
-        redis.start();
+        service.redis().start();
 
         awaitStatus(() -> service.forwardAuth(token).returnResult(Void.class).getStatus().value(), 200);
         awaitStatus("/actuator/health/readiness", 200);

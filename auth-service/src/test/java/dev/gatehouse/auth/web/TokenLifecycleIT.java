@@ -1,16 +1,13 @@
 package dev.gatehouse.auth.web;
 
-import static dev.gatehouse.auth.support.AuthServiceInstance.APP_CLIENT;
-import static dev.gatehouse.auth.support.AuthServiceInstance.APP_SECRET;
-import static dev.gatehouse.auth.support.AuthServiceInstance.SERVICE_CLIENT;
-import static dev.gatehouse.auth.support.AuthServiceInstance.SERVICE_SECRET;
+import static dev.gatehouse.auth.support.AuthServiceExtension.APP_CLIENT;
+import static dev.gatehouse.auth.support.AuthServiceExtension.APP_SECRET;
+import static dev.gatehouse.auth.support.AuthServiceExtension.SERVICE_CLIENT;
+import static dev.gatehouse.auth.support.AuthServiceExtension.SERVICE_SECRET;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.gatehouse.auth.support.AuthServiceInstance;
-import dev.gatehouse.auth.support.RedisServerExtension;
+import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.http.MediaType;
@@ -19,19 +16,7 @@ import org.springframework.http.MediaType;
 class TokenLifecycleIT {
 
     @RegisterExtension
-    static final RedisServerExtension redis = new RedisServerExtension();
-
-    static AuthServiceInstance service;
-
-    @BeforeAll
-    static void start() throws Exception {
-        service = AuthServiceInstance.start(redis);
-    }
-
-    @AfterAll
-    static void stop() {
-        service.close();
-    }
+    static final AuthServiceExtension service = new AuthServiceExtension();
 
     @Test
     void issueVerifyRefreshReuseRevokeIntrospect() {
@@ -73,7 +58,7 @@ class TokenLifecycleIT {
                 .jsonPath("$.sub").isEqualTo("alice")
                 .jsonPath("$.username").isEqualTo("alice")
                 .jsonPath("$.client_id").isEqualTo(APP_CLIENT)
-                .jsonPath("$.iss").isEqualTo(AuthServiceInstance.ISSUER)
+                .jsonPath("$.iss").isEqualTo(AuthServiceExtension.ISSUER)
                 .jsonPath("$.token_type").isEqualTo("Bearer");
         service.postForm("/oauth2/revoke", APP_CLIENT, APP_SECRET, Map.of("token", access))
                 .expectStatus().isOk();
@@ -184,7 +169,7 @@ class TokenLifecycleIT {
         service.client().get().uri("/.well-known/jwks.json").exchange()
                 .expectStatus().isOk()
                 .expectBody()
-                .jsonPath("$.keys[0].kid").isEqualTo(AuthServiceInstance.FIRST_KID)
+                .jsonPath("$.keys[0].kid").isEqualTo(AuthServiceExtension.FIRST_KID)
                 .jsonPath("$.keys[0].kty").isEqualTo("EC")
                 .jsonPath("$.keys[0].crv").isEqualTo("P-256")
                 .jsonPath("$.keys[0].d").doesNotExist();

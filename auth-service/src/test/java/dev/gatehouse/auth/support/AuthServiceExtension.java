@@ -12,6 +12,9 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
 import org.springframework.context.ConfigurableApplicationContext;
@@ -23,10 +26,13 @@ import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyInserters;
 
 /**
- * The real application on a random port, configured the way the operator configures a pod: files
- * for the signing keys, clients, admin token and Redis password (docs/auth-service-contract.md).
+ * The real application on a random port for the tests of one class, configured the way the operator
+ * configures a pod: files for the signing keys, clients, admin token and Redis password
+ * (docs/auth-service-contract.md). It owns its Redis: JUnit orders {@code @RegisterExtension}
+ * fields by an algorithm it calls "intentionally nonobvious", not by declaration, so two fields
+ * could not promise that Redis is up before the service starts and still up while it closes.
  */
-public final class AuthServiceInstance implements AutoCloseable {
+public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCallback {
 
     public static final String ISSUER = "https://auth.gatehouse.test";
     public static final String AUDIENCE = "gatehouse-api";
@@ -37,25 +43,23 @@ public final class AuthServiceInstance implements AutoCloseable {
     public static final String ADMIN_TOKEN = "admin-token-for-tests";
     public static final String FIRST_KID = "key-1";
 
-    private final Path directory;
-    private final ConfigurableApplicationContext context;
-    private final WebTestClient client;
-    private final int port;
+    private final RedisServerExtension redis = new RedisServerExtension();
+    private final Map<String, String> overrides = new LinkedHashMap<>();
+    private Path directory;
+    private ConfigurableApplicationContext context;
+    private WebTestClient client;
+    private int port;
 
-    private AuthServiceInstance(Path directory, ConfigurableApplicationContext context) {
-        this.directory = directory;
-        this.context = context;
-        this.port = ((WebServerApplicationContext) context).getWebServer().getPort();
-        this.client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
-                .responseTimeout(Duration.ofSeconds(15)).build();
+    /** Sets one application property over the defaults below, for a class that tests a non-default setting. */
+    public AuthServiceExtension with(String property, String value) {
+        overrides.put(property, value);
+        return this;
     }
 
-    public static AuthServiceInstance start(RedisServerExtension redis) throws IOException {
-        return start(redis, Map.of());
-    }
-
-    public static AuthServiceInstance start(RedisServerExtension redis, Map<String, String> overrides) throws IOException {
-        Path directory = Files.createTempDirectory("gatehouse-auth");
+    @Override
+    public void beforeAll(ExtensionContext extensionContext) throws Exception {
+        redis.beforeAll(extensionContext);
+        directory = Files.createTempDirectory("gatehouse-auth");
         Path keys = Files.createDirectories(directory.resolve("jwt"));
         writeEcKey(keys, FIRST_KID);
         Files.writeString(keys.resolve("active-kid"), FIRST_KID + "\n");
@@ -93,9 +97,25 @@ public final class AuthServiceInstance implements AutoCloseable {
         properties.putAll(overrides);
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
-        ConfigurableApplicationContext context = new SpringApplicationBuilder(AuthServiceApplication.class)
-                .run(args.toArray(String[]::new));
-        return new AuthServiceInstance(directory, context);
+        context = new SpringApplicationBuilder(AuthServiceApplication.class).run(args.toArray(String[]::new));
+        port = ((WebServerApplicationContext) context).getWebServer().getPort();
+        client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
+                .responseTimeout(Duration.ofSeconds(15)).build();
+    }
+
+    /** Closes the service first, so it never runs against a Redis that is gone. */
+    @Override
+    public void afterAll(ExtensionContext extensionContext) throws Exception {
+        try {
+            if (context != null) {
+                context.close();
+            }
+            if (directory != null) {
+                deleteRecursively(directory);
+            }
+        } finally {
+            redis.afterAll(extensionContext);
+        }
     }
 
     /** Writes {@code <kid>.pem}: a fresh P-256 key in PKCS#8 PEM, as the operator's Secret holds it. */
@@ -111,6 +131,11 @@ public final class AuthServiceInstance implements AutoCloseable {
         } catch (Exception e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    /** The Redis the service uses, for tests that take it away and bring it back. */
+    public RedisServerExtension redis() {
+        return redis;
     }
 
     public WebTestClient client() {
@@ -171,12 +196,6 @@ public final class AuthServiceInstance implements AutoCloseable {
         return client.get().uri("/forward-auth/some/upstream/path")
                 .headers(headers -> headers.setBearerAuth(token))
                 .exchange();
-    }
-
-    @Override
-    public void close() {
-        context.close();
-        deleteRecursively(directory);
     }
 
     static void deleteRecursively(Path root) {
