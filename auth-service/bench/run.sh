@@ -7,7 +7,8 @@
 #   open loop (vegeta, a constant offered rate that does not wait for answers): forward-auth.
 # Results and the JFR profile land in auth-service/bench/results/<time>/; summary on stdout.
 # Knobs: DURATION (closed-loop seconds, 20), RATE (open-loop req/s, 10000), OPEN_SECONDS (60),
-# TOKENS (10000), CONNECTIONS ("1000 2000"), POOL (max Redis connections, 32).
+# TOKENS (10000), CONNECTIONS ("1000 2000"), POOL (max Redis connections, 32), WARMUP (JIT warm-up
+# seconds per endpoint, 30).
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH_DIR="$(pwd)"
@@ -19,6 +20,7 @@ OPEN_SECONDS="${OPEN_SECONDS:-60}"
 TOKENS="${TOKENS:-10000}"
 CONNECTIONS="${CONNECTIONS:-1000 2000}"
 POOL="${POOL:-32}"
+WARMUP="${WARMUP:-30}"
 VEGETA="${VEGETA:-$(command -v vegeta || echo "$HOME/go/bin/vegeta")}"
 
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
@@ -51,13 +53,16 @@ cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$SERVER_PID/stat"; }
 (cd "$BENCH_DIR/mint" && go build -o "$OUT/mint" .)
 "$OUT/mint" -url "$BASE" -client "$GATEHOUSE_DEMO_CLIENT" -secret "$GATEHOUSE_DEMO_SECRET" -n "$TOKENS" -out "$OUT/tokens.txt"
 
-echo "warm-up (JIT) of the code paths, with tokens the mix does not contain" >&2
+# The JIT needs tens of seconds of each path before C2 has settled: with 5 s of warm-up the first
+# measured rows ran 30-50 % slower and C2 took a quarter of the CPU (async-profiler), which is not
+# the steady state of a pod that serves for days.
+echo "warm-up (JIT) of the code paths, ${WARMUP}s each, with tokens the mix does not contain" >&2
 for mode in noop issue; do
-  wrk -t2 -c200 -d5s -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$OUT/tokens.txt" "$BASIC" > /dev/null
+  wrk -t2 -c200 -d"${WARMUP}s" -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$OUT/tokens.txt" "$BASIC" > /dev/null
 done
 "$OUT/mint" -url "$BASE" -client "$GATEHOUSE_DEMO_CLIENT" -secret "$GATEHOUSE_DEMO_SECRET" -n 2000 -out "$OUT/warmup-tokens.txt" > /dev/null
 for mode in forward introspect; do
-  wrk -t2 -c200 -d5s -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$OUT/warmup-tokens.txt" "$BASIC" > /dev/null
+  wrk -t2 -c200 -d"${WARMUP}s" -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$OUT/warmup-tokens.txt" "$BASIC" > /dev/null
 done
 # Every token of the mix once: the rate of full signature checks. Afterwards the mix is in the
 # verified-token cache, as the tokens of clients that reuse them are.
