@@ -3,6 +3,7 @@ package dev.gatehouse.auth.token;
 import dev.gatehouse.auth.config.GatehouseProperties;
 import dev.gatehouse.auth.config.JwtProperties;
 import io.jsonwebtoken.Jwts;
+import java.security.Key;
 import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
@@ -21,8 +22,11 @@ public class TokenIssuer {
 
     private final KeyRing keyRing;
     private final JwtProperties properties;
+    private final JcaProviders providers;
     private final Provider provider;
     private final Clock clock;
+    /** The active key in the provider's native form, with the loaded key it was made from. */
+    private volatile NativeKey signingKey;
 
     @Autowired
     public TokenIssuer(KeyRing keyRing, GatehouseProperties properties, JcaProviders providers) {
@@ -32,6 +36,7 @@ public class TokenIssuer {
     TokenIssuer(KeyRing keyRing, JwtProperties properties, JcaProviders providers, Clock clock) {
         this.keyRing = keyRing;
         this.properties = properties;
+        this.providers = providers;
         this.provider = providers.signing();
         this.clock = clock;
     }
@@ -53,9 +58,23 @@ public class TokenIssuer {
                 .id(jti)
                 .claim(CLIENT_ID_CLAIM, clientId)
                 .claim(SCOPE_CLAIM, scope)
-                .signWith(keyRing.activeSigningKey(), SignatureAlgorithms.of(keyRing.algorithm()))
+                .signWith(signingKey(), SignatureAlgorithms.of(keyRing.algorithm()))
                 .compact();
         return new IssuedToken(token, jti, properties.accessTokenTtl());
+    }
+
+    /** Converted once per key: a reload of the key ring brings new key objects, hence the identity check. */
+    private Key signingKey() {
+        Key active = keyRing.activeSigningKey();
+        NativeKey converted = signingKey;
+        if (converted == null || converted.loaded() != active) {
+            converted = new NativeKey(active, providers.nativeSigningKey(active));
+            signingKey = converted;
+        }
+        return converted.key();
+    }
+
+    private record NativeKey(Key loaded, Key key) {
     }
 
     public record IssuedToken(String value, String jti, Duration expiresIn) {

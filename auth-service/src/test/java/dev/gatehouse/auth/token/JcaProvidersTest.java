@@ -8,6 +8,7 @@ import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.Key;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
 import java.security.SecureRandom;
@@ -16,6 +17,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import javax.crypto.spec.SecretKeySpec;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.condition.EnabledOnOs;
 import org.junit.jupiter.api.condition.OS;
@@ -45,6 +47,20 @@ class JcaProvidersTest {
         assertThat(NATIVE.verification()).isSameAs(NATIVE.signing());
         assertThat(PURE_JAVA.signing()).isNull();
         assertThat(PURE_JAVA.verification().getName()).isEqualTo("BC");
+    }
+
+    @Test
+    @EnabledOnOs(value = OS.LINUX, architectures = "amd64")
+    void signingKeysAreConvertedOnceToTheNativeFormAndSecretKeysLeftAlone() throws Exception {
+        KeyRing ec = ring(JwtAlgorithm.ES256);
+        Key loaded = ec.activeSigningKey();
+        // Signing with a JDK key object makes ACCP convert it on every signature (33 vs 16 µs here).
+        assertThat(NATIVE.nativeSigningKey(loaded).getClass().getName()).startsWith("com.amazon.corretto.");
+        assertThat(NATIVE.nativeSigningKey(loaded).getEncoded()).isEqualTo(loaded.getEncoded());
+        assertThat(PURE_JAVA.nativeSigningKey(loaded)).isSameAs(loaded);
+
+        Key hmac = new SecretKeySpec(new byte[32], "HmacSHA256");
+        assertThat(NATIVE.nativeSigningKey(hmac)).isSameAs(hmac);
     }
 
     @ParameterizedTest
