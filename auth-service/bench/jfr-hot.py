@@ -11,6 +11,7 @@ AREAS = {
     "EC P-256 math, all (SunEC)": ("sun/security/ec/", "sun/security/util/math/"),
     "  ECDSA sign (token issue)": ("sun/security/ec/ECDSASignature.engineSign",),
     "  ECDSA verify (first sight of a token)": ("sun/security/ec/ECDSASignature.engineVerify",),
+    "signature, ACCP (Java side only: JFR does not sample its native code)": ("com/amazon/corretto/",),
     "bcrypt": ("org/springframework/security/crypto/bcrypt/",),
     "jjwt parse/build": ("io/jsonwebtoken/",),
     "Lettuce (Redis client)": ("io/lettuce/",),

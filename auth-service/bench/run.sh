@@ -8,7 +8,9 @@
 # Results and the JFR profile land in auth-service/bench/results/<time>/; summary on stdout.
 # Knobs: DURATION (closed-loop seconds, 20), RATE (open-loop req/s, 10000), OPEN_SECONDS (60),
 # TOKENS (10000), CONNECTIONS ("1000 2000"), POOL (max Redis connections, 32), WARMUP (JIT warm-up
-# seconds per endpoint, 30).
+# seconds per endpoint, 30), PROFILER (jfr, the default: one JFR recording of the measured part; or
+# async: async-profiler, from Maven Central, on each row, with kernel, JIT and GC time; its
+# sampling slows the service, so the figures of such a run are for shares only, not for the record).
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH_DIR="$(pwd)"
@@ -21,6 +23,7 @@ TOKENS="${TOKENS:-10000}"
 CONNECTIONS="${CONNECTIONS:-1000 2000}"
 POOL="${POOL:-32}"
 WARMUP="${WARMUP:-30}"
+PROFILER="${PROFILER:-jfr}"
 VEGETA="${VEGETA:-$(command -v vegeta || echo "$HOME/go/bin/vegeta")}"
 
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
@@ -69,7 +72,16 @@ done
 "$OUT/mint" -url "$BASE" -first-sight "$OUT/tokens.txt" -workers 64 | tee "$OUT/first-sight.txt"
 
 # Profile the measured part only, not start-up, minting or warm-up.
-jcmd "$SERVER_PID" JFR.start name=bench settings=profile > /dev/null
+ASYNC_PROFILER_LIB="$OUT/libasyncProfiler.so"
+if [[ "$PROFILER" == async ]]; then
+  "$GATEHOUSE_REPO/mvnw" -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.2 -DoutputDirectory="$OUT"
+  python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("linux-x64/libasyncProfiler.so"))' \
+    "$OUT/async-profiler-4.2.jar" "$ASYNC_PROFILER_LIB"
+else
+  jcmd "$SERVER_PID" JFR.start name=bench settings=profile > /dev/null
+fi
+# jcmd passes the agent its options as one quoted argument.
+async_profiler() { [[ "$PROFILER" != async ]] || jcmd "$SERVER_PID" JVMTI.agent_load "$ASYNC_PROFILER_LIB" "\"$1\"" > /dev/null; }
 {
   echo "# closed loop: wrk -t2 --timeout 5s, ${DURATION}s per row; server_cores = server CPU seconds / wall seconds"
   printf '%-11s %6s %8s %8s %8s %8s %7s %7s %8s %12s\n' endpoint conns req/s p50_ms p95_ms p99_ms non2xx sockerr timeouts server_cores
@@ -80,10 +92,12 @@ for conns in $CONNECTIONS; do
   wrk -t2 -c"$conns" -d5s -s "$BENCH_DIR/wrk.lua" "$BASE" -- noop "$OUT/tokens.txt" "$BASIC" > /dev/null
   sleep 2
   for mode in noop forward introspect issue; do
+    async_profiler "start,event=cpu,interval=1ms"
     before="$(cpu_seconds)"
     line="$(wrk -t2 -c"$conns" -d"${DURATION}s" --timeout 5s -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$OUT/tokens.txt" "$BASIC" \
       | tee "$OUT/wrk-$mode-$conns.txt" | grep '^RESULT')"
     after="$(cpu_seconds)"
+    async_profiler "stop,collapsed,file=$OUT/cpu-$mode-$conns.collapsed"
     eval "$(echo "$line" | sed 's/^RESULT //')"
     printf '%-11s %6s %8s %8s %8s %8s %7s %7s %8s %12.2f\n' "$mode" "$conns" "$rps" "$p50_ms" "$p95_ms" "$p99_ms" \
       "$non2xx" "$((connect + read + write))" "$timeout" "$(echo "($after - $before) / $DURATION" | bc -l)" | tee -a "$OUT/closed.txt"
@@ -109,7 +123,11 @@ echo "server_cores $(echo "($after - $before) / $OPEN_SECONDS" | bc -l | cut -c1
 
 curl -fs "$BASE/health/redis" > "$OUT/health-redis.json" || true
 echo "# load average during the run: $(cut -d' ' -f1-3 /proc/loadavg); cores: $(nproc)" | tee -a "$OUT/closed.txt"
-jcmd "$SERVER_PID" JFR.stop name=bench filename="$OUT/server.jfr" > /dev/null
+if [[ "$PROFILER" == async ]]; then
+  python3 "$BENCH_DIR/cpu-owners.py" "$OUT"/cpu-*.collapsed | tee "$OUT/profile.txt"
+else
+  jcmd "$SERVER_PID" JFR.stop name=bench filename="$OUT/server.jfr" > /dev/null
+fi
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-python3 "$BENCH_DIR/jfr-hot.py" "$OUT/server.jfr" | tee "$OUT/profile.txt"
+[[ "$PROFILER" == async ]] || python3 "$BENCH_DIR/jfr-hot.py" "$OUT/server.jfr" | tee "$OUT/profile.txt"
 echo "results in $OUT"
