@@ -9,7 +9,10 @@ import org.springframework.web.reactive.function.server.RouterFunction;
 import org.springframework.web.reactive.function.server.RouterFunctions;
 import org.springframework.web.reactive.function.server.ServerResponse;
 
-/** Every HTTP route of the service (the Actuator's /actuator/* aside). */
+/**
+ * The HTTP routes of the service served through WebFlux: all but the Actuator's /actuator/* and
+ * {@code POST /oauth2/introspect}, which {@link IntrospectionRoute} serves ahead of WebFlux.
+ */
 @Configuration(proxyBeanMethods = false)
 public class Routes {
 
@@ -19,7 +22,6 @@ public class Routes {
         return RouterFunctions.route()
                 .POST("/oauth2/token", oauth::token)
                 .POST("/oauth2/revoke", oauth::revoke)
-                .POST("/oauth2/introspect", oauth::introspect)
                 .POST("/oauth2/logout", oauth::logoutEverywhere)
                 .GET("/.well-known/jwks.json", jwks::keys)
                 .route(path("/forward-auth").or(path("/forward-auth/**")), forwardAuth::check)
