@@ -27,10 +27,10 @@ import tools.jackson.databind.json.JsonMapper;
  * <p>Why not a WebFlux route like the others: resource servers call it for every request they
  * receive, and through WebFlux an introspection cost 72 µs of CPU, of which the exchange,
  * dispatch, codecs and observation were about 45 (async-profiler, docs/benchmarks.md). Served here
- * it costs about 27. What WebFlux gave it is kept: the same form rules and client authentication
- * ({@link OAuthForm}), the same problem bodies ({@link Problems}), the same body limit
- * ({@code spring.codec.max-in-memory-size}) and the same {@code http.server.requests} metric
- * ({@link ServerRequestMetrics}).
+ * it costs about 28 (run F there). What WebFlux gave it is kept: the same form rules and client
+ * authentication ({@link OAuthForm}), the same problem bodies ({@link Problems}), the same body
+ * limit ({@code spring.codec.max-in-memory-size}) and the same {@code http.server.requests}
+ * metric ({@link ServerRequestMetrics}).
  */
 @Component
 class IntrospectionRoute implements NettyRouteProvider {
