@@ -3,7 +3,7 @@ package dev.gatehouse.auth.web;
 import dev.gatehouse.auth.grant.ClientAuthenticator;
 import dev.gatehouse.auth.grant.GrantException;
 import dev.gatehouse.auth.grant.RegisteredClient;
-import java.net.URLDecoder;
+import io.netty.handler.codec.http.QueryStringDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.HashMap;
 import java.util.List;
@@ -18,6 +18,9 @@ import reactor.core.publisher.Mono;
  * read parameters and authenticate clients by the same rules.
  */
 record OAuthForm(RegisteredClient client, Map<String, String> parameters) {
+
+    /** Far more than any OAuth request has; bounds the work a hostile body can cause. */
+    static final int MAX_PARAMETERS = 64;
 
     /**
      * Authenticates the client of {@code form}; {@code client_secret} is taken out of the
@@ -42,26 +45,18 @@ record OAuthForm(RegisteredClient client, Map<String, String> parameters) {
         return parameters;
     }
 
-    /** An {@code application/x-www-form-urlencoded} body, as WebFlux's form reader decodes it. */
+    /**
+     * An {@code application/x-www-form-urlencoded} body, decoded by Netty's own decoder: {@code +}
+     * and {@code %XX} as WebFlux's form reader decodes them, {@code ;} an ordinary character, at most
+     * {@value #MAX_PARAMETERS} parameters.
+     */
     static MultiValueMap<String, String> parse(String body) {
-        MultiValueMap<String, String> form = new LinkedMultiValueMap<>();
-        for (String pair : body.split("&")) {
-            if (pair.isEmpty()) {
-                continue;
-            }
-            int equals = pair.indexOf('=');
-            try {
-                form.add(decode(equals < 0 ? pair : pair.substring(0, equals)),
-                        equals < 0 ? null : decode(pair.substring(equals + 1)));
-            } catch (IllegalArgumentException e) {
-                throw GrantException.invalidRequest("malformed form body: " + e.getMessage());
-            }
+        try {
+            return new LinkedMultiValueMap<>(new QueryStringDecoder(body, StandardCharsets.UTF_8, false,
+                    MAX_PARAMETERS, true).parameters());
+        } catch (IllegalArgumentException e) {
+            throw GrantException.invalidRequest("malformed form body: " + e.getMessage());
         }
-        return form;
-    }
-
-    private static String decode(String encoded) {
-        return URLDecoder.decode(encoded, StandardCharsets.UTF_8);
     }
 
     String requiredToken() {
