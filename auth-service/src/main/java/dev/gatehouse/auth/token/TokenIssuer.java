@@ -3,7 +3,6 @@ package dev.gatehouse.auth.token;
 import dev.gatehouse.auth.config.GatehouseProperties;
 import dev.gatehouse.auth.config.JwtProperties;
 import io.jsonwebtoken.Jwts;
-import java.security.Key;
 import java.security.Provider;
 import java.time.Clock;
 import java.time.Duration;
@@ -22,11 +21,8 @@ public class TokenIssuer {
 
     private final KeyRing keyRing;
     private final JwtProperties properties;
-    private final JcaProviders providers;
     private final Provider provider;
     private final Clock clock;
-    /** The active key in the provider's native form, with the loaded key it was made from. */
-    private volatile NativeKey signingKey;
 
     @Autowired
     public TokenIssuer(KeyRing keyRing, GatehouseProperties properties, JcaProviders providers) {
@@ -36,7 +32,6 @@ public class TokenIssuer {
     TokenIssuer(KeyRing keyRing, JwtProperties properties, JcaProviders providers, Clock clock) {
         this.keyRing = keyRing;
         this.properties = properties;
-        this.providers = providers;
         this.provider = providers.signing();
         this.clock = clock;
     }
@@ -46,9 +41,10 @@ public class TokenIssuer {
         Instant now = clock.instant();
         Instant expiresAt = now.plus(properties.accessTokenTtl());
         String jti = UUID.randomUUID().toString();
+        KeyRing.SigningKey signingKey = keyRing.activeSigningKey();
         String token = Jwts.builder()
                 .provider(provider)
-                .header().keyId(keyRing.activeKid()).type("at+jwt").and()
+                .header().keyId(signingKey.kid()).type("at+jwt").and()
                 .issuer(properties.issuer())
                 .subject(subject)
                 .audience().add(properties.audiences()).and()
@@ -58,23 +54,9 @@ public class TokenIssuer {
                 .id(jti)
                 .claim(CLIENT_ID_CLAIM, clientId)
                 .claim(SCOPE_CLAIM, scope)
-                .signWith(signingKey(), SignatureAlgorithms.of(keyRing.algorithm()))
+                .signWith(signingKey.key(), SignatureAlgorithms.of(keyRing.algorithm()))
                 .compact();
         return new IssuedToken(token, jti, properties.accessTokenTtl());
-    }
-
-    /** Converted once per key: a reload of the key ring brings new key objects, hence the identity check. */
-    private Key signingKey() {
-        Key active = keyRing.activeSigningKey();
-        NativeKey converted = signingKey;
-        if (converted == null || converted.loaded() != active) {
-            converted = new NativeKey(active, providers.nativeSigningKey(active));
-            signingKey = converted;
-        }
-        return converted.key();
-    }
-
-    private record NativeKey(Key loaded, Key key) {
     }
 
     public record IssuedToken(String value, String jti, Duration expiresIn) {

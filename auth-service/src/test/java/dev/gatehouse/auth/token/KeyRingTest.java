@@ -16,6 +16,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 class KeyRingTest {
 
+    private static final JcaProviders PROVIDERS = new JcaProviders();
+
     @TempDir
     Path keys;
 
@@ -23,9 +25,9 @@ class KeyRingTest {
     void derivesTheEcPublicKeyThatVerifiesWhatThePrivateKeySigns() throws Exception {
         AuthServiceExtension.writeEcKey(keys, "a");
         Files.writeString(keys.resolve("active-kid"), "a\n");
-        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256);
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256, PROVIDERS);
 
-        String token = Jwts.builder().subject("s").signWith((java.security.PrivateKey) ring.activeSigningKey(), Jwts.SIG.ES256).compact();
+        String token = Jwts.builder().subject("s").signWith((java.security.PrivateKey) ring.activeSigningKey().key(), Jwts.SIG.ES256).compact();
         assertThat(Jwts.parser().verifyWith((PublicKey) ring.verificationKey("a")).build()
                 .parseSignedClaims(token).getPayload().getSubject()).isEqualTo("s");
         assertThat(ring.publicJwks()).singleElement()
@@ -37,31 +39,31 @@ class KeyRingTest {
     void loadsRsaKeysOfAtLeast2048Bits() throws Exception {
         writeRsa("r", 2048);
         Files.writeString(keys.resolve("active-kid"), "r");
-        KeyRing ring = new KeyRing(keys, JwtAlgorithm.RS256);
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.RS256, PROVIDERS);
         assertThat(ring.publicJwks()).singleElement().satisfies(jwk -> assertThat(jwk).containsEntry("kty", "RSA"));
 
         writeRsa("small", 1024);
-        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.RS256)).hasMessageContaining("2048");
+        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.RS256, PROVIDERS)).hasMessageContaining("2048");
     }
 
     @Test
     void hmacKeysMustBeLongEnoughAndStaySecret() throws Exception {
         Files.write(keys.resolve("h.hmac"), new byte[32]);
         Files.writeString(keys.resolve("active-kid"), "h");
-        KeyRing ring = new KeyRing(keys, JwtAlgorithm.HS256);
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.HS256, PROVIDERS);
         assertThat(ring.publicJwks()).isEmpty();
         Files.write(keys.resolve("short.hmac"), new byte[31]);
-        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.HS256)).hasMessageContaining("32 bytes");
+        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.HS256, PROVIDERS)).hasMessageContaining("32 bytes");
     }
 
     @Test
     void refusesAnActiveKidWithoutItsKeyAndAKeyOfTheWrongType() throws Exception {
         AuthServiceExtension.writeEcKey(keys, "a");
-        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.ES256)).hasMessageContaining("no active-kid");
+        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.ES256, PROVIDERS)).hasMessageContaining("no active-kid");
         Files.writeString(keys.resolve("active-kid"), "b");
-        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.ES256)).hasMessageContaining("names b");
+        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.ES256, PROVIDERS)).hasMessageContaining("names b");
         Files.writeString(keys.resolve("active-kid"), "a");
-        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.RS256)).hasMessageContaining("not a PKCS#8 RSA");
+        assertThatThrownBy(() -> new KeyRing(keys, JwtAlgorithm.RS256, PROVIDERS)).hasMessageContaining("not a PKCS#8 RSA");
     }
 
     @Test
@@ -70,17 +72,17 @@ class KeyRingTest {
         Files.writeString(keys.resolve("active-kid"), "a");
         Files.createDirectory(keys.resolve("..data"));
         Files.writeString(keys.resolve(".hidden.pem"), "garbage");
-        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256);
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256, PROVIDERS);
 
         Files.writeString(keys.resolve("active-kid"), "missing");
         ring.reload();
-        assertThat(ring.activeKid()).isEqualTo("a");
+        assertThat(ring.activeSigningKey().kid()).isEqualTo("a");
 
         AuthServiceExtension.writeEcKey(keys, "b");
         Files.writeString(keys.resolve("active-kid"), "b");
         String before = ring.fingerprint();
         ring.reload();
-        assertThat(ring.activeKid()).isEqualTo("b");
+        assertThat(ring.activeSigningKey().kid()).isEqualTo("b");
         assertThat(ring.verificationKey("a")).isNotNull();
         assertThat(ring.fingerprint()).isNotEqualTo(before);
     }

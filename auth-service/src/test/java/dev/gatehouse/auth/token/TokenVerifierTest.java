@@ -48,11 +48,11 @@ class TokenVerifierTest {
     void keyRing() throws Exception {
         AuthServiceExtension.writeEcKey(keys, "k");
         Files.writeString(keys.resolve("active-kid"), "k");
-        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256);
+        JcaProviders providers = new JcaProviders();
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256, providers);
         JwtProperties properties = new JwtProperties("https://issuer", List.of("api"), JwtAlgorithm.ES256,
                 Duration.ofMinutes(15), Duration.ofHours(1), keys, Duration.ofSeconds(10), Duration.ofSeconds(30),
                 8192, 1000);
-        JcaProviders providers = new JcaProviders();
         issuer = new TokenIssuer(ring, properties, providers, clock);
         verifier = new TokenVerifier(ring, properties, providers, clock);
     }
