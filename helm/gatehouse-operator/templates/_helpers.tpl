@@ -75,7 +75,8 @@ reads single objects with get.
   resources: ["authservices/status"]
   verbs: ["patch"]
 # Generated Secrets are created once and never updated; referenced Secrets are only read. A generated
-# one is deleted when the spec stops using it (own signing key, external Redis).
+# one is deleted when the spec stops using it (own signing key, external Redis, another
+# signing algorithm).
 - apiGroups: [""]
   resources: ["secrets"]
   verbs: ["list", "watch", "create", "delete"]

@@ -9,15 +9,19 @@ import java.security.spec.RSAKeyGenParameterSpec;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The generated JWT signing key, in the format of docs/auth-service-contract.md: {@code <kid>.pem}
  * (or {@code <kid>.hmac}) and {@code active-kid}. The algorithm is part of the name, so changing
  * {@code spec.jwt.algorithm} makes a new Secret of the right key type instead of editing key
- * material in place; the Deployment then mounts the new one and rolls.
+ * material in place; the Deployment then mounts the new one and rolls, and {@link GeneratedSecrets}
+ * deletes the old one.
  */
 public class SigningKeySecret extends GeneratedSecret {
 
@@ -25,8 +29,20 @@ public class SigningKeySecret extends GeneratedSecret {
   public static final String ALGORITHM_ANNOTATION = "gatehouse.dev/algorithm";
 
   public static String name(AuthService primary) {
-    return primary.getMetadata().getName() + "-jwt-"
-        + algorithm(primary).name().toLowerCase(Locale.ROOT);
+    return name(primary.getMetadata().getName(), algorithm(primary));
+  }
+
+  /** The names the generated key Secret has under the algorithms this AuthService does not use. */
+  static Set<String> namesUnderOtherAlgorithms(AuthService primary) {
+    JwtAlgorithm current = algorithm(primary);
+    return Arrays.stream(JwtAlgorithm.values())
+        .filter(algorithm -> algorithm != current)
+        .map(algorithm -> name(primary.getMetadata().getName(), algorithm))
+        .collect(Collectors.toSet());
+  }
+
+  private static String name(String authService, JwtAlgorithm algorithm) {
+    return authService + "-jwt-" + algorithm.name().toLowerCase(Locale.ROOT);
   }
 
   private static JwtAlgorithm algorithm(AuthService primary) {

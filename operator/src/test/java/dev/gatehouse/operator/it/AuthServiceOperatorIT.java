@@ -7,6 +7,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
+import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
 import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.apiserver.AuditLog;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
@@ -269,6 +270,29 @@ class AuthServiceOperatorIT {
     assertThat(deployment("auth").getSpec().getTemplate().getSpec().getVolumes())
         .filteredOn(v -> "redis-password".equals(v.getName())).singleElement()
         .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("redis-credentials"));
+  }
+
+  @Test
+  void changingTheAlgorithmDeletesTheOldKeySecretButNeverOneTheUserOwns() {
+    apply("minimal.yaml");
+    await(Secret.class, "auth-jwt-es256");
+    // A Secret of the user's that happens to carry a name the operator would use: not its to delete.
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName("auth-jwt-hs256").endMetadata()
+        .withStringData(Map.of("note", "the user's")).build()).create();
+
+    AuthService rs256 = example("minimal.yaml");
+    rs256.getSpec().getJwt().setAlgorithm(JwtAlgorithm.RS256);
+    client.resource(rs256).inNamespace(namespace).fieldManager("kubectl").forceConflicts()
+        .serverSideApply();
+
+    await(Secret.class, "auth-jwt-rs256");
+    awaitCondition(() -> deployment("auth").getSpec().getTemplate().getSpec().getVolumes().stream()
+        .anyMatch(v -> v.getSecret() != null && "auth-jwt-rs256".equals(v.getSecret().getSecretName())));
+    awaitCondition(() -> client.secrets().inNamespace(namespace).withName("auth-jwt-es256").get() == null);
+    awaitQuiet();
+    assertThat(client.secrets().inNamespace(namespace).withName("auth-jwt-hs256").get()).isNotNull();
+    assertThat(client.secrets().inNamespace(namespace).withName("auth-jwt-rs256").get()).isNotNull();
   }
 
   @Test
