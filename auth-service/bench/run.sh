@@ -7,8 +7,9 @@
 #   open loop (vegeta, a constant offered rate that does not wait for answers): forward-auth.
 # Results and the JFR profile land in auth-service/bench/results/<time>/; summary on stdout.
 # Knobs: DURATION (closed-loop seconds, 20), RATE (open-loop req/s, 10000), OPEN_SECONDS (60),
-# TOKENS (10000), CONNECTIONS ("1000 2000"), POOL (max Redis connections, 32), WARMUP (JIT warm-up
-# seconds per endpoint, 30), PROFILER (jfr, the default: one JFR recording of the measured part; or
+# OPEN_ROUNDS (open-loop rounds, each reported, 1), TOKENS (10000), CONNECTIONS ("1000 2000", or
+# none for the open loop alone), POOL (max Redis connections, 32), WARMUP (JIT warm-up seconds per
+# endpoint, 30), PROFILER (jfr, the default: one JFR recording of the measured part; none; or
 # async: async-profiler, from Maven Central, on each row, with kernel, JIT and GC time; its
 # sampling slows the service, so the figures of such a run are for shares only, not for the record).
 set -euo pipefail
@@ -19,8 +20,10 @@ source ../local-env.sh
 DURATION="${DURATION:-20}"
 RATE="${RATE:-10000}"
 OPEN_SECONDS="${OPEN_SECONDS:-60}"
+OPEN_ROUNDS="${OPEN_ROUNDS:-1}"
 TOKENS="${TOKENS:-10000}"
 CONNECTIONS="${CONNECTIONS:-1000 2000}"
+[[ "$CONNECTIONS" != none ]] || CONNECTIONS=""
 POOL="${POOL:-32}"
 WARMUP="${WARMUP:-30}"
 PROFILER="${PROFILER:-jfr}"
@@ -77,7 +80,7 @@ if [[ "$PROFILER" == async ]]; then
   "$GATEHOUSE_REPO/mvnw" -q dependency:copy -Dartifact=tools.profiler:async-profiler:4.2 -DoutputDirectory="$OUT"
   python3 -c 'import sys, zipfile; open(sys.argv[2], "wb").write(zipfile.ZipFile(sys.argv[1]).read("linux-x64/libasyncProfiler.so"))' \
     "$OUT/async-profiler-4.2.jar" "$ASYNC_PROFILER_LIB"
-else
+elif [[ "$PROFILER" == jfr ]]; then
   jcmd "$SERVER_PID" JFR.start name=bench settings=profile > /dev/null
 fi
 # jcmd passes the agent its options as one quoted argument.
@@ -105,29 +108,31 @@ for conns in $CONNECTIONS; do
   done
 done
 
-echo "# open loop: vegeta at ${RATE}/s for ${OPEN_SECONDS}s, forward-auth over the token mix" | tee "$OUT/open.txt"
 awk -v base="$BASE" '{ printf "GET %s/forward-auth/\nAuthorization: Bearer %s\n\n", base, $0 }' "$OUT/tokens.txt" > "$OUT/targets.txt"
-before="$(cpu_seconds)"
-"$VEGETA" attack -targets="$OUT/targets.txt" -rate="$RATE" -duration="${OPEN_SECONDS}s" -timeout=5s \
-  -max-workers=4000 -keepalive=true > "$OUT/open.bin"
-after="$(cpu_seconds)"
-"$VEGETA" report "$OUT/open.bin" | tee -a "$OUT/open.txt"
-"$VEGETA" encode --to csv "$OUT/open.bin" | python3 -c '
+for round in $(seq "$OPEN_ROUNDS"); do
+  echo "# open loop, round $round of $OPEN_ROUNDS: vegeta at ${RATE}/s for ${OPEN_SECONDS}s, forward-auth over the token mix" | tee -a "$OUT/open.txt"
+  before="$(cpu_seconds)"
+  "$VEGETA" attack -targets="$OUT/targets.txt" -rate="$RATE" -duration="${OPEN_SECONDS}s" -timeout=5s \
+    -max-workers=4000 -keepalive=true > "$OUT/open-$round.bin"
+  after="$(cpu_seconds)"
+  "$VEGETA" report "$OUT/open-$round.bin" | tee -a "$OUT/open.txt"
+  "$VEGETA" encode --to csv "$OUT/open-$round.bin" | python3 -c '
 import csv, sys
 lat = sorted(int(r[2]) for r in csv.reader(sys.stdin))
-ok = None
 def p(q): return lat[min(len(lat) - 1, int(q * len(lat)))] / 1e6
 print(f"percentiles_ms p50={p(0.50):.2f} p99={p(0.99):.2f} p99.9={p(0.999):.2f} max={lat[-1] / 1e6:.1f} (n={len(lat)})")
 ' | tee -a "$OUT/open.txt"
-echo "server_cores $(echo "($after - $before) / $OPEN_SECONDS" | bc -l | cut -c1-4)" | tee -a "$OUT/open.txt"
+  echo "server_cores $(echo "($after - $before) / $OPEN_SECONDS" | bc -l | cut -c1-4)" | tee -a "$OUT/open.txt"
+  sleep 3
+done
 
 curl -fs "$BASE/health/redis" > "$OUT/health-redis.json" || true
 echo "# load average during the run: $(cut -d' ' -f1-3 /proc/loadavg); cores: $(nproc)" | tee -a "$OUT/closed.txt"
 if [[ "$PROFILER" == async ]]; then
   python3 "$BENCH_DIR/cpu-owners.py" "$OUT"/cpu-*.collapsed | tee "$OUT/profile.txt"
-else
+elif [[ "$PROFILER" == jfr ]]; then
   jcmd "$SERVER_PID" JFR.stop name=bench filename="$OUT/server.jfr" > /dev/null
 fi
 kill "$SERVER_PID"; wait "$SERVER_PID" 2>/dev/null || true
-[[ "$PROFILER" == async ]] || python3 "$BENCH_DIR/jfr-hot.py" "$OUT/server.jfr" | tee "$OUT/profile.txt"
+[[ "$PROFILER" != jfr ]] || python3 "$BENCH_DIR/jfr-hot.py" "$OUT/server.jfr" | tee "$OUT/profile.txt"
 echo "results in $OUT"
