@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # The auth service's load benchmark, one command: auth-service/bench/run.sh
-# Starts redis-server and the service (with a JFR recording), mints a mix of distinct tokens, then
+# Starts redis-server and the service, mints a mix of distinct tokens, then
 # measures on 127.0.0.1 only, in one run:
 #   closed loop (wrk, N connections each waiting for its answer) at 1,000 and 2,000 connections:
 #     GET /noop (the baseline), forward-auth, introspect, token issue;
 #   open loop (vegeta, a constant offered rate that does not wait for answers): forward-auth.
-# Results and the JFR profile land in auth-service/bench/results/<time>/; summary on stdout.
+# Results (and a profile, with PROFILER) land in auth-service/bench/results/<time>/; summary on stdout.
 # Knobs: DURATION (closed-loop seconds, 20), RATE (open-loop req/s, 10000), OPEN_SECONDS (60),
 # OPEN_ROUNDS (open-loop rounds, each reported, 1), TOKENS (10000), CONNECTIONS ("1000 2000", or
 # none for the open loop alone), POOL (max Redis connections, 32), WARMUP (JIT warm-up seconds per
-# endpoint, 30), PROFILER (jfr, the default: one JFR recording of the measured part; none; or
-# async: async-profiler, from Maven Central, on each row, with kernel, JIT and GC time; its
-# sampling slows the service, so the figures of such a run are for shares only, not for the record).
+# endpoint, 30), PROFILER (none, the default; jfr: one JFR recording of the measured part, whose
+# start stalls the first row and whose settings cost a fifth or more of every rate (docs/benchmarks.md,
+# run G); or async: async-profiler, from Maven Central, on each row, with kernel, JIT and GC time;
+# both slow the service, so the figures of a profiled run are for shares only, not for the record).
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH_DIR="$(pwd)"
@@ -26,7 +27,7 @@ CONNECTIONS="${CONNECTIONS:-1000 2000}"
 [[ "$CONNECTIONS" != none ]] || CONNECTIONS=""
 POOL="${POOL:-32}"
 WARMUP="${WARMUP:-30}"
-PROFILER="${PROFILER:-jfr}"
+PROFILER="${PROFILER:-none}"
 VEGETA="${VEGETA:-$(command -v vegeta || echo "$HOME/go/bin/vegeta")}"
 
 command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
