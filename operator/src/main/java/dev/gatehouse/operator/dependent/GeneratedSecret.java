@@ -10,7 +10,9 @@ import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.util.HashSet;
 import java.util.Map;
+import java.util.Set;
 import java.util.TreeMap;
 
 /**
@@ -39,6 +41,36 @@ abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthS
 
   /** Fresh key material: called only when the Secret does not exist. */
   abstract Map<String, String> generate(AuthService primary);
+
+  /**
+   * Names this kind of Secret had under other specs of the same primary: none, unless the spec is
+   * part of the name.
+   */
+  Set<String> formerNames(AuthService primary) {
+    return Set.of();
+  }
+
+  /**
+   * Deletes the Secrets under {@link #formerNames}, at once, as a Secret the spec stops using is
+   * deleted: otherwise key material nothing reads would stay until the AuthService goes. Running
+   * pods keep the files they mounted until the rollout replaces them. Only a Secret this primary
+   * owns and no field of its spec names is deleted.
+   */
+  void deleteFormer(AuthService primary, Context<AuthService> context) {
+    Set<String> former = new HashSet<>(formerNames(primary));
+    if (former.isEmpty()) {
+      return;
+    }
+    former.removeAll(PodSecrets.of(primary).referencedByUser());
+    context.getSecondaryResourcesAsStream(Secret.class)
+        .filter(secret -> former.contains(secret.getMetadata().getName()))
+        .filter(secret -> secret.getMetadata().getOwnerReferences().stream()
+            .anyMatch(owner -> primary.getMetadata().getUid().equals(owner.getUid())))
+        .map(secret -> secret.getMetadata().getName())
+        .distinct()
+        .forEach(name -> context.getClient().secrets()
+            .inNamespace(primary.getMetadata().getNamespace()).withName(name).delete());
+  }
 
   /** Annotations that describe the material, never the material itself. */
   Map<String, String> annotations(AuthService primary) {

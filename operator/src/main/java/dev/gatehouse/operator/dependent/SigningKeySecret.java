@@ -20,8 +20,8 @@ import java.util.stream.Collectors;
  * The generated JWT signing key, in the format of docs/auth-service-contract.md: {@code <kid>.pem}
  * (or {@code <kid>.hmac}) and {@code active-kid}. The algorithm is part of the name, so changing
  * {@code spec.jwt.algorithm} makes a new Secret of the right key type instead of editing key
- * material in place; the Deployment then mounts the new one and rolls, and {@link GeneratedSecrets}
- * deletes the old one.
+ * material in place; the Deployment then mounts the new one and rolls, and the old one is deleted
+ * ({@link #formerNames}).
  */
 public class SigningKeySecret extends GeneratedSecret {
 
@@ -32,8 +32,12 @@ public class SigningKeySecret extends GeneratedSecret {
     return name(primary.getMetadata().getName(), algorithm(primary));
   }
 
-  /** The names the generated key Secret has under the algorithms this AuthService does not use. */
-  static Set<String> namesUnderOtherAlgorithms(AuthService primary) {
+  /**
+   * The names under the algorithms the spec does not use now: tokens the old key signed stop
+   * verifying with the change in any case, as the service accepts one algorithm.
+   */
+  @Override
+  Set<String> formerNames(AuthService primary) {
     JwtAlgorithm current = algorithm(primary);
     return Arrays.stream(JwtAlgorithm.values())
         .filter(algorithm -> algorithm != current)
