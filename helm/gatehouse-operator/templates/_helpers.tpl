@@ -76,10 +76,11 @@ reads single objects with get.
   verbs: ["patch"]
 # Generated Secrets are created once and never updated; referenced Secrets are only read. A generated
 # one is deleted when the spec stops using it (own signing key, external Redis, another
-# signing algorithm).
+# signing algorithm). The managed Redis's accepted passwords (<name>-redis-users) are the one
+# Secret the operator changes, by server-side apply (patch), during a password rotation.
 - apiGroups: [""]
   resources: ["secrets"]
-  verbs: ["list", "watch", "create", "delete"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 # The managed Redis's config: created, then updated (JOSDK does not use server-side apply for
 # ConfigMaps); deleted when the AuthService moves to an external Redis.
 - apiGroups: [""]
@@ -90,8 +91,10 @@ reads single objects with get.
 - apiGroups: [""]
   resources: ["services"]
   verbs: ["list", "watch", "create", "patch", "delete"]
+# Deployments: the auth pods, and the deletion of the managed-Redis Deployment that earlier
+# operators made. StatefulSets: the managed Redis.
 - apiGroups: ["apps"]
-  resources: ["deployments"]
+  resources: ["deployments", "statefulsets"]
   verbs: ["list", "watch", "create", "patch", "delete"]
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
@@ -99,7 +102,8 @@ reads single objects with get.
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
   verbs: ["list", "watch", "create", "patch"]
-# The auth pods, read only: the pool-health observer asks the running ones for /health/redis (over
+# The auth and managed Redis pods, read only: the pool-health observer asks the running auth pods
+# for /health/redis, and a password rotation tells the Redis pod its accepted passwords (both over
 # the pod network, not through the API server).
 - apiGroups: [""]
   resources: ["pods"]

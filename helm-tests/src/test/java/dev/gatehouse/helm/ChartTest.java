@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.gatehouse.operator.dependent.OperatorPods;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -172,6 +173,11 @@ class ChartTest {
     assertThat(container.getPorts()).singleElement()
         .satisfies(p -> assertThat(p.getContainerPort()).isEqualTo(8081));
     assertThat(env(deployment)).containsEntry("GATEHOUSE_HEALTH_PORT", "8081");
+    // The managed Redis's NetworkPolicy admits pods with these labels: they must be the operator's.
+    assertThat(OperatorPods.fromEnvironment(Map.of("POD_NAMESPACE", "gatehouse-system",
+        OperatorPods.SELECTOR_ENV, env(deployment).get(OperatorPods.SELECTOR_ENV))))
+        .hasValueSatisfying(operator -> assertThat(deployment.getSpec().getTemplate().getMetadata()
+            .getLabels()).containsAllEntriesOf(operator.labels()));
     assertThat(container.getResources().getRequests()).containsKeys("cpu", "memory");
     assertThat(container.getResources().getLimits()).containsKey("memory");
   }

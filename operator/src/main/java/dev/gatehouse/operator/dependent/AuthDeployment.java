@@ -73,6 +73,13 @@ public class AuthDeployment extends ChildResource<Deployment> {
     Map<String, String> podAnnotations =
         new TreeMap<>(Optional.ofNullable(pod.getAnnotations()).orElse(Map.of()));
     podAnnotations.put(ConfigHash.ANNOTATION, configHash(secrets, context));
+    // Which managed-Redis password the pods hold: RedisPasswordRotation retires the previous one
+    // once no pod carries its id.
+    if (secrets.redisPasswordGenerated()) {
+      RedisPasswordSecret.password(PodSecrets.find(context, RedisPasswordSecret.name(primary)))
+          .map(RedisUsersSecret::passwordId)
+          .ifPresent(id -> podAnnotations.put(RedisUsersSecret.PASSWORD_ID_ANNOTATION, id));
+    }
 
     return new DeploymentBuilder()
         .withMetadata(ChildMetadata.of(primary, name(primary), Component.AUTH))
@@ -171,7 +178,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
             ? external.getHost()
             : ManagedRedisService.name(primary) + "." + namespace + ".svc"),
         env("GATEHOUSE_REDIS_PORT", Integer.toString(external != null
-            ? external.getPort() : ManagedRedisDeployment.REDIS_PORT)),
+            ? external.getPort() : ManagedRedisStatefulSet.REDIS_PORT)),
         env("GATEHOUSE_REDIS_TLS", Boolean.toString(external != null && Boolean.TRUE.equals(external.getTls()))),
         env("GATEHOUSE_REDIS_PASSWORDFILE", REDIS_PASSWORD_FILE),
         env("GATEHOUSE_REDIS_POOL_MAXCONNECTIONS", pool.getMaxConnections().toString()),

@@ -6,11 +6,13 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 /**
- * redis.conf of the managed Redis. It holds no secret: the password arrives through the
- * {@code include} of a file mounted from {@link RedisPasswordSecret}.
+ * redis.conf of the managed Redis. It holds no secret: the accepted passwords arrive through the
+ * {@code include} of a file mounted from {@link RedisUsersSecret}.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
 public class ManagedRedisConfigMap extends ChildResource<ConfigMap> {
@@ -31,16 +33,29 @@ public class ManagedRedisConfigMap extends ChildResource<ConfigMap> {
   }
 
   static String redisConf(AuthService primary) {
-    return String.join("\n",
-        "port " + ManagedRedisDeployment.REDIS_PORT,
+    List<String> lines = new ArrayList<>(List.of(
+        "port " + ManagedRedisStatefulSet.REDIS_PORT,
         "maxclients " + primary.getSpec().getRedis().getManaged().getMaxClients(),
-        // Revocations and refresh tokens are short-lived state with TTLs; no disk writes keeps the
-        // root filesystem read-only. Losing them on a Redis restart logs users out, nothing worse.
-        "save \"\"",
-        "appendonly no",
-        "dir /data",
-        "include " + ManagedRedisDeployment.AUTH_DIR + "/" + RedisPasswordSecret.REDIS_CONF_KEY,
-        "");
+        "dir " + ManagedRedisStatefulSet.DATA_DIR));
+    if (primary.getSpec().getRedis().getManaged().isPersistent()) {
+      lines.addAll(List.of(
+          // Revocations and "disabled" marks are what keep a stolen token out: they must survive
+          // a restart. Every acknowledged write reaches the AOF file before its reply is sent, so
+          // a killed Redis loses nothing; everysec bounds the loss on a node or kernel crash to
+          // about a second, at a fraction of the cost of an fsync per write (docs/benchmarks.md).
+          "appendonly yes",
+          "appendfsync everysec",
+          // The rewritten AOF starts with an RDB image: a faster load after a restart.
+          "aof-use-rdb-preamble yes",
+          // Snapshots too, for a quick load and a backup a person can copy.
+          "save 3600 1 300 100 60 10000"));
+    } else {
+      lines.addAll(List.of("save \"\"", "appendonly no"));
+    }
+    // The accepted passwords, as ACL rules of the default user, from a mounted Secret.
+    lines.add("include " + ManagedRedisStatefulSet.AUTH_DIR + "/" + RedisUsersSecret.USERS_KEY);
+    lines.add("");
+    return String.join("\n", lines);
   }
 
   @Override

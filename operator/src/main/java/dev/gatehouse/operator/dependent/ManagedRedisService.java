@@ -35,7 +35,7 @@ public class ManagedRedisService extends ChildResource<Service> {
         .addNewPort()
         .withName("redis")
         .withProtocol("TCP")
-        .withPort(ManagedRedisDeployment.REDIS_PORT)
+        .withPort(ManagedRedisStatefulSet.REDIS_PORT)
         .withTargetPort(new IntOrString("redis"))
         .endPort()
         .endSpec()

@@ -4,16 +4,32 @@ import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
+import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeerBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
-/** Admits to the managed Redis only this AuthService's auth pods, on the Redis port. */
+/**
+ * Admits to the managed Redis, on the Redis port, only this AuthService's auth pods and the
+ * operator's own pods (which tell Redis of password rotations).
+ */
 @KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
 public class RedisNetworkPolicy extends ChildResource<NetworkPolicy> {
 
+  private final Optional<OperatorPods> operator;
+
   public RedisNetworkPolicy() {
+    this(OperatorPods.fromEnvironment());
+  }
+
+  RedisNetworkPolicy(Optional<OperatorPods> operator) {
     super(NetworkPolicy.class);
+    this.operator = operator;
   }
 
   public static String name(AuthService primary) {
@@ -27,6 +43,19 @@ public class RedisNetworkPolicy extends ChildResource<NetworkPolicy> {
 
   @Override
   protected NetworkPolicy desired(AuthService primary, Context<AuthService> context) {
+    List<NetworkPolicyPeer> from = new ArrayList<>(List.of(new NetworkPolicyPeerBuilder()
+        .withNewPodSelector()
+        .withMatchLabels(ResourceLabels.selector(primary, Component.AUTH))
+        .endPodSelector()
+        .build()));
+    operator.ifPresent(pods -> from.add(new NetworkPolicyPeerBuilder()
+        .withNewNamespaceSelector()
+        .withMatchLabels(Map.of("kubernetes.io/metadata.name", pods.namespace()))
+        .endNamespaceSelector()
+        .withNewPodSelector()
+        .withMatchLabels(pods.labels())
+        .endPodSelector()
+        .build()));
     return new NetworkPolicyBuilder()
         .withMetadata(ChildMetadata.of(primary, name(primary), Component.REDIS))
         .withNewSpec()
@@ -35,14 +64,10 @@ public class RedisNetworkPolicy extends ChildResource<NetworkPolicy> {
         .endPodSelector()
         .withPolicyTypes("Ingress")
         .addNewIngress()
-        .addNewFrom()
-        .withNewPodSelector()
-        .withMatchLabels(ResourceLabels.selector(primary, Component.AUTH))
-        .endPodSelector()
-        .endFrom()
+        .withFrom(from)
         .addNewPort()
         .withProtocol("TCP")
-        .withPort(new IntOrString(ManagedRedisDeployment.REDIS_PORT))
+        .withPort(new IntOrString(ManagedRedisStatefulSet.REDIS_PORT))
         .endPort()
         .endIngress()
         .endSpec()

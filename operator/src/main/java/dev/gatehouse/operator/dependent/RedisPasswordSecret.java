@@ -1,20 +1,28 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import io.fabric8.kubernetes.api.model.Secret;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The password of the managed Redis. Two entries: {@code password}, which the auth pods mount, and
- * {@code auth.conf}, a Redis config fragment that the Redis pod includes, so that the password is
- * never in a command line or an environment variable.
+ * The current password of the managed Redis, in {@code password}, which the auth pods mount. Redis
+ * itself reads the accepted passwords from {@link RedisUsersSecret}, which during a rotation holds
+ * the previous one too. (Secrets generated before that keep an unused {@code auth.conf} entry.)
  */
 public class RedisPasswordSecret extends GeneratedSecret {
 
   public static final String PASSWORD_KEY = "password";
-  public static final String REDIS_CONF_KEY = "auth.conf";
 
   public static String name(AuthService primary) {
     return primary.getMetadata().getName() + "-redis-password";
+  }
+
+  /** The password in this Secret, if the Secret is there and has it. */
+  static Optional<String> password(Optional<Secret> secret) {
+    return secret.filter(s -> SecretData.hasKey(s, PASSWORD_KEY))
+        .map(s -> new String(SecretData.value(s, PASSWORD_KEY), StandardCharsets.UTF_8));
   }
 
   @Override
@@ -24,7 +32,6 @@ public class RedisPasswordSecret extends GeneratedSecret {
 
   @Override
   Map<String, String> generate(AuthService primary) {
-    String password = SecretMaterial.randomToken(32);
-    return Map.of(PASSWORD_KEY, password, REDIS_CONF_KEY, "requirepass " + password + "\n");
+    return Map.of(PASSWORD_KEY, SecretMaterial.randomToken(32));
   }
 }

@@ -7,17 +7,22 @@ import dev.gatehouse.operator.dependent.AuthPodDisruptionBudget;
 import dev.gatehouse.operator.dependent.AuthServiceService;
 import dev.gatehouse.operator.dependent.GeneratedSecrets;
 import dev.gatehouse.operator.dependent.ManagedRedisConfigMap;
-import dev.gatehouse.operator.dependent.ManagedRedisDeployment;
+import dev.gatehouse.operator.dependent.LegacyRedisDeployment;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
+import dev.gatehouse.operator.dependent.ManagedRedisPods;
 import dev.gatehouse.operator.dependent.ManagedRedisService;
+import dev.gatehouse.operator.dependent.ManagedRedisStatefulSet;
 import dev.gatehouse.operator.dependent.PodSecrets;
 import dev.gatehouse.operator.dependent.RedisNetworkPolicy;
+import dev.gatehouse.operator.dependent.RedisPasswordRotation;
 import dev.gatehouse.operator.dependent.ReferencedSecrets;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolHealthObserver;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -29,6 +34,7 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -45,7 +51,7 @@ import java.util.Optional;
     dependents = {
       @Dependent(name = "redis-config", type = ManagedRedisConfigMap.class,
           reconcilePrecondition = ManagedRedisEnabled.class),
-      @Dependent(name = "redis-deployment", type = ManagedRedisDeployment.class,
+      @Dependent(name = "redis-statefulset", type = ManagedRedisStatefulSet.class,
           reconcilePrecondition = ManagedRedisEnabled.class),
       @Dependent(name = "redis-service", type = ManagedRedisService.class,
           reconcilePrecondition = ManagedRedisEnabled.class),
@@ -59,7 +65,11 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
 
   public static final String NAME = "authservice";
 
+  /** While Redis could not be told of a password change: how soon to try again. */
+  private static final Duration ROTATION_RETRY = Duration.ofSeconds(5);
+
   private final GeneratedSecrets generatedSecrets = new GeneratedSecrets();
+  private final RedisPasswordRotation passwordRotation = new RedisPasswordRotation();
   private final AuthServiceStatusBuilder statusBuilder;
   private final EventRecorder events;
 
@@ -80,6 +90,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
       EventSourceContext<AuthService> context) {
     List<EventSource<?, AuthService>> sources = new ArrayList<>(generatedSecrets.eventSources(context));
     sources.add(ReferencedSecrets.eventSource(context));
+    sources.add(ManagedRedisPods.eventSource(context));
     sources.addAll(PoolHealthObserver.eventSources(context, registry));
     return sources;
   }
@@ -89,11 +100,21 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     for (String created : generatedSecrets.reconcile(primary, context)) {
       events.normal(context.getClient(), primary, "SecretGenerated", "Generated Secret " + created);
     }
+    if (LegacyRedisDeployment.delete(primary, context)) {
+      events.normal(context.getClient(), primary, "RedisMigrated", "Deleted the managed Redis"
+          + " Deployment of an earlier operator; a StatefulSet with a data volume replaces it");
+    }
+    // Before the workflow: Redis must accept a new password before any auth pod rolls onto it.
+    RedisPasswordRotation.Outcome rotation = passwordRotation.reconcile(primary, context);
+    rotation.events().forEach(message ->
+        events.normal(context.getClient(), primary, "RedisPasswordRotation", message));
     List<String> problems = PodSecrets.of(primary).problems(primary, context);
     if (problems.isEmpty()) {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
-    return statusUpdate(primary, context, observe(primary, context, problems, Optional.empty()));
+    UpdateControl<AuthService> update =
+        statusUpdate(primary, context, observe(primary, context, problems, Optional.empty()));
+    return rotation.waiting() ? update.rescheduleAfter(ROTATION_RETRY) : update;
   }
 
   @Override
@@ -137,15 +158,16 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   private static ObservedState observe(AuthService primary, Context<AuthService> context,
       List<String> problems, Optional<String> error) {
     return new ObservedState(
-        deployment(context, AuthDeployment.name(primary)),
-        deployment(context, ManagedRedisDeployment.name(primary)),
+        child(context, Deployment.class, AuthDeployment.name(primary)),
+        child(context, StatefulSet.class, ManagedRedisStatefulSet.name(primary)),
         problems,
         context.getSecondaryResource(PoolHealth.class),
         error);
   }
 
-  private static Optional<Deployment> deployment(Context<AuthService> context, String name) {
-    return context.getSecondaryResourcesAsStream(Deployment.class)
+  private static <T extends HasMetadata> Optional<T> child(Context<AuthService> context,
+      Class<T> type, String name) {
+    return context.getSecondaryResourcesAsStream(type)
         .filter(d -> name.equals(d.getMetadata().getName()))
         .findFirst();
   }

@@ -6,6 +6,7 @@ import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import dev.gatehouse.operator.api.v1alpha1.RedisPoolStatus;
 import dev.gatehouse.operator.dependent.Component;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
+import dev.gatehouse.operator.dependent.ManagedRedisStatefulSet;
 import dev.gatehouse.operator.dependent.ResourceLabels;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolState;
@@ -13,6 +14,8 @@ import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatus;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatus;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -33,6 +36,7 @@ class AuthServiceStatusBuilder {
   static final String REDIS_AVAILABLE = "RedisAvailable";
   static final String REDIS_POOL_HEALTHY = "RedisPoolHealthy";
   static final String REDIS_CAPACITY = "RedisCapacitySufficient";
+  static final String REDIS_PERSISTENT = "RedisPersistent";
   /** Warn before the planned connections reach maxclients, not when they already do. */
   static final double CAPACITY_WARNING_RATIO = 0.9;
 
@@ -64,6 +68,7 @@ class AuthServiceStatusBuilder {
     conditions.add(ready(observed, desired, ready, generation, previous));
     if (ManagedRedisEnabled.isManaged(primary)) {
       conditions.add(redisAvailable(observed, generation, previous));
+      conditions.add(redisPersistent(primary, generation, previous));
     }
     conditions.add(poolHealthy(observed.poolHealth(), generation, previous));
     capacity(redisPool, desired, generation, previous).ifPresent(conditions::add);
@@ -111,13 +116,28 @@ class AuthServiceStatusBuilder {
   }
 
   private Condition redisAvailable(ObservedState observed, long generation, List<Condition> previous) {
-    int available = observed.redisDeployment().map(Deployment::getStatus)
-        .map(DeploymentStatus::getAvailableReplicas).orElse(0);
+    int available = observed.redisStatefulSet().map(StatefulSet::getStatus)
+        .map(StatefulSetStatus::getAvailableReplicas).orElse(0);
     return available > 0
         ? condition(REDIS_AVAILABLE, "True", "ManagedRedisAvailable",
             "The managed Redis pod is available.", generation, previous)
         : condition(REDIS_AVAILABLE, "False", "ManagedRedisUnavailable",
             "The managed Redis pod is not available yet.", generation, previous);
+  }
+
+  /**
+   * Says whether what users depend on survives a restart of the Redis pod. Not part of Ready: an
+   * ephemeral Redis works, it only forgets.
+   */
+  private Condition redisPersistent(AuthService primary, long generation, List<Condition> previous) {
+    return primary.getSpec().getRedis().getManaged().isPersistent()
+        ? condition(REDIS_PERSISTENT, "True", "AppendOnlyFileOnVolume",
+            "Redis keeps its data on the PersistentVolumeClaim " + ManagedRedisStatefulSet.claimName(primary)
+                + " with the append-only file fsynced every second.", generation, previous)
+        : condition(REDIS_PERSISTENT, "False", "Ephemeral",
+            "spec.redis.managed.ephemeral is true: a restart of the Redis pod loses every user,"
+                + " refresh token and revocation, and revoked tokens are accepted again until they"
+                + " expire.", generation, previous);
   }
 
   private static RedisPoolStatus redisPool(AuthService primary, int replicas,

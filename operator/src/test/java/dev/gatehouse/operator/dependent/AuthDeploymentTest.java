@@ -22,8 +22,7 @@ class AuthDeploymentTest {
 
   private static CachedSecrets generatedSecrets(AuthService primary, String password) {
     return new CachedSecrets()
-        .with(RedisPasswordSecret.name(primary), Map.of("password", password,
-            "auth.conf", "requirepass " + password + "\n"))
+        .with(RedisPasswordSecret.name(primary), Map.of("password", password))
         .with(SigningKeySecret.name(primary), Map.of("k1.pem", "PEM", "active-kid", "k1"))
         .with(AdminTokenSecret.name(primary), Map.of("token", "admin-token-value"));
   }

@@ -4,8 +4,11 @@ import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -13,11 +16,21 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.stream.Stream;
 
-/** A reconcile context whose informer caches hold the given Secrets, as the API server returns them. */
+/**
+ * A reconcile context whose informer caches hold the given Secrets, as the API server returns them,
+ * and any other objects added with {@link #with(HasMetadata)}.
+ */
 final class CachedSecrets {
 
   private final List<Secret> secrets = new ArrayList<>();
+  private final List<HasMetadata> others = new ArrayList<>();
+
+  CachedSecrets with(HasMetadata object) {
+    others.add(object);
+    return this;
+  }
 
   CachedSecrets with(String name, Map<String, String> entries) {
     Map<String, String> data = new TreeMap<>();
@@ -33,6 +46,13 @@ final class CachedSecrets {
     Context<AuthService> context = mock(Context.class);
     when(context.getSecondaryResourcesAsStream(Secret.class))
         .thenAnswer(invocation -> List.copyOf(secrets).stream());
+    when(context.getSecondaryResourcesAsStream(Pod.class)).thenAnswer(invocation -> of(Pod.class));
+    when(context.getSecondaryResourcesAsStream(Deployment.class))
+        .thenAnswer(invocation -> of(Deployment.class));
     return context;
+  }
+
+  private <T extends HasMetadata> Stream<T> of(Class<T> type) {
+    return List.copyOf(others).stream().filter(type::isInstance).map(type::cast);
   }
 }

@@ -15,11 +15,11 @@ import org.junit.jupiter.api.Test;
 class GeneratedSecretTest {
 
   @Test
-  void redisPasswordAndItsRedisConfigFragmentCarryTheSamePassword() {
+  void redisPasswordIsAFreshRandomTokenAndNothingElse() {
     Map<String, String> data = new RedisPasswordSecret().generate(AuthServices.example("minimal.yaml"));
 
+    assertThat(data).containsOnlyKeys("password");
     assertThat(data.get("password")).hasSizeGreaterThanOrEqualTo(43);
-    assertThat(data.get("auth.conf")).isEqualTo("requirepass " + data.get("password") + "\n");
     assertThat(new RedisPasswordSecret().generate(AuthServices.example("minimal.yaml")).get("password"))
         .isNotEqualTo(data.get("password"));
   }

@@ -3,11 +3,16 @@ package dev.gatehouse.operator.dependent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.RedisStorageSpec;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.Map;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class ManagedRedisTest {
@@ -15,11 +20,9 @@ class ManagedRedisTest {
   private static final String PASSWORD = "managed-redis-password-value";
 
   @Test
-  void redisReadsItsPasswordFromAnIncludedFileNeverFromArgumentsOrEnvironment() {
+  void redisReadsItsPasswordsFromAnIncludedFileNeverFromArgumentsOrEnvironment() {
     AuthService primary = AuthServices.example("minimal.yaml");
-    CachedSecrets secrets = new CachedSecrets().with(RedisPasswordSecret.name(primary),
-        Map.of("password", PASSWORD, "auth.conf", "requirepass " + PASSWORD + "\n"));
-    Deployment redis = new ManagedRedisDeployment().desired(primary, secrets.context());
+    StatefulSet redis = statefulSet(primary, PASSWORD);
     Container container = redis.getSpec().getTemplate().getSpec().getContainers().get(0);
 
     assertThat(Serialization.asYaml(redis)).doesNotContain(PASSWORD);
@@ -27,23 +30,84 @@ class ManagedRedisTest {
     assertThat(container.getEnv()).isEmpty();
     assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
     assertThat(ManagedRedisConfigMap.redisConf(primary))
-        .contains("include /etc/gatehouse/redis-auth/auth.conf", "maxclients 10000")
+        .contains("include /etc/gatehouse/redis-auth/users.conf", "maxclients 10000")
         .doesNotContain("requirepass");
+    assertThat(redis.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getSecret() != null).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("auth-redis-users"));
   }
 
   @Test
-  void redisRollsWhenItsPasswordIsRotated() {
+  void byDefaultRedisKeepsAnAppendOnlyFileOnAClaimOfOneGibibyte() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    StatefulSet redis = statefulSet(primary, PASSWORD);
+
+    assertThat(redis.getMetadata().getName()).isEqualTo("auth-redis");
+    assertThat(redis.getSpec().getReplicas()).isEqualTo(1);
+    assertThat(redis.getSpec().getServiceName()).isEqualTo("auth-redis");
+    assertThat(redis.getSpec().getVolumeClaimTemplates()).singleElement().satisfies(claim -> {
+      assertThat(claim.getMetadata().getName()).isEqualTo("data");
+      assertThat(claim.getSpec().getAccessModes()).containsExactly("ReadWriteOnce");
+      assertThat(claim.getSpec().getResources().getRequests())
+          .containsEntry("storage", new Quantity("1Gi"));
+      assertThat(claim.getSpec().getStorageClassName()).isNull();
+    });
+    assertThat(redis.getSpec().getPersistentVolumeClaimRetentionPolicy().getWhenDeleted())
+        .isEqualTo("Retain");
+    assertThat(redis.getSpec().getTemplate().getSpec().getVolumes()).extracting(Volume::getName)
+        .containsExactlyInAnyOrder("config", "auth");
+    assertThat(redis.getSpec().getTemplate().getSpec().getContainers().get(0).getVolumeMounts())
+        .anySatisfy(m -> {
+          assertThat(m.getName()).isEqualTo("data");
+          assertThat(m.getMountPath()).isEqualTo("/data");
+        });
+    assertThat(ManagedRedisConfigMap.redisConf(primary)).contains("dir /data", "appendonly yes",
+        "appendfsync everysec", "aof-use-rdb-preamble yes", "save 3600 1 300 100 60 10000");
+    assertThat(ManagedRedisStatefulSet.claimName(primary)).isEqualTo("data-auth-redis-0");
+  }
+
+  @Test
+  void storageSizeAndClassComeFromTheSpec() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    RedisStorageSpec storage = new RedisStorageSpec();
+    storage.setSize("20Gi");
+    storage.setStorageClassName("fast-ssd");
+    primary.getSpec().getRedis().getManaged().setStorage(storage);
+
+    PersistentVolumeClaim claim = statefulSet(primary, PASSWORD).getSpec().getVolumeClaimTemplates().get(0);
+    assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("20Gi"));
+    assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+  }
+
+  @Test
+  void anEphemeralRedisHasNoClaimAndNoPersistence() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    primary.getSpec().getRedis().getManaged().setEphemeral(true);
+    StatefulSet redis = statefulSet(primary, PASSWORD);
+
+    assertThat(redis.getSpec().getVolumeClaimTemplates()).isEmpty();
+    assertThat(redis.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getName().equals("data")).singleElement()
+        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull());
+    assertThat(ManagedRedisConfigMap.redisConf(primary)).contains("appendonly no", "save \"\"")
+        .doesNotContain("appendonly yes");
+  }
+
+  @Test
+  void redisDoesNotRollWhenItsPasswordIsRotatedButDoesWhenItsConfigChanges() {
     AuthService primary = AuthServices.example("minimal.yaml");
     String before = hash(primary, "one");
-    String after = hash(primary, "two");
 
-    assertThat(before).isNotEqualTo(after).isEqualTo(hash(primary, "one"));
+    assertThat(hash(primary, "two")).isEqualTo(before);
+    primary.getSpec().getRedis().getManaged().setMaxClients(500);
+    assertThat(hash(primary, "one")).isNotEqualTo(before);
   }
 
   @Test
   void networkPolicyAdmitsOnlyThisAuthServicesPods() {
     AuthService primary = AuthServices.example("minimal.yaml");
-    NetworkPolicy policy = new RedisNetworkPolicy().desired(primary, new CachedSecrets().context());
+    NetworkPolicy policy = new RedisNetworkPolicy(Optional.empty())
+        .desired(primary, new CachedSecrets().context());
 
     assertThat(policy.getSpec().getPodSelector().getMatchLabels())
         .containsEntry("app.kubernetes.io/component", "redis")
@@ -58,10 +122,30 @@ class ManagedRedisTest {
     });
   }
 
-  private static String hash(AuthService primary, String password) {
+  @Test
+  void networkPolicyAlsoAdmitsTheOperatorsPodsInItsNamespaceWhenInACluster() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    Optional<OperatorPods> operator = OperatorPods.fromEnvironment(Map.of("POD_NAMESPACE",
+        "gatehouse-system", OperatorPods.SELECTOR_ENV,
+        "app.kubernetes.io/name=gatehouse-operator,app.kubernetes.io/instance=gh"));
+    NetworkPolicy policy = new RedisNetworkPolicy(operator).desired(primary, new CachedSecrets().context());
+
+    assertThat(policy.getSpec().getIngress().get(0).getFrom()).hasSize(2).last().satisfies(peer -> {
+      assertThat(peer.getNamespaceSelector().getMatchLabels())
+          .containsExactly(Map.entry("kubernetes.io/metadata.name", "gatehouse-system"));
+      assertThat(peer.getPodSelector().getMatchLabels()).containsExactlyInAnyOrderEntriesOf(Map.of(
+          "app.kubernetes.io/name", "gatehouse-operator", "app.kubernetes.io/instance", "gh"));
+    });
+  }
+
+  private static StatefulSet statefulSet(AuthService primary, String password) {
     CachedSecrets secrets = new CachedSecrets().with(RedisPasswordSecret.name(primary),
-        Map.of("password", password, "auth.conf", "requirepass " + password + "\n"));
-    return new ManagedRedisDeployment().desired(primary, secrets.context())
+        Map.of("password", password));
+    return new ManagedRedisStatefulSet().desired(primary, secrets.context());
+  }
+
+  private static String hash(AuthService primary, String password) {
+    return statefulSet(primary, password)
         .getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
   }
 }

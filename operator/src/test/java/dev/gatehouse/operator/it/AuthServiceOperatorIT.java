@@ -17,11 +17,15 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -86,8 +90,9 @@ class AuthServiceOperatorIT {
         await(Secret.class, "auth-redis-password"),
         await(Secret.class, "auth-jwt-es256"),
         await(Secret.class, "auth-admin-token"),
+        await(Secret.class, "auth-redis-users"),
         await(ConfigMap.class, "auth-redis-config"),
-        await(Deployment.class, "auth-redis"),
+        await(StatefulSet.class, "auth-redis"),
         await(Service.class, "auth-redis"),
         await(NetworkPolicy.class, "auth-redis"),
         await(Deployment.class, "auth"),
@@ -116,16 +121,19 @@ class AuthServiceOperatorIT {
   void noDeploymentPodTemplateStatusOrEventHoldsSecretMaterial() {
     apply("minimal.yaml");
     List<String> secretValues = new ArrayList<>();
-    for (String name : List.of("auth-redis-password", "auth-jwt-es256", "auth-admin-token")) {
+    for (String name : List.of("auth-redis-password", "auth-jwt-es256", "auth-admin-token",
+        "auth-redis-users")) {
       await(Secret.class, name).getData().values().forEach(encoded -> secretValues.add(
           new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8)));
     }
     await(Deployment.class, "auth");
-    await(Deployment.class, "auth-redis");
+    await(StatefulSet.class, "auth-redis");
     awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 1L);
 
     StringBuilder visible = new StringBuilder();
     client.apps().deployments().inNamespace(namespace).list().getItems()
+        .forEach(d -> visible.append(Serialization.asYaml(d)));
+    client.apps().statefulSets().inNamespace(namespace).list().getItems()
         .forEach(d -> visible.append(Serialization.asYaml(d)));
     client.configMaps().inNamespace(namespace).list().getItems()
         .forEach(c -> visible.append(Serialization.asYaml(c)));
@@ -133,7 +141,8 @@ class AuthServiceOperatorIT {
     client.v1().events().inNamespace(namespace).list().getItems()
         .forEach(e -> visible.append(Serialization.asYaml(e)));
 
-    assertThat(secretValues).hasSize(5);
+    // password, active-kid, the key, the admin token; the users record's rule and passwords.
+    assertThat(secretValues).hasSize(6);
     // Each value, and every line of the multi-line PEM key, is absent from what kubectl shows.
     secretValues.stream()
         .flatMap(value -> value.lines())
@@ -185,19 +194,21 @@ class AuthServiceOperatorIT {
         .isEqualTo(original.getSpec().getTemplate().getMetadata().getAnnotations()
             .get(ConfigHash.ANNOTATION));
 
-    client.apps().deployments().inNamespace(namespace).withName("auth-redis").delete();
+    client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").delete();
     awaitCondition(() -> {
-      Deployment redis = client.apps().deployments().inNamespace(namespace).withName("auth-redis").get();
+      StatefulSet redis = client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get();
       return redis != null && redis.getMetadata().getDeletionTimestamp() == null;
     });
   }
 
   @Test
-  void deletingTheGeneratedPasswordRotatesItAndRollsBothDeployments() {
+  void deletingTheGeneratedPasswordRotatesItRollsTheAuthPodsButNotRedisAndRetiresTheOldOne() {
     apply("minimal.yaml");
     Secret before = await(Secret.class, "auth-redis-password");
+    String oldPassword = decoded(before, "password");
+    awaitCondition(() -> passwords(users()).equals(List.of(oldPassword)));
     String authHash = podTemplateHash(await(Deployment.class, "auth"));
-    String redisHash = podTemplateHash(await(Deployment.class, "auth-redis"));
+    String redisHash = redisTemplateHash();
 
     client.secrets().inNamespace(namespace).withName("auth-redis-password").delete();
 
@@ -205,10 +216,43 @@ class AuthServiceOperatorIT {
       Secret now = client.secrets().inNamespace(namespace).withName("auth-redis-password").get();
       return now != null && !now.getMetadata().getUid().equals(before.getMetadata().getUid());
     });
-    Secret after = client.secrets().inNamespace(namespace).withName("auth-redis-password").get();
-    assertThat(after.getData().get("password")).isNotEqualTo(before.getData().get("password"));
-    awaitCondition(() -> !podTemplateHash(deployment("auth")).equals(authHash)
-        && !podTemplateHash(deployment("auth-redis")).equals(redisHash));
+    String newPassword = decoded(client.secrets().inNamespace(namespace)
+        .withName("auth-redis-password").get(), "password");
+    assertThat(newPassword).isNotEqualTo(oldPassword);
+    awaitCondition(() -> !podTemplateHash(deployment("auth")).equals(authHash));
+    // No auth pod runs here (no kube-controller-manager), so no pod holds the old password and it
+    // is retired at once; the cluster-in-a-box test shows both accepted while pods roll.
+    awaitCondition(() -> passwords(users()).equals(List.of(newPassword)));
+    assertThat(redisTemplateHash()).as("Redis is not restarted by a rotation").isEqualTo(redisHash);
+    assertThat(client.v1().events().inNamespace(namespace).list().getItems())
+        .extracting(Event::getReason).contains("RedisPasswordRotation");
+  }
+
+  @Test
+  void theRedisDeploymentOfAnEarlierOperatorIsDeletedAndTheStatefulSetTakesItsPlace() {
+    AuthService applied = apply("minimal.yaml");
+    await(StatefulSet.class, "auth-redis");
+    // What operators before the StatefulSet left: a Deployment of the same name, owned alike.
+    Deployment legacy = client.apps().deployments().inNamespace(namespace).resource(new DeploymentBuilder()
+        .withNewMetadata().withName("auth-redis")
+        .withLabels(Map.of("app.kubernetes.io/managed-by", "gatehouse-operator",
+            "app.kubernetes.io/instance", "auth", "app.kubernetes.io/component", "redis"))
+        .withOwnerReferences(new OwnerReferenceBuilder().withApiVersion("gatehouse.dev/v1alpha1")
+            .withKind("AuthService").withName("auth").withUid(applied.getMetadata().getUid()).build())
+        .endMetadata()
+        .withNewSpec().withNewSelector().withMatchLabels(Map.of("legacy", "redis")).endSelector()
+        .withNewTemplate().withNewMetadata().withLabels(Map.of("legacy", "redis")).endMetadata()
+        .withNewSpec().addNewContainer().withName("redis").withImage("redis:7").endContainer().endSpec()
+        .endTemplate().endSpec().build()).create();
+
+    awaitCondition(() -> {
+      Deployment now = deployment("auth-redis");
+      return now == null || now.getMetadata().getDeletionTimestamp() != null;
+    });
+    assertThat(legacy.getMetadata().getUid()).isNotNull();
+    assertThat(client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get()).isNotNull();
+    awaitCondition(() -> client.v1().events().inNamespace(namespace).list().getItems().stream()
+        .anyMatch(e -> "RedisMigrated".equals(e.getReason())));
   }
 
   @Test
@@ -246,8 +290,9 @@ class AuthServiceOperatorIT {
   @Test
   void switchingToAnExternalRedisDeletesTheManagedOne() {
     apply("minimal.yaml");
-    await(Deployment.class, "auth-redis");
+    await(StatefulSet.class, "auth-redis");
     await(Secret.class, "auth-redis-password");
+    await(Secret.class, "auth-redis-users");
     client.secrets().inNamespace(namespace).resource(new SecretBuilder()
         .withNewMetadata().withName("redis-credentials").endMetadata()
         .withStringData(Map.of("password", "an-external-password")).build()).create();
@@ -262,7 +307,8 @@ class AuthServiceOperatorIT {
     client.resource(external).inNamespace(namespace).fieldManager("kubectl").forceConflicts()
         .serverSideApply();
 
-    awaitCondition(() -> client.apps().deployments().inNamespace(namespace).withName("auth-redis").get() == null
+    awaitCondition(() -> client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get() == null
+        && client.secrets().inNamespace(namespace).withName("auth-redis-users").get() == null
         && client.services().inNamespace(namespace).withName("auth-redis").get() == null
         && client.configMaps().inNamespace(namespace).withName("auth-redis-config").get() == null
         && client.network().v1().networkPolicies().inNamespace(namespace).withName("auth-redis").get() == null
@@ -301,7 +347,7 @@ class AuthServiceOperatorIT {
     await(Deployment.class, "auth");
 
     reportPods("auth", 2, 2);
-    reportPods("auth-redis", 1, 1);
+    reportRedisPod();
     // Two status updates, two reconciles: wait for the one that has seen both.
     AuthService ready = awaitStatus("auth", s -> "True".equals(condition(s, "Ready").getStatus())
         && "True".equals(condition(s, "RedisAvailable").getStatus()));
@@ -387,6 +433,34 @@ class AuthServiceOperatorIT {
         .withReplicas(replicas).withUpdatedReplicas(replicas)
         .withReadyReplicas(ready).withAvailableReplicas(ready).build());
     client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
+  }
+
+  /** Writes StatefulSet status as kube-controller-manager would once the Redis pod runs. */
+  private void reportRedisPod() {
+    StatefulSet redis = client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get();
+    redis.setStatus(new StatefulSetStatusBuilder()
+        .withObservedGeneration(redis.getMetadata().getGeneration())
+        .withReplicas(1).withReadyReplicas(1).withAvailableReplicas(1).withCurrentReplicas(1)
+        .withUpdatedReplicas(1).build());
+    client.apps().statefulSets().inNamespace(namespace).resource(redis).updateStatus();
+  }
+
+  private Secret users() {
+    return client.secrets().inNamespace(namespace).withName("auth-redis-users").get();
+  }
+
+  /** The passwords the managed Redis accepts, as the operator recorded them. */
+  private static List<String> passwords(Secret users) {
+    return users == null ? List.of() : decoded(users, "passwords").lines().toList();
+  }
+
+  private static String decoded(Secret secret, String key) {
+    return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
+  }
+
+  private String redisTemplateHash() {
+    return client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get()
+        .getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
   }
 
   private static String podTemplateHash(Deployment deployment) {

@@ -46,17 +46,19 @@ class InvalidAuthServiceIT {
    * appear. Every example must be listed, so that a new one cannot pass without being looked at.
    */
   private static final Map<String, Map<String, Object>> DEFAULTS_BY_EXAMPLE = Map.of(
-      "minimal.yaml", Map.of(
-          "/spec/replicas", 2,
-          "/spec/image", "ghcr.io/gatehouse-dev/auth-service:0.1.0",
-          "/spec/redis/managed/image", "docker.io/library/redis:7.4-alpine",
-          "/spec/redis/managed/maxClients", 10000,
-          "/spec/redis/pool/maxConnections", 16,
-          "/spec/redis/pool/minIdle", 2,
-          "/spec/redis/pool/acquireTimeout", "2s",
-          "/spec/jwt/algorithm", "ES256",
-          "/spec/jwt/accessTokenTtl", "15m",
-          "/spec/jwt/refreshTokenTtl", "720h"),
+      "minimal.yaml", Map.ofEntries(
+          Map.entry("/spec/replicas", 2),
+          Map.entry("/spec/image", "ghcr.io/gatehouse-dev/auth-service:0.1.0"),
+          Map.entry("/spec/redis/managed/image", "docker.io/library/redis:7.4-alpine"),
+          Map.entry("/spec/redis/managed/maxClients", 10000),
+          Map.entry("/spec/redis/managed/storage/size", "1Gi"),
+          Map.entry("/spec/redis/managed/ephemeral", false),
+          Map.entry("/spec/redis/pool/maxConnections", 16),
+          Map.entry("/spec/redis/pool/minIdle", 2),
+          Map.entry("/spec/redis/pool/acquireTimeout", "2s"),
+          Map.entry("/spec/jwt/algorithm", "ES256"),
+          Map.entry("/spec/jwt/accessTokenTtl", "15m"),
+          Map.entry("/spec/jwt/refreshTokenTtl", "720h")),
       "production.yaml", Map.of(
           "/spec/image", "ghcr.io/gatehouse-dev/auth-service:0.1.0"));
 
@@ -185,7 +187,69 @@ class InvalidAuthServiceIT {
                 passwordSecretRef: {name: Redis-Credentials}
             jwt: {issuer: https://auth.example.com, audiences: [api]}
             """, "spec.redis.external.passwordSecretRef.name",
-            "Invalid value: \"Redis-Credentials\""));
+            "Invalid value: \"Redis-Credentials\""),
+        new Invalid("Redis storage size in gigabytes of 10^9", """
+            redis:
+              managed: {storage: {size: 10GB}}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.managed.storage.size", "should match"),
+        new Invalid("Redis storage size zero", """
+            redis:
+              managed: {storage: {size: 0Gi}}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.managed.storage.size", "should match"),
+        new Invalid("Redis storage class that is no object name", """
+            redis:
+              managed: {storage: {storageClassName: Fast_SSD}}
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.managed.storage.storageClassName", "should match"));
+  }
+
+  record Change(String description, String pointer, Object value, String field, String message) {
+    @Override
+    public String toString() {
+      return description;
+    }
+  }
+
+  static Stream<Change> refusedChanges() {
+    return Stream.of(
+        new Change("a larger Redis volume", "storage", Map.of("size", "2Gi"),
+            "spec.redis.managed.storage", "volume claim template is immutable"),
+        new Change("another storage class", "storage", Map.of("size", "1Gi", "storageClassName", "other"),
+            "spec.redis.managed.storage", "expand the PersistentVolumeClaim"),
+        new Change("a persistent Redis made ephemeral", "ephemeral", true,
+            "spec.redis.managed.ephemeral", "would start Redis without its data"));
+  }
+
+  @ParameterizedTest(name = "{0} is refused once the AuthService exists")
+  @MethodSource("refusedChanges")
+  void storageIsFixedAtCreation(Change change) {
+    GenericKubernetesResource created = create(parse("""
+        apiVersion: gatehouse.dev/v1alpha1
+        kind: AuthService
+        metadata:
+          name: fixed-storage
+        spec:
+          redis:
+            managed: {}
+          jwt: {issuer: https://auth.example.com, audiences: [api]}
+        """));
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> managed = (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+          created.getAdditionalProperties().get("spec")).get("redis")).get("managed");
+      managed.put(change.pointer(), change.value());
+
+      assertThatThrownBy(() -> apiServer.client().resource(created).inNamespace(apiServer.namespace()).update())
+          .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+            assertThat(e.getCode()).isEqualTo(422);
+            assertThat(e.getStatus().getMessage()).contains(change.field() + ": ")
+                .contains(change.message());
+          });
+    } finally {
+      apiServer.client().resource(created).inNamespace(apiServer.namespace()).delete();
+    }
   }
 
   @ParameterizedTest(name = "{0} is rejected")

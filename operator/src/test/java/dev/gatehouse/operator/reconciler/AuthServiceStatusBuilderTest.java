@@ -10,6 +10,8 @@ import dev.gatehouse.operator.health.PoolState;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;
@@ -170,6 +172,54 @@ class AuthServiceStatusBuilderTest {
     assertThat(status.getRedisPool().getServerMaxClients()).isEqualTo(64);
     assertThat(condition(status, "RedisCapacitySufficient").getReason())
         .isEqualTo("PlannedConnectionsExceedMaxClients");
+  }
+
+  @Test
+  void managedRedisIsAvailableOnceItsStatefulSetHasAnAvailablePodAndSaysItIsPersistent() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    AuthServiceStatus starting = builder(T0).build(primary, new ObservedState(deployment(2, 2),
+        redis(0), List.of(), Optional.empty(), Optional.empty()));
+    AuthServiceStatus running = builder(T0).build(primary, new ObservedState(deployment(2, 2),
+        redis(1), List.of(), Optional.empty(), Optional.empty()));
+
+    assertThat(condition(starting, "RedisAvailable").getStatus()).isEqualTo("False");
+    assertThat(condition(running, "RedisAvailable").getStatus()).isEqualTo("True");
+    assertThat(condition(running, "RedisPersistent")).satisfies(persistent -> {
+      assertThat(persistent.getStatus()).isEqualTo("True");
+      assertThat(persistent.getReason()).isEqualTo("AppendOnlyFileOnVolume");
+      assertThat(persistent.getMessage()).contains("data-auth-redis-0");
+    });
+  }
+
+  @Test
+  void anEphemeralRedisIsReportedAsNotDurableWithoutMakingTheServiceUnready() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    primary.getSpec().getRedis().getManaged().setEphemeral(true);
+    AuthServiceStatus status = builder(T0).build(primary, new ObservedState(deployment(2, 2),
+        redis(1), List.of(), Optional.empty(), Optional.empty()));
+
+    assertThat(condition(status, "RedisPersistent")).satisfies(persistent -> {
+      assertThat(persistent.getStatus()).isEqualTo("False");
+      assertThat(persistent.getReason()).isEqualTo("Ephemeral");
+      assertThat(persistent.getMessage()).contains("revoked tokens are accepted again");
+    });
+    assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+  }
+
+  @Test
+  void anExternalRedisHasNoManagedRedisConditions() {
+    AuthService primary = AuthServices.example("production.yaml");
+    AuthServiceStatus status = builder(T0).build(primary, observed(deployment(3, 3), List.of()));
+
+    assertThat(status.getConditions()).extracting(Condition::getType)
+        .doesNotContain("RedisAvailable", "RedisPersistent");
+  }
+
+  private static Optional<StatefulSet> redis(int available) {
+    return Optional.of(new StatefulSetBuilder()
+        .withNewMetadata().withName("auth-redis").endMetadata()
+        .withNewStatus().withReplicas(1).withReadyReplicas(available).withAvailableReplicas(available)
+        .endStatus().build());
   }
 
   private static AuthServiceStatus withHealth(AuthService primary, PoolHealth health) {

@@ -1,13 +1,28 @@
 package dev.gatehouse.operator.api.v1alpha1;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// A StatefulSet's claim template cannot change, and moving between a volume and none would start
+// Redis empty: both are decided when the managed Redis is created.
+@ValidationRule(
+    value = "self.ephemeral == oldSelf.ephemeral",
+    message = "redis.managed.ephemeral cannot change once the managed Redis exists: switching"
+        + " would start Redis without its data. Create a new AuthService instead.",
+    fieldPath = ".ephemeral")
+@ValidationRule(
+    value = "self.storage == oldSelf.storage",
+    message = "redis.managed.storage cannot change once the managed Redis exists (a StatefulSet's"
+        + " volume claim template is immutable). To grow the volume, expand the PersistentVolumeClaim"
+        + " data-<name>-redis-0 itself, if its StorageClass allows expansion.",
+    fieldPath = ".storage")
 public class ManagedRedisSpec {
 
   public static final String DEFAULT_IMAGE = "docker.io/library/redis:7.4-alpine";
@@ -25,6 +40,19 @@ public class ManagedRedisSpec {
   @Min(1)
   @Max(100000)
   private Integer maxClients = 10000;
+
+  @JsonPropertyDescription("Where Redis keeps its data. By default a PersistentVolumeClaim of 1Gi"
+      + " with the append-only file on (fsync every second) and RDB snapshots, so users, refresh"
+      + " tokens and revocations survive a restart of the Redis pod. Fixed at creation.")
+  @Default("{}")
+  private RedisStorageSpec storage = new RedisStorageSpec();
+
+  @JsonPropertyDescription("Run Redis without a volume and without persistence: every restart of"
+      + " the Redis pod loses all users, refresh tokens and revocations, and revoked tokens are"
+      + " accepted again until they expire. For tests and demos only; status condition"
+      + " RedisPersistent says so. Fixed at creation.")
+  @Default("false")
+  private Boolean ephemeral = false;
 
   public String getImage() {
     return image;
@@ -48,5 +76,27 @@ public class ManagedRedisSpec {
 
   public void setMaxClients(Integer maxClients) {
     this.maxClients = maxClients;
+  }
+
+  public RedisStorageSpec getStorage() {
+    return storage;
+  }
+
+  public void setStorage(RedisStorageSpec storage) {
+    this.storage = storage;
+  }
+
+  public Boolean getEphemeral() {
+    return ephemeral;
+  }
+
+  public void setEphemeral(Boolean ephemeral) {
+    this.ephemeral = ephemeral;
+  }
+
+  /** Whether Redis keeps its data on a volume: the default. */
+  @JsonIgnore
+  public boolean isPersistent() {
+    return !Boolean.TRUE.equals(ephemeral);
   }
 }

@@ -12,8 +12,10 @@ import io.fabric8.generator.annotation.ValidationRule;
         + " (you bring a Redis)")
 public class RedisSpec {
 
-  @JsonPropertyDescription("Let the operator run a Redis for this AuthService: a Deployment, a"
-      + " Service, a generated password and a NetworkPolicy that admits only the auth pods.")
+  @JsonPropertyDescription("Let the operator run a Redis for this AuthService: a StatefulSet"
+      + " with a data volume (append-only file and snapshots), a Service, a generated password that"
+      + " rotates without an outage, and a NetworkPolicy that admits only the auth pods and the"
+      + " operator.")
   private ManagedRedisSpec managed;
 
   @JsonPropertyDescription("Use a Redis that you run. Its password is read from a Secret you own.")

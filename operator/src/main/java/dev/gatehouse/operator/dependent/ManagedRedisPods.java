@@ -1,0 +1,57 @@
+package dev.gatehouse.operator.dependent;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The managed Redis pods, from an informer: a Redis that (re)started is told the accepted
+ * passwords again, since the file it read at start may be older than the last rotation. Pods
+ * belong to the StatefulSet, not to the AuthService, so they map back by the instance label.
+ */
+public final class ManagedRedisPods {
+
+  public static final String EVENT_SOURCE = "managed-redis-pods";
+
+  private ManagedRedisPods() {}
+
+  public static InformerEventSource<Pod, AuthService> eventSource(
+      EventSourceContext<AuthService> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Pod.class, AuthService.class)
+            .withName(EVENT_SOURCE)
+            .withLabelSelector(ResourceLabels.MANAGED_SELECTOR + ","
+                + ResourceLabels.COMPONENT + "=" + Component.REDIS.label())
+            .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
+                .map(labels -> labels.get(ResourceLabels.INSTANCE))
+                .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
+                .orElse(Set.of()))
+            .build(),
+        context);
+  }
+
+  /** Whether the pod is ready, not being deleted, and has an address. */
+  static boolean isReady(Pod pod) {
+    return pod.getMetadata().getDeletionTimestamp() == null
+        && pod.getStatus() != null
+        && pod.getStatus().getPodIP() != null
+        && Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of()).stream()
+            .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  /**
+   * What identifies one run of Redis: the pod and how often its container restarted. A new value
+   * means a Redis that read its passwords from the file afresh.
+   */
+  static String incarnation(Pod pod) {
+    int restarts = Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(List.of())
+        .stream().mapToInt(s -> Optional.ofNullable(s.getRestartCount()).orElse(0)).sum();
+    return pod.getMetadata().getUid() + "/" + restarts;
+  }
+}

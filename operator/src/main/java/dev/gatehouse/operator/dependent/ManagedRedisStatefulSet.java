@@ -1,0 +1,178 @@
+package dev.gatehouse.operator.dependent;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.ManagedRedisSpec;
+import dev.gatehouse.operator.api.v1alpha1.RedisStorageSpec;
+import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Probe;
+import io.fabric8.kubernetes.api.model.ProbeBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Volume;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
+import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The managed Redis of one AuthService: a StatefulSet of one pod whose data (the append-only file
+ * and RDB snapshots) lives on a PersistentVolumeClaim, so a restarted, evicted or rescheduled Redis
+ * comes back with every user, refresh family and revocation. It reads its accepted passwords from
+ * {@link RedisUsersSecret} as a mounted file (never an argument or an environment variable).
+ *
+ * <p>Its pod template carries a hash of redis.conf only, not of the passwords: a password rotation
+ * reaches the running Redis through {@link RedisPasswordRotation}, so it never restarts Redis.
+ */
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
+
+  public static final int REDIS_PORT = 6379;
+  /** The claim template's name; the claim of pod {@code <name>-redis-0} is {@code data-<name>-redis-0}. */
+  public static final String DATA_VOLUME = "data";
+  static final String DATA_DIR = "/data";
+  static final String CONFIG_DIR = "/etc/gatehouse/redis";
+  static final String AUTH_DIR = "/etc/gatehouse/redis-auth";
+  /** The uid of the redis user in the official image. */
+  private static final long REDIS_UID = 999L;
+  /**
+   * On SIGTERM Redis fsyncs the AOF and writes a final RDB snapshot; a large dataset takes seconds
+   * to snapshot. Killed during it, Redis loses nothing (the AOF is complete), only the restart's
+   * faster load.
+   */
+  private static final long TERMINATION_GRACE_SECONDS = 60L;
+
+  public ManagedRedisStatefulSet() {
+    super(StatefulSet.class);
+  }
+
+  public static String name(AuthService primary) {
+    return primary.getMetadata().getName() + "-redis";
+  }
+
+  /** The one Redis pod: a StatefulSet names its pods by ordinal. */
+  public static String podName(AuthService primary) {
+    return name(primary) + "-0";
+  }
+
+  /** The claim of the Redis pod, as the StatefulSet controller names it. */
+  public static String claimName(AuthService primary) {
+    return DATA_VOLUME + "-" + podName(primary);
+  }
+
+  @Override
+  String childName(AuthService primary) {
+    return name(primary);
+  }
+
+  @Override
+  protected StatefulSet desired(AuthService primary, Context<AuthService> context) {
+    ManagedRedisSpec managed = primary.getSpec().getRedis().getManaged();
+    String hash = new ConfigHash()
+        .value(ManagedRedisConfigMap.CONFIG_KEY, ManagedRedisConfigMap.redisConf(primary))
+        .digest();
+    List<Volume> volumes = new ArrayList<>(List.of(
+        new VolumeBuilder().withName("config").withNewConfigMap()
+            .withName(ManagedRedisConfigMap.name(primary)).endConfigMap().build(),
+        new VolumeBuilder().withName("auth").withNewSecret()
+            .withSecretName(RedisUsersSecret.name(primary))
+            .addNewItem().withKey(RedisUsersSecret.USERS_KEY).withPath(RedisUsersSecret.USERS_KEY).endItem()
+            .withDefaultMode(0440)
+            .endSecret().build()));
+    List<PersistentVolumeClaim> claims = new ArrayList<>();
+    if (managed.isPersistent()) {
+      claims.add(claimTemplate(primary, managed.getStorage()));
+    } else {
+      volumes.add(new VolumeBuilder().withName(DATA_VOLUME).withNewEmptyDir()
+          .withSizeLimit(new Quantity("64Mi")).endEmptyDir().build());
+    }
+    return new StatefulSetBuilder()
+        .withMetadata(ChildMetadata.of(primary, name(primary), Component.REDIS))
+        .withNewSpec()
+        // One Redis: a second pod would be a second, separate store. High availability is
+        // replication with Sentinel, not more replicas of this set.
+        .withReplicas(1)
+        .withServiceName(ManagedRedisService.name(primary))
+        .withNewSelector()
+        .withMatchLabels(ResourceLabels.selector(primary, Component.REDIS))
+        .endSelector()
+        // Retain (Kubernetes' default, said aloud): deleting the AuthService, or a mistaken
+        // delete of the StatefulSet, leaves the data; docs/operator.md says how to remove it.
+        .withNewPersistentVolumeClaimRetentionPolicy()
+        .withWhenDeleted("Retain").withWhenScaled("Retain")
+        .endPersistentVolumeClaimRetentionPolicy()
+        .withVolumeClaimTemplates(claims)
+        .withNewTemplate()
+        .withNewMetadata()
+        .withLabels(ResourceLabels.of(primary, Component.REDIS))
+        .addToAnnotations(ConfigHash.ANNOTATION, hash)
+        .endMetadata()
+        .withNewSpec()
+        .withAutomountServiceAccountToken(false)
+        .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
+        .withNewSecurityContext()
+        .withRunAsNonRoot(true)
+        .withRunAsUser(REDIS_UID)
+        .withRunAsGroup(REDIS_UID)
+        .withFsGroup(REDIS_UID)
+        // A large volume is not walked on every start once its owner is right.
+        .withFsGroupChangePolicy("OnRootMismatch")
+        .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
+        .endSecurityContext()
+        .addNewContainer()
+        .withName("redis")
+        .withImage(managed.getImage())
+        .withCommand("redis-server")
+        .withArgs(CONFIG_DIR + "/" + ManagedRedisConfigMap.CONFIG_KEY)
+        .addNewPort().withName("redis").withContainerPort(REDIS_PORT).withProtocol("TCP").endPort()
+        .withResources(managed.getResources())
+        .withVolumeMounts(
+            new VolumeMountBuilder().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).build(),
+            new VolumeMountBuilder().withName("auth").withMountPath(AUTH_DIR).withReadOnly(true).build(),
+            new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(DATA_DIR).build())
+        // A TCP check needs no password, so no password goes into a probe command.
+        .withReadinessProbe(tcpProbe(5))
+        .withLivenessProbe(tcpProbe(10))
+        .withNewSecurityContext()
+        .withAllowPrivilegeEscalation(false)
+        .withReadOnlyRootFilesystem(true)
+        .withRunAsNonRoot(true)
+        .withNewCapabilities().withDrop("ALL").endCapabilities()
+        .endSecurityContext()
+        .endContainer()
+        .withVolumes(volumes)
+        .endSpec()
+        .endTemplate()
+        .endSpec()
+        .build();
+  }
+
+  private static PersistentVolumeClaim claimTemplate(AuthService primary, RedisStorageSpec storage) {
+    return new PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withName(DATA_VOLUME)
+        .withLabels(ResourceLabels.of(primary, Component.REDIS))
+        .endMetadata()
+        .withNewSpec()
+        .withAccessModes("ReadWriteOnce")
+        .withStorageClassName(storage.getStorageClassName())
+        .withNewResources()
+        .withRequests(Map.of("storage", new Quantity(storage.getSize())))
+        .endResources()
+        .endSpec()
+        .build();
+  }
+
+  private static Probe tcpProbe(int periodSeconds) {
+    return new ProbeBuilder()
+        .withNewTcpSocket().withPort(new IntOrString("redis")).endTcpSocket()
+        .withPeriodSeconds(periodSeconds)
+        .build();
+  }
+}
