@@ -26,8 +26,8 @@ public class AuthServiceStatus {
   @LabelSelector
   private String selector;
 
-  @JsonPropertyDescription("Ready, RedisAvailable and RedisPoolHealthy, per the Kubernetes API"
-      + " conventions.")
+  @JsonPropertyDescription("Ready, RedisAvailable, RedisPersistent, RedisPoolHealthy and"
+      + " RedisCapacitySufficient, per the Kubernetes API conventions.")
   private List<Condition> conditions = new ArrayList<>();
 
   @JsonPropertyDescription("The Redis connection budget of this AuthService.")
