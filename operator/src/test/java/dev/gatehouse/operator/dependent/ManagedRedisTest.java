@@ -68,21 +68,21 @@ class ManagedRedisTest {
 
   @Test
   void storageSizeAndClassComeFromTheSpec() {
-    AuthService primary = AuthServices.example("minimal.yaml");
+    AuthService primary = AuthServices.example("redis-storage.yaml");
+    PersistentVolumeClaim claim = statefulSet(primary, PASSWORD).getSpec().getVolumeClaimTemplates().get(0);
+    assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("10Gi"));
+
     RedisStorageSpec storage = new RedisStorageSpec();
-    storage.setSize("20Gi");
     storage.setStorageClassName("fast-ssd");
     primary.getSpec().getRedis().getManaged().setStorage(storage);
-
-    PersistentVolumeClaim claim = statefulSet(primary, PASSWORD).getSpec().getVolumeClaimTemplates().get(0);
-    assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("20Gi"));
+    claim = statefulSet(primary, PASSWORD).getSpec().getVolumeClaimTemplates().get(0);
     assertThat(claim.getSpec().getStorageClassName()).isEqualTo("fast-ssd");
+    assertThat(claim.getSpec().getResources().getRequests()).containsEntry("storage", new Quantity("1Gi"));
   }
 
   @Test
   void anEphemeralRedisHasNoClaimAndNoPersistence() {
-    AuthService primary = AuthServices.example("minimal.yaml");
-    primary.getSpec().getRedis().getManaged().setEphemeral(true);
+    AuthService primary = AuthServices.example("ephemeral-redis.yaml");
     StatefulSet redis = statefulSet(primary, PASSWORD);
 
     assertThat(redis.getSpec().getVolumeClaimTemplates()).isEmpty();

@@ -60,7 +60,13 @@ class InvalidAuthServiceIT {
           Map.entry("/spec/jwt/accessTokenTtl", "15m"),
           Map.entry("/spec/jwt/refreshTokenTtl", "720h")),
       "production.yaml", Map.of(
-          "/spec/image", "ghcr.io/gatehouse-dev/auth-service:0.1.0"));
+          "/spec/image", "ghcr.io/gatehouse-dev/auth-service:0.1.0"),
+      "redis-storage.yaml", Map.of(
+          "/spec/redis/managed/ephemeral", false,
+          "/spec/redis/managed/maxClients", 10000),
+      "ephemeral-redis.yaml", Map.of(
+          "/spec/redis/managed/storage/size", "1Gi",
+          "/spec/redis/managed/maxClients", 10000));
 
   @BeforeAll
   static void installCrd() {
