@@ -11,13 +11,16 @@ public final class ClientsFile {
 
   private ClientsFile() {}
 
-  /** clients.yaml with one client that may use client_credentials for scope {@code api}. */
+  /**
+   * clients.yaml with one client for scope {@code api} that may use client_credentials, and the
+   * password and refresh_token grants for users it logs in.
+   */
   public static String withClient(String id, String secret) {
     return """
         clients:
           - id: %s
             secret-hash: "%s"
-            grant-types: [client_credentials]
+            grant-types: [client_credentials, password, refresh_token]
             scopes: [api]
         """.formatted(id, BCrypt.hashpw(secret, BCrypt.gensalt(10)));
   }

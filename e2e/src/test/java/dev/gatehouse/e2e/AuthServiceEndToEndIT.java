@@ -80,16 +80,14 @@ class AuthServiceEndToEndIT {
     assertThat(pods).hasSize(2);
     for (RunningPod pod : pods) {
       await(pod.name() + " healthy").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofSeconds(1))
-          .until(() -> get(pod.baseUrl() + "/health/redis").body().contains("\"status\":\"healthy\""));
+          .until(() -> AuthApi.get(pod.baseUrl() + "/health/redis").body().contains("\"status\":\"healthy\""));
     }
 
     // Issue at one pod, verify at the other, revoke, and the other refuses it: one shared Redis.
-    String token = issueToken(pods.get(0), oauth);
-    assertThat(forwardAuth(pods.get(1), token)).isEqualTo(200);
-    HttpResponse<String> revoke = post(pods.get(0).baseUrl() + "/oauth2/revoke", oauth,
-        Map.of("token", token));
-    assertThat(revoke.statusCode()).as(revoke.body()).isEqualTo(200);
-    assertThat(forwardAuth(pods.get(1), token)).isEqualTo(401);
+    String token = AuthApi.issueToken(pods.get(0).baseUrl(), oauth);
+    assertThat(AuthApi.forwardAuth(pods.get(1).baseUrl(), token)).isEqualTo(200);
+    assertThat(AuthApi.revoke(pods.get(0).baseUrl(), oauth, token)).isEqualTo(200);
+    assertThat(AuthApi.forwardAuth(pods.get(1).baseUrl(), token)).isEqualTo(401);
   }
 
   @Test
@@ -98,8 +96,9 @@ class AuthServiceEndToEndIT {
     cluster.createMinimalAuthService(ns, 1);
     await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(authService(ns)));
     Set<String> before = children(ns);
-    assertThat(before).contains("Deployment/" + NAME, "Deployment/" + NAME + "-redis", "Service/" + NAME,
+    assertThat(before).contains("Deployment/" + NAME, "StatefulSet/" + NAME + "-redis", "Service/" + NAME,
         "Service/" + NAME + "-redis", "Secret/" + NAME + "-redis-password", "Secret/" + NAME + "-admin-token",
+        "Secret/" + NAME + "-redis-users",
         "ConfigMap/" + NAME + "-redis-config", "NetworkPolicy/" + NAME + "-redis",
         "PodDisruptionBudget/" + NAME);
     assertThat(before).anyMatch(c -> c.startsWith("ReplicaSet/")).anyMatch(c -> c.startsWith("Pod/"));
@@ -113,8 +112,10 @@ class AuthServiceEndToEndIT {
     await("every process stopped").atMost(Duration.ofSeconds(30))
         .untilAsserted(() -> assertThat(cluster.runner().pods())
             .noneMatch(p -> p.namespace().equals(ns)));
-    // The user's own Secret is not a child and stays.
+    // The user's own Secret is not a child and stays; so does Redis's data, on purpose.
     assertThat(client().secrets().inNamespace(ns).withName("e2e-clients").get()).isNotNull();
+    assertThat(client().persistentVolumeClaims().inNamespace(ns).withName("data-" + NAME + "-redis-0").get())
+        .as("the Redis data claim is retained").isNotNull();
   }
 
   @Test
@@ -122,6 +123,7 @@ class AuthServiceEndToEndIT {
     String ns = cluster.newNamespace("rotate");
     OAuthClient oauth = cluster.createMinimalAuthService(ns, 1);
     await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(authService(ns)));
+    String redisUid = cluster.runningRedisPod(ns).uid();
     String secretName = NAME + "-redis-password";
     Secret old = client().secrets().inNamespace(ns).withName(secretName).get();
     Set<String> oldReplicaSets = authReplicaSets(ns).stream()
@@ -146,17 +148,18 @@ class AuthServiceEndToEndIT {
       assertThat(ClusterInABox.isReady(authService(ns))).isTrue();
     });
 
-    // The new pod reads the new password, and Redis (restarted with it) accepts it.
+    // The new pod reads the new password, and Redis, never restarted, accepts it.
     List<RunningPod> pods = cluster.runningAuthPods(ns);
     assertThat(pods).hasSize(1);
     RunningPod pod = pods.get(0);
     assertThat(Files.readString(Path.of(pod.volumes().localPath("/var/run/secrets/gatehouse/redis/password"))))
         .isEqualTo(newPassword);
     await("the new pod's pool healthy").atMost(Duration.ofSeconds(60))
-        .untilAsserted(() -> assertThat(get(pod.baseUrl() + "/health/redis").body())
+        .untilAsserted(() -> assertThat(AuthApi.get(pod.baseUrl() + "/health/redis").body())
             .contains("\"status\":\"healthy\""));
-    String token = issueToken(pod, oauth);
-    assertThat(forwardAuth(pod, token)).isEqualTo(200);
+    String token = AuthApi.issueToken(pod.baseUrl(), oauth);
+    assertThat(AuthApi.forwardAuth(pod.baseUrl(), token)).isEqualTo(200);
+    assertThat(cluster.runningRedisPod(ns).uid()).as("the same Redis pod").isEqualTo(redisUid);
   }
 
   @Test
@@ -207,6 +210,7 @@ class AuthServiceEndToEndIT {
     Map<String, String> instance = Map.of(ResourceLabels.INSTANCE, NAME);
     return Stream.of(
             client().apps().deployments().inNamespace(ns).withLabels(instance).list().getItems(),
+            client().apps().statefulSets().inNamespace(ns).withLabels(instance).list().getItems(),
             client().apps().replicaSets().inNamespace(ns).withLabels(instance).list().getItems(),
             client().pods().inNamespace(ns).withLabels(instance).list().getItems(),
             client().services().inNamespace(ns).withLabels(instance).list().getItems(),
@@ -221,42 +225,5 @@ class AuthServiceEndToEndIT {
 
   private static String decoded(Secret secret, String key) {
     return new String(Base64.getDecoder().decode(secret.getData().get(key)), StandardCharsets.UTF_8);
-  }
-
-  // --- the auth service's side (docs/auth-service.md) ---------------------------------------------
-
-  private static String issueToken(RunningPod pod, OAuthClient oauth) throws IOException, InterruptedException {
-    HttpResponse<String> response = post(pod.baseUrl() + "/oauth2/token", oauth,
-        Map.of("grant_type", "client_credentials"));
-    assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-    Matcher token = Pattern.compile("\"access_token\"\\s*:\\s*\"([^\"]+)\"").matcher(response.body());
-    assertThat(token.find()).as(response.body()).isTrue();
-    return token.group(1);
-  }
-
-  private static int forwardAuth(RunningPod pod, String token) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(pod.baseUrl() + "/forward-auth"))
-        .header("Authorization", "Bearer " + token).timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.discarding()).statusCode();
-  }
-
-  private static HttpResponse<String> get(String url) throws IOException, InterruptedException {
-    return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10)).GET().build(),
-        HttpResponse.BodyHandlers.ofString());
-  }
-
-  /** A form POST with client_secret_basic authentication. */
-  private static HttpResponse<String> post(String url, OAuthClient oauth, Map<String, String> form)
-      throws IOException, InterruptedException {
-    String body = form.entrySet().stream()
-        .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
-        .collect(Collectors.joining("&"));
-    String basic = Base64.getEncoder().encodeToString(
-        (oauth.id() + ":" + oauth.secret()).getBytes(StandardCharsets.UTF_8));
-    return http.send(HttpRequest.newBuilder(URI.create(url))
-        .header("Authorization", "Basic " + basic)
-        .header("Content-Type", "application/x-www-form-urlencoded")
-        .timeout(Duration.ofSeconds(10))
-        .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
   }
 }
