@@ -7,6 +7,8 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -14,23 +16,35 @@ import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.stereotype.Component;
 import reactor.core.Disposable;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * PINGs Redis through the pool every {@code health-check-interval} and records the outcome and the
- * round-trip latency, plus the server's {@code connected_clients} and {@code maxclients}. While Redis
- * is unreachable it checks every second instead, so readiness turns back to UP soon after Redis
- * returns rather than up to one full interval later.
+ * round-trip latency, plus the server's {@code connected_clients} and {@code maxclients}. While
+ * Redis does not count as reachable ({@link #reachable}) it checks every second instead, so
+ * readiness turns back to UP soon after Redis returns rather than up to one full interval later.
+ *
+ * <p>Checks start at a fixed rate, and each one is bounded by {@link #checkTimeout}: a Redis that
+ * hangs (a paused process, a network that stopped forwarding) fails the check after that time
+ * instead of holding the schedule. While the pool's reconnect policy holds failed connects
+ * against Redis, a check whose PING passed also opens a fresh connection
+ * ({@link RedisPool#probeNewConnection()}): pooled connections that lived through a hang answer
+ * again without the pool ever opening a new one, and only a successful connect ends the failure
+ * streak that keeps the pod unhealthy.
  */
 @Component
 public class RedisHealthChecker implements DisposableBean {
 
     private static final Logger log = LoggerFactory.getLogger(RedisHealthChecker.class);
-    private static final Duration RETRY_INTERVAL = Duration.ofSeconds(1);
+    /** How often checks start while Redis is not reachable (docs/health-redis.md). */
+    static final Duration UNHEALTHY_INTERVAL = Duration.ofSeconds(1);
 
     private final RedisPool pool;
     private final Duration interval;
+    private final Duration checkTimeout;
     private final Clock clock;
+    private final Scheduler scheduler;
     private volatile HealthCheck last;
     private volatile PoolStatistics.Snapshot windowStart = PoolStatistics.Snapshot.ZERO;
     private volatile PoolStatistics.Snapshot previousCheck = PoolStatistics.Snapshot.ZERO;
@@ -38,31 +52,79 @@ public class RedisHealthChecker implements DisposableBean {
 
     @Autowired
     public RedisHealthChecker(RedisPool pool, GatehouseProperties properties) {
-        this(pool, properties.redis().pool().healthCheckInterval(), Clock.systemUTC());
+        this(pool, properties.redis().pool().healthCheckInterval(),
+                checkTimeout(properties.redis().commandTimeout()), Clock.systemUTC(), Schedulers.parallel());
     }
 
-    RedisHealthChecker(RedisPool pool, Duration interval, Clock clock) {
+    RedisHealthChecker(RedisPool pool, Duration interval, Duration checkTimeout, Clock clock, Scheduler scheduler) {
         this.pool = pool;
         this.interval = interval;
+        this.checkTimeout = checkTimeout;
         this.clock = clock;
-        this.schedule = Mono.defer(this::check)
-                .then(Mono.defer(() -> Mono.delay(nextDelay(), Schedulers.parallel())))
+        this.scheduler = scheduler;
+        this.schedule = Mono.defer(() -> {
+                    long started = scheduler.now(TimeUnit.NANOSECONDS);
+                    return check().then(Mono.defer(() -> Mono.delay(
+                            nextDelay(isRedisReachable(), interval,
+                                    Duration.ofNanos(scheduler.now(TimeUnit.NANOSECONDS) - started)),
+                            scheduler)));
+                })
+                // check() never fails; this only keeps a bug in it from ending the schedule for good.
+                .onErrorResume(e -> {
+                    log.error("Redis health check broke; checking again in {}", UNHEALTHY_INTERVAL, e);
+                    return Mono.delay(UNHEALTHY_INTERVAL, scheduler);
+                })
                 .repeat()
                 .subscribe();
     }
 
-    private Duration nextDelay() {
-        HealthCheck check = last;
-        return check != null && check.ok() || interval.compareTo(RETRY_INTERVAL) < 0 ? interval : RETRY_INTERVAL;
+    /**
+     * A check may take as long as one command may (the PING on a pooled connection), but never
+     * longer than the cadence while unhealthy needs: a check that does not end in time fails.
+     */
+    static Duration checkTimeout(Duration commandTimeout) {
+        return commandTimeout.compareTo(UNHEALTHY_INTERVAL) > 0 ? commandTimeout : UNHEALTHY_INTERVAL;
     }
 
-    /** Runs one check now and records it; never fails. */
+    /**
+     * How long to wait after a check that took {@code elapsed}: checks start every
+     * {@code interval} while Redis is reachable and every second otherwise (the shorter of the two),
+     * counted from the start of the previous check, so a slow or timed-out check does not stretch
+     * the period.
+     */
+    static Duration nextDelay(boolean reachable, Duration interval, Duration elapsed) {
+        Duration period = reachable || interval.compareTo(UNHEALTHY_INTERVAL) < 0 ? interval : UNHEALTHY_INTERVAL;
+        Duration delay = period.minus(elapsed);
+        return delay.isNegative() ? Duration.ZERO : delay;
+    }
+
+    /** Runs one check now and records it; never fails, and ends within {@link #checkTimeout}. */
     public Mono<HealthCheck> check() {
         Instant at = clock.instant();
         return pool.execute(this::probe)
+                .flatMap(this::probeNewConnectionIfFailing)
+                .timeout(checkTimeout, scheduler)
                 .map(probe -> new HealthCheck(at, true, probe.latencyMs(), null, probe.maxClients(), probe.connectedClients()))
-                .onErrorResume(e -> Mono.just(new HealthCheck(at, false, null, e.getMessage(), null, null)))
+                .onErrorResume(e -> Mono.just(new HealthCheck(at, false, null, e instanceof TimeoutException
+                        ? "Redis did not answer the health check within " + checkTimeout.toMillis() + " ms"
+                        : e.getMessage(), null, null)))
                 .doOnNext(this::record);
+    }
+
+    /**
+     * Redis answered on a pooled connection; if the pool's last connects failed and it is not
+     * backing off, show whether a new connection can be made now. While it backs off, the check
+     * passes and the pod stays unreachable until a later check may try.
+     */
+    private Mono<Probe> probeNewConnectionIfFailing(Probe probe) {
+        ReconnectPolicy reconnect = pool.reconnectPolicy();
+        if (reconnect.consecutiveFailures() == 0 || !reconnect.mayAttempt()) {
+            return Mono.just(probe);
+        }
+        return pool.probeNewConnection()
+                .onErrorMap(e -> new RedisUnavailableException(
+                        "Redis answered PING, but a new connection failed: " + e.getMessage(), e))
+                .thenReturn(probe);
     }
 
     private Mono<Probe> probe(RedisReactiveCommands<String, String> commands) {
@@ -128,10 +190,19 @@ public class RedisHealthChecker implements DisposableBean {
         return pool.statistics().snapshot().minus(windowStart);
     }
 
-    /** True while the last check passed and the pool is not backing off from a failed connect. */
+    /** {@link #reachable} now: what readiness reports, and what sets the checking cadence. */
     public boolean isRedisReachable() {
-        HealthCheck check = last;
-        return check != null && check.ok() && pool.reconnectPolicy().consecutiveFailures() == 0;
+        return reachable(last, pool.reconnectPolicy());
+    }
+
+    /**
+     * The one decision of "Redis is reachable", behind readiness, the {@code unhealthy} status of
+     * /health/redis and the checking cadence: the last check passed, and the pool's latest attempt
+     * to open a connection did not fail. A failed connect counts until a later one succeeds, made
+     * by the pool or by a check ({@link RedisPool#probeNewConnection()}).
+     */
+    public static boolean reachable(HealthCheck lastCheck, ReconnectPolicy reconnect) {
+        return lastCheck != null && lastCheck.ok() && reconnect.consecutiveFailures() == 0;
     }
 
     public Duration interval() {

@@ -24,7 +24,7 @@ public record RedisHealthReport(
         healthy,
         /** Redis answers, but the pool is near its limit or recently timed out, rejected or reconnected. */
         degraded,
-        /** Redis did not answer the last check, or the pool is backing off from failed connects. */
+        /** Redis did not answer the last check, or the pool's latest attempt to connect failed. */
         unhealthy
     }
 
@@ -80,8 +80,7 @@ public record RedisHealthReport(
             warnings.add(new Warning("ConnectFailures", recent.connectFailures()
                     + " failed connection attempts since the previous check"));
         }
-        boolean reachable = lastCheck != null && lastCheck.ok() && reconnect.consecutiveFailures() == 0;
-        Status status = !reachable ? Status.unhealthy : warnings.isEmpty() ? Status.healthy : Status.degraded;
+        Status status = !RedisHealthChecker.reachable(lastCheck, reconnect) ? Status.unhealthy : warnings.isEmpty() ? Status.healthy : Status.degraded;
         if (lastCheck == null) {
             warnings.add(new Warning("NotYetChecked", "no health check has completed yet"));
         }

@@ -20,6 +20,7 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
@@ -57,6 +58,8 @@ public class RedisPool implements DisposableBean {
     private final ReconnectPolicy reconnectPolicy;
     private final PoolStatistics statistics;
     private final Disposable eventSubscription;
+    private final RedisURI uri;
+    private final String where;
 
     public RedisPool(GatehouseProperties gatehouse, MeterRegistry registry) {
         RedisProperties redis = gatehouse.redis();
@@ -77,30 +80,13 @@ public class RedisPool implements DisposableBean {
                 .socketOptions(SocketOptions.builder().connectTimeout(redis.connectTimeout()).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled(redis.commandTimeout()))
                 .build());
-        RedisURI uri = redisUri(redis);
         this.eventSubscription = client.getResources().eventBus().get()
                 .filter(ConnectionDeactivatedEvent.class::isInstance)
                 .subscribe(event -> statistics.disconnected());
 
-        Mono<StatefulRedisConnection<String, String>> allocator = Mono.defer(() -> {
-            if (!reconnectPolicy.mayAttempt()) {
-                return Mono.error(new RedisUnavailableException("Redis unreachable; next connection attempt in "
-                        + reconnectPolicy.nextAttemptIn().toMillis() + " ms"));
-            }
-            return Mono.fromCompletionStage(() -> client.connectAsync(StringCodec.UTF8, uri))
-                    .doOnNext(connection -> {
-                        if (reconnectPolicy.onSuccess()) {
-                            statistics.reconnected();
-                            log.info("Redis reachable again at {}:{}", redis.host(), redis.port());
-                        }
-                    })
-                    .doOnError(e -> {
-                        statistics.connectFailed();
-                        reconnectPolicy.onFailure();
-                        log.warn("Cannot connect to Redis at {}:{}: {}", redis.host(), redis.port(), e.toString());
-                    });
-        });
-        this.pool = PoolBuilder.from(allocator)
+        this.uri = redisUri(redis);
+        this.where = redis.host() + ":" + redis.port();
+        this.pool = PoolBuilder.from(connect())
                 .sizeBetween(properties.minIdle(), properties.maxConnections())
                 .maxPendingAcquire(properties.maxPendingAcquires())
                 // Validation: a connection that lost its socket is replaced rather than handed out.
@@ -113,6 +99,51 @@ public class RedisPool implements DisposableBean {
         // Opens min-idle connections ahead of the first request; failure here only means Redis is
         // not up yet, which the health checker reports.
         pool.warmup().subscribe(n -> { }, e -> log.warn("Redis pool warm-up failed: {}", e.toString()));
+    }
+
+    /**
+     * Opens one connection, unless the reconnect policy is backing off. The policy and the counters
+     * learn the outcome from the connect future itself, so a subscriber that gives up early (a
+     * health check's timeout) still leaves them right; a connection that arrives after its
+     * subscriber cancelled is closed, not leaked.
+     */
+    private Mono<StatefulRedisConnection<String, String>> connect() {
+        return Mono.defer(() -> {
+            if (!reconnectPolicy.mayAttempt()) {
+                return Mono.error(new RedisUnavailableException("Redis unreachable; next connection attempt in "
+                        + reconnectPolicy.nextAttemptIn().toMillis() + " ms"));
+            }
+            CompletableFuture<StatefulRedisConnection<String, String>> future =
+                    client.connectAsync(StringCodec.UTF8, uri).toCompletableFuture();
+            future.whenComplete((connection, error) -> {
+                if (error == null) {
+                    if (reconnectPolicy.onSuccess()) {
+                        statistics.reconnected();
+                        log.info("Redis reachable again at {}", where);
+                    }
+                } else {
+                    statistics.connectFailed();
+                    reconnectPolicy.onFailure();
+                    log.warn("Cannot connect to Redis at {}: {}", where, error.toString());
+                }
+            });
+            return Mono.fromFuture(future, true)
+                    .doOnCancel(() -> future.thenAccept(StatefulRedisConnection::closeAsync));
+        });
+    }
+
+    /**
+     * PINGs Redis on a connection opened for the purpose and closed right after, so the reconnect
+     * policy learns whether a new connection can be made now. Pooled connections that lived
+     * through an outage (a paused Redis, a network that stopped forwarding) answer again without
+     * the pool ever opening a new one, and only a successful connect ends the policy's failure
+     * streak. Fails with {@link RedisUnavailableException} while the policy is backing off.
+     */
+    public Mono<Void> probeNewConnection() {
+        return Mono.usingWhen(connect(),
+                        connection -> connection.reactive().ping().then(),
+                        connection -> Mono.fromCompletionStage(connection.closeAsync()).onErrorResume(e -> Mono.empty()))
+                .onErrorMap(this::isUnavailability, this::toUnavailable);
     }
 
     private static RedisURI redisUri(RedisProperties redis) {

@@ -73,4 +73,28 @@ class RedisPoolIT {
         assertThat(pong).isEqualTo("PONG");
         assertThat(pool.snapshot().inUse()).isZero();
     }
+
+    @Test
+    void aProbeConnectionEndsAFailureStreakAndIsClosedAfterwards() throws InterruptedException {
+        long clientsBefore = connectedClients();
+        long reconnectsBefore = pool.statistics().snapshot().reconnects();
+        ReconnectPolicy policy = pool.reconnectPolicy();
+        policy.onFailure();
+        assertThat(policy.consecutiveFailures()).isEqualTo(1);
+        while (!policy.mayAttempt()) {
+            Thread.sleep(10);
+        }
+
+        pool.probeNewConnection().block(Duration.ofSeconds(5));
+
+        assertThat(policy.consecutiveFailures()).isZero();
+        assertThat(pool.statistics().snapshot().reconnects()).isEqualTo(reconnectsBefore + 1);
+        Thread.sleep(200);
+        assertThat(connectedClients()).isEqualTo(clientsBefore);
+    }
+
+    private static long connectedClients() {
+        return Long.parseLong(RedisHealthChecker.parseInfo(
+                pool.execute(commands -> commands.info("clients")).block(Duration.ofSeconds(5))).get("connected_clients"));
+    }
 }

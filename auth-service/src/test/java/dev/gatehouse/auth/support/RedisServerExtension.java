@@ -63,6 +63,28 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
         throw new IllegalStateException("redis-server did not answer PING on port " + port);
     }
 
+    /**
+     * Freezes Redis with SIGSTOP, as a long fork, a VM pause or a stuck host would: sockets stay
+     * open and the kernel still accepts connections, but nothing answers until {@link #resume()}.
+     */
+    public synchronized void pause() throws IOException, InterruptedException {
+        signal("STOP");
+    }
+
+    /** Lets a {@link #pause() paused} Redis run again (SIGCONT). */
+    public synchronized void resume() throws IOException, InterruptedException {
+        signal("CONT");
+    }
+
+    private void signal(String name) throws IOException, InterruptedException {
+        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
+                .redirectErrorStream(true).start();
+        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
+            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
+                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
+        }
+    }
+
     /** Kills Redis at once, as a crash would; connected clients see their sockets close. */
     public synchronized void stop() throws InterruptedException {
         if (process != null && process.isAlive()) {
