@@ -31,6 +31,16 @@ class KubectlIT {
         .contains("healthCheckInterval", "PINGs Redis");
   }
 
+  @Test
+  void explainTeachesWhatTheManagedRedisKeeps() throws InterruptedException {
+    // kubectl wraps descriptions at its own width.
+    assertThat(explainOncePublished("authservice.spec.redis.managed").replaceAll("\\s+", " "))
+        .contains("storage", "append-only file", "survive a restart")
+        .contains("ephemeral", "revoked tokens are accepted again");
+    assertThat(explainOncePublished("authservice.spec.redis.managed.storage").replaceAll("\\s+", " "))
+        .contains("size", "storageClassName", "the cluster's default class");
+  }
+
   /** The OpenAPI document that explain reads is published a moment after the CRD is Established. */
   private static String explainOncePublished(String field) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
