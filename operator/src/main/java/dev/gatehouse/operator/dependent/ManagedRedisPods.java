@@ -4,11 +4,9 @@ import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The managed Redis pods, from an informer: a Redis that (re)started is told the accepted
@@ -28,10 +26,7 @@ public final class ManagedRedisPods {
             .withName(EVENT_SOURCE)
             .withLabelSelector(ResourceLabels.MANAGED_SELECTOR + ","
                 + ResourceLabels.COMPONENT + "=" + Component.REDIS.label())
-            .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
-                .map(labels -> labels.get(ResourceLabels.INSTANCE))
-                .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
-                .orElse(Set.of()))
+            .withSecondaryToPrimaryMapper(ResourceLabels::instanceOf)
             .build(),
         context);
   }

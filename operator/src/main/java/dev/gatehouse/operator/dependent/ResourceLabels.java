@@ -1,7 +1,11 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.stream.Collectors;
 
@@ -42,5 +46,16 @@ public final class ResourceLabels {
     return selector(primary, component).entrySet().stream()
         .map(e -> e.getKey() + "=" + e.getValue())
         .collect(Collectors.joining(","));
+  }
+
+  /**
+   * The AuthService an object of its pods belongs to, by the instance label: pods are owned by
+   * ReplicaSets and StatefulSets, not by the AuthService, so informers map them back this way.
+   */
+  public static Set<ResourceID> instanceOf(HasMetadata object) {
+    return Optional.ofNullable(object.getMetadata().getLabels())
+        .map(labels -> labels.get(INSTANCE))
+        .map(name -> Set.of(new ResourceID(name, object.getMetadata().getNamespace())))
+        .orElse(Set.of());
   }
 }

@@ -8,11 +8,9 @@ import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
 
 /**
  * The auth pods of every AuthService, from an informer: the observer asks the running ones for pool
@@ -31,10 +29,7 @@ final class AuthPods {
             .withName(EVENT_SOURCE)
             .withLabelSelector(ResourceLabels.MANAGED_SELECTOR + ","
                 + ResourceLabels.COMPONENT + "=" + Component.AUTH.label())
-            .withSecondaryToPrimaryMapper(pod -> Optional.ofNullable(pod.getMetadata().getLabels())
-                .map(labels -> labels.get(ResourceLabels.INSTANCE))
-                .map(name -> Set.of(new ResourceID(name, pod.getMetadata().getNamespace())))
-                .orElse(Set.of()))
+            .withSecondaryToPrimaryMapper(ResourceLabels::instanceOf)
             .build(),
         context);
   }
