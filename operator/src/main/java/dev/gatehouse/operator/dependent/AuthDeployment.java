@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
-import io.fabric8.kubernetes.api.model.PodSecurityContextBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -104,13 +103,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
         .withNewSpec()
         // The auth service never calls the Kubernetes API: no token in the pod.
         .withAutomountServiceAccountToken(false)
-        .withSecurityContext(new PodSecurityContextBuilder()
-            .withRunAsNonRoot(true)
-            .withRunAsUser(RUN_AS)
-            .withRunAsGroup(RUN_AS)
-            .withFsGroup(RUN_AS)
-            .withNewSeccompProfile().withType("RuntimeDefault").endSeccompProfile()
-            .build())
+        .withSecurityContext(RestrictedPodSecurity.pod(RUN_AS).build())
         .withNodeSelector(pod.getNodeSelector())
         .withTolerations(pod.getTolerations())
         .withAffinity(pod.getAffinity())
@@ -154,12 +147,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
         .withStartupProbe(httpProbe("/actuator/health/liveness", 2, 60))
         .withLivenessProbe(httpProbe("/actuator/health/liveness", 10, 3))
         .withReadinessProbe(httpProbe("/actuator/health/readiness", 5, 2))
-        .withNewSecurityContext()
-        .withAllowPrivilegeEscalation(false)
-        .withReadOnlyRootFilesystem(true)
-        .withRunAsNonRoot(true)
-        .withNewCapabilities().withDrop("ALL").endCapabilities()
-        .endSecurityContext()
+        .withSecurityContext(RestrictedPodSecurity.container())
         .build();
   }
 
