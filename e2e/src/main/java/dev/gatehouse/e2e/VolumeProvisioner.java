@@ -212,7 +212,7 @@ final class VolumeProvisioner implements AutoCloseable {
       return;
     }
     deleteRecursively(dir);
-    if (released) {
+    if (released && volume.getMetadata().getDeletionTimestamp() == null) {
       client.persistentVolumes().withName(volumeName).delete();
       log.info("Deleted released volume {} and {}", volumeName, dir);
     }

@@ -27,7 +27,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -86,18 +85,18 @@ class PersistentVolumeEndToEndIT {
     assertThat(redis(first.ip(), "CONFIG", "GET", "dir")).isEqualTo(List.of("dir", dataDir.toString()));
     String value = UUID.randomUUID().toString();
     assertThat(redis(first.ip(), "SET", "e2e-key", value)).isEqualTo("OK");
-    AtomicReference<Instant> firstExited = new AtomicReference<>();
-    first.process().onExit().thenRun(() -> firstExited.set(Instant.now()));
 
     // The StatefulSet controller replaces the pod under the same name with a new UID.
     client().pods().inNamespace(ns).withName(POD).delete();
     RunningPod second = awaitReadyProcess(ns, first.uid());
     assertThat(first.process().isAlive()).isFalse();
     assertThat(second.volumes().claimDirectories()).containsExactly(dataDir);
-    // Never two redis-servers on one directory: the new one started after the old one exited
-    // (a process's start time is known to a clock tick, 10 ms).
-    Instant secondStarted = second.process().info().startInstant().orElseThrow();
-    assertThat(secondStarted).isAfter(firstExited.get().minusMillis(20));
+    // Never two redis-servers on one directory: both log to the pod's file, each line prefixed by its
+    // pid, and the new one's first line comes after the old one's last ("ready to exit, bye bye").
+    List<String> log = Files.readAllLines(second.log());
+    int lastOfFirst = lastLineOf(log, first.process().pid());
+    assertThat(log.get(lastOfFirst)).contains("ready to exit");
+    assertThat(firstLineOf(log, second.process().pid())).isGreaterThan(lastOfFirst);
     assertThat(redis(second.ip(), "GET", "e2e-key")).isEqualTo(value);
     assertThat(dataDir.resolve("appendonlydir")).isDirectory();
 
@@ -129,6 +128,8 @@ class PersistentVolumeEndToEndIT {
         .withNewTemplate()
         .withNewMetadata().withLabels(labels).endMetadata()
         .withNewSpec()
+        // As the operator's pods: no token volume (the runner mounts no projected volumes).
+        .withAutomountServiceAccountToken(false)
         .withTerminationGracePeriodSeconds(10L)
         .addNewContainer()
         .withName("redis")
@@ -170,6 +171,24 @@ class PersistentVolumeEndToEndIT {
           return process.isPresent();
         });
     return found.get();
+  }
+
+  private static int firstLineOf(List<String> log, long pid) {
+    for (int i = 0; i < log.size(); i++) {
+      if (log.get(i).startsWith(pid + ":")) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line of pid " + pid + " in " + log);
+  }
+
+  private static int lastLineOf(List<String> log, long pid) {
+    for (int i = log.size() - 1; i >= 0; i--) {
+      if (log.get(i).startsWith(pid + ":")) {
+        return i;
+      }
+    }
+    throw new AssertionError("no line of pid " + pid + " in " + log);
   }
 
   private static boolean isReady(Pod pod) {
