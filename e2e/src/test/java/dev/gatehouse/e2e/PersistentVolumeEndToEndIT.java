@@ -11,6 +11,10 @@ import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.PodSpecBuilder;
+import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -52,6 +56,7 @@ class PersistentVolumeEndToEndIT {
   private static final String NAME = "store";
   private static final String POD = NAME + "-0";
   private static final String CLAIM = "data-" + POD;
+  private static final String OTHER = "store-other";
   private static final int REDIS_PORT = 6379;
 
   @Test
@@ -80,7 +85,7 @@ class PersistentVolumeEndToEndIT {
     Path dataDir = Path.of(volume.getSpec().getHostPath().getPath());
     assertThat(dataDir).isDirectory();
 
-    RunningPod first = awaitReadyProcess(ns, null);
+    RunningPod first = awaitReadyProcess(ns, POD, null);
     assertThat(first.volumes().claimDirectories()).containsExactly(dataDir);
     assertThat(redis(first.ip(), "CONFIG", "GET", "dir")).isEqualTo(List.of("dir", dataDir.toString()));
     String value = UUID.randomUUID().toString();
@@ -88,7 +93,7 @@ class PersistentVolumeEndToEndIT {
 
     // The StatefulSet controller replaces the pod under the same name with a new UID.
     client().pods().inNamespace(ns).withName(POD).delete();
-    RunningPod second = awaitReadyProcess(ns, first.uid());
+    RunningPod second = awaitReadyProcess(ns, POD, first.uid());
     assertThat(first.process().isAlive()).isFalse();
     assertThat(second.volumes().claimDirectories()).containsExactly(dataDir);
     // Never two redis-servers on one directory: both log to the pod's file, each line prefixed by its
@@ -100,13 +105,35 @@ class PersistentVolumeEndToEndIT {
     assertThat(redis(second.ip(), "GET", "e2e-key")).isEqualTo(value);
     assertThat(dataDir.resolve("appendonlydir")).isDirectory();
 
-    // Claims outlive their StatefulSet (retention policy Retain); deleting the claim releases the
-    // volume, and reclaim policy Delete removes it and its directory.
+    // Another pod on the same claim (allowed: ReadWriteOnce is per node) gets an IP of its own, but no
+    // process while the StatefulSet's Redis has the directory; it starts once that one has exited.
+    Pod other = new PodBuilder()
+        .withNewMetadata().withName(OTHER).withLabels(labels("e2e-other")).endMetadata()
+        .withSpec(new PodSpecBuilder(podSpec()).addToVolumes(new VolumeBuilder().withName("data")
+            .withNewPersistentVolumeClaim().withClaimName(CLAIM).endPersistentVolumeClaim().build()).build())
+        .build();
+    client().pods().inNamespace(ns).resource(other).create();
+    await("pod " + OTHER + " has an IP").atMost(START).until(() -> {
+      Pod pod = client().pods().inNamespace(ns).withName(OTHER).get();
+      return pod.getStatus() != null && pod.getStatus().getPodIP() != null;
+    });
+    // A few of the runner's retries (every 2 s).
+    Thread.sleep(5000);
+    assertThat(cluster.runner().pod(ns, OTHER)).isEmpty();
+    assertThat(second.process().isAlive()).isTrue();
+
     client().apps().statefulSets().inNamespace(ns).withName(NAME).delete();
     await("pod " + POD + " gone and its process stopped").atMost(START).until(() ->
         client().pods().inNamespace(ns).withName(POD).get() == null
             && cluster.runner().pod(ns, POD).isEmpty() && !second.process().isAlive());
+    RunningPod third = awaitReadyProcess(ns, OTHER, null);
+    assertThat(third.ip()).isNotEqualTo(second.ip());
+    assertThat(redis(third.ip(), "GET", "e2e-key")).isEqualTo(value);
+
+    // Claims outlive their StatefulSet (retention policy Retain); deleting the claim releases the
+    // volume once no pod uses it, and reclaim policy Delete removes it and its directory.
     client().persistentVolumeClaims().inNamespace(ns).withName(CLAIM).delete();
+    client().pods().inNamespace(ns).withName(OTHER).delete();
     await("volume " + volume.getMetadata().getName() + " and " + dataDir + " deleted").atMost(START).until(() ->
         client().persistentVolumes().withName(volume.getMetadata().getName()).get() == null
             && !Files.exists(dataDir));
@@ -115,10 +142,7 @@ class PersistentVolumeEndToEndIT {
 
   /** A minimal, real Redis StatefulSet with the labels the runner acts on. */
   private static StatefulSet statefulSet() {
-    Map<String, String> labels = Map.of(
-        ResourceLabels.NAME, "e2e-store",
-        ResourceLabels.MANAGED_BY, ResourceLabels.OPERATOR,
-        ResourceLabels.COMPONENT, Component.REDIS.label());
+    Map<String, String> labels = labels("e2e-store");
     return new StatefulSetBuilder()
         .withNewMetadata().withName(NAME).endMetadata()
         .withNewSpec()
@@ -127,7 +151,30 @@ class PersistentVolumeEndToEndIT {
         .withNewSelector().withMatchLabels(labels).endSelector()
         .withNewTemplate()
         .withNewMetadata().withLabels(labels).endMetadata()
+        .withSpec(podSpec())
+        .endTemplate()
+        .addNewVolumeClaimTemplate()
+        .withNewMetadata().withName("data").endMetadata()
         .withNewSpec()
+        .withAccessModes("ReadWriteOnce")
+        .withNewResources().addToRequests("storage", new Quantity("64Mi")).endResources()
+        .endSpec()
+        .endVolumeClaimTemplate()
+        .endSpec()
+        .build();
+  }
+
+  /** The labels the runner acts on, with an app name of the test's own (not a selector of the other's). */
+  private static Map<String, String> labels(String app) {
+    return Map.of(
+        ResourceLabels.NAME, app,
+        ResourceLabels.MANAGED_BY, ResourceLabels.OPERATOR,
+        ResourceLabels.COMPONENT, Component.REDIS.label());
+  }
+
+  /** redis-server with the ConfigMap's redis.conf; its data volume comes from a claim. */
+  private static PodSpec podSpec() {
+    return new PodSpecBuilder()
         // As the operator's pods: no token volume (the runner mounts no projected volumes).
         .withAutomountServiceAccountToken(false)
         .withTerminationGracePeriodSeconds(10L)
@@ -143,29 +190,19 @@ class PersistentVolumeEndToEndIT {
         .addNewVolumeMount().withName("data").withMountPath("/data").endVolumeMount()
         .endContainer()
         .addNewVolume().withName("config").withNewConfigMap().withName(NAME + "-config").endConfigMap().endVolume()
-        .endSpec()
-        .endTemplate()
-        .addNewVolumeClaimTemplate()
-        .withNewMetadata().withName("data").endMetadata()
-        .withNewSpec()
-        .withAccessModes("ReadWriteOnce")
-        .withNewResources().addToRequests("storage", new Quantity("64Mi")).endResources()
-        .endSpec()
-        .endVolumeClaimTemplate()
-        .endSpec()
         .build();
   }
 
   /** The pod's process once the pod is Ready, for a pod other than {@code previousUid}. */
-  private static RunningPod awaitReadyProcess(String ns, String previousUid) {
+  private static RunningPod awaitReadyProcess(String ns, String name, String previousUid) {
     AtomicReference<RunningPod> found = new AtomicReference<>();
-    await("pod " + POD + " Ready with a process" + (previousUid == null ? "" : ", replacing " + previousUid))
+    await("pod " + name + " Ready with a process" + (previousUid == null ? "" : ", replacing " + previousUid))
         .atMost(START).until(() -> {
-          Pod pod = client().pods().inNamespace(ns).withName(POD).get();
+          Pod pod = client().pods().inNamespace(ns).withName(name).get();
           if (pod == null || pod.getMetadata().getUid().equals(previousUid) || !isReady(pod)) {
             return false;
           }
-          Optional<RunningPod> process = cluster.runner().pod(ns, POD)
+          Optional<RunningPod> process = cluster.runner().pod(ns, name)
               .filter(p -> p.uid().equals(pod.getMetadata().getUid()) && p.process().isAlive());
           process.ifPresent(found::set);
           return process.isPresent();
