@@ -27,6 +27,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -43,9 +44,11 @@ import org.slf4j.LoggerFactory;
  * way a kubelet would, and {@link ReadinessProber} runs the pod's readiness probe against it: the auth pods run {@code java -jar auth-service.jar} on port 8080
  * with the container's environment, the managed Redis pod runs Debian's {@code redis-server} with
  * the pod's own redis.conf and password file. Mounted Secrets and ConfigMaps are written to a
- * private directory and the paths that name them are mapped there. A process stops when its pod is
- * deleted; a replacement pod (new UID) gets a new process. Services are reached through
- * {@link ServiceProxy}, the stand-in for kube-proxy.
+ * private directory and the paths that name them are mapped there; a PersistentVolumeClaim is the
+ * directory its {@link VolumeProvisioner} volume has, kept across pods. A process stops when its pod
+ * is deleted (SIGTERM, the pod's grace period, SIGKILL); a replacement pod (new UID) gets a new
+ * process once the old one has exited, if it has the old one's IP, name or claim. Services are
+ * reached through {@link ServiceProxy}, the stand-in for kube-proxy.
  *
  * <p>What is simulated, and why, is in docs/cluster-in-a-box.md.
  */
@@ -59,7 +62,10 @@ public final class PodRunner implements AutoCloseable {
    */
   private static final String SERVICE_ADDRESS_THIRD_OCTET = "255";
   private static final long RETRY_SECONDS = 2;
-  private static final long STOP_GRACE_SECONDS = 5;
+  /** The kubelet's default {@code terminationGracePeriodSeconds}, for a pod that declares none. */
+  private static final long DEFAULT_GRACE_SECONDS = 30;
+  /** After SIGKILL: how long to wait for the exit before giving up on the process. */
+  private static final long KILL_WAIT_SECONDS = 5;
   /** {@code <service>.<namespace>.svc[.cluster.local]}: the names cluster DNS would resolve. */
   private static final Pattern SERVICE_HOST =
       Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.svc(\\.cluster\\.local)?");
@@ -82,12 +88,28 @@ public final class PodRunner implements AutoCloseable {
     thread.setDaemon(true);
     return thread;
   });
+  /** Stops wait up to a grace period each; a thread apiece, so that they do not queue behind each other. */
+  private final ExecutorService stops = Executors.newCachedThreadPool(r -> {
+    Thread thread = new Thread(r, "pod-runner-stop");
+    thread.setDaemon(true);
+    return thread;
+  });
   private final Map<String, ScheduledFuture<?>> probing = new ConcurrentHashMap<>();
   private final Map<String, RunningPod> running = new ConcurrentHashMap<>();
   /** Pods whose process a test killed on purpose: not restarted until {@link #restart}. */
   private final Set<String> killed = ConcurrentHashMap.newKeySet();
-  /** Processes being stopped, by IP: a new pod that gets the same IP waits for the old process. */
+  /**
+   * Processes being stopped, by {@code ip:<IP>} and {@code pod:<namespace>/<name>}: a new pod with the
+   * same IP, or the same name (a StatefulSet's replacement, whose files go in the same place), waits
+   * until the old process has exited.
+   */
   private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
+  /**
+   * PersistentVolume directory → the pod (namespace/name uid) whose process has it, from start until
+   * that process has exited: two processes never run on one claim's data at once, whatever their IPs.
+   */
+  private final Map<Path, String> claimHolders = new ConcurrentHashMap<>();
+  private VolumeProvisioner provisioner;
   private final Map<String, List<ServiceProxy>> serviceProxies = new ConcurrentHashMap<>();
   private final AtomicInteger nextServiceAddress = new AtomicInteger(1);
   private final SharedIndexInformer<Pod> pods;
@@ -115,6 +137,8 @@ public final class PodRunner implements AutoCloseable {
       throw new UncheckedIOException(e);
     }
     PodRunner runner = new PodRunner(client, authJar, workDir);
+    runner.provisioner = VolumeProvisioner.start(client, runner.workDir.resolve("volumes"),
+        runner.claimHolders::containsKey);
     runner.pods.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Pod pod) {
@@ -170,6 +194,7 @@ public final class PodRunner implements AutoCloseable {
     if (old != null) {
       stopProbing(old);
       old.volumes().delete();
+      releaseClaims(old);
     }
     scheduleSync(key, 0);
   }
@@ -202,7 +227,7 @@ public final class PodRunner implements AutoCloseable {
       if (started != null) {
         running.put(key, started);
       }
-    } catch (PodVolumes.MissingVolumeSource e) {
+    } catch (PodWaits e) {
       log.info("{} waits: {}", key, e.getMessage());
       scheduleSync(key, RETRY_SECONDS);
     } catch (RuntimeException | IOException e) {
@@ -225,11 +250,45 @@ public final class PodRunner implements AutoCloseable {
       throw new IllegalStateException("pod " + key + " has IP " + ip + ", not a loopback address:"
           + " start kwok with a loopback --cidr (hack/cluster-in-a-box.sh does)");
     }
-    waitForOldProcessAt(ip);
+    awaitStopped("ip:" + ip, "the previous process at " + ip);
+    awaitStopped("pod:" + key, "the process of the previous pod " + key);
     Container container = pod.getSpec().getContainers().get(0);
     String dirName = pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName();
     PodVolumes volumes = PodVolumes.materialise(client, pod, container, workDir.resolve("pods").resolve(dirName));
-    volumes.rewriteMountPathsInFiles();
+    String holder = key + " " + pod.getMetadata().getUid();
+    try {
+      holdClaims(volumes, holder);
+      volumes.rewriteMountPathsInFiles();
+      return start(pod, key, ip, component, auth, container, volumes);
+    } catch (RuntimeException | IOException e) {
+      volumes.delete();
+      volumes.claimDirectories().forEach(dir -> claimHolders.remove(dir, holder));
+      throw e;
+    }
+  }
+
+  /**
+   * Takes every claim directory of the pod for it, or none: a claim still held by another pod's
+   * process (running, or stopping within its grace period) keeps this pod waiting.
+   */
+  private void holdClaims(PodVolumes volumes, String holder) {
+    for (Path dir : volumes.claimDirectories()) {
+      String other = claimHolders.putIfAbsent(dir, holder);
+      if (other != null && !other.equals(holder)) {
+        volumes.claimDirectories().forEach(d -> claimHolders.remove(d, holder));
+        throw new PodWaits("its volume " + dir + " is still used by the process of " + other);
+      }
+    }
+  }
+
+  private void releaseClaims(RunningPod pod) {
+    String holder = pod.namespace() + "/" + pod.name() + " " + pod.uid();
+    pod.volumes().claimDirectories().forEach(dir -> claimHolders.remove(dir, holder));
+  }
+
+  private RunningPod start(Pod pod, String key, String ip, String component, boolean auth, Container container,
+                           PodVolumes volumes) throws IOException {
+    String dirName = pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName();
     Path logFile = workDir.resolve("logs").resolve(dirName + ".log");
 
     List<String> command = new ArrayList<>();
@@ -262,8 +321,10 @@ public final class PodRunner implements AutoCloseable {
     builder.environment().clear();
     builder.environment().putAll(env);
     Process process = builder.start();
+    long grace = Optional.ofNullable(pod.getSpec().getTerminationGracePeriodSeconds())
+        .orElse(DEFAULT_GRACE_SECONDS);
     RunningPod started = new RunningPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-        pod.getMetadata().getUid(), ip, component, process, volumes, logFile);
+        pod.getMetadata().getUid(), ip, component, process, volumes, logFile, grace);
     process.onExit().thenAccept(exited -> {
       if (running.get(key) == started && !killed.contains(key) && !closed) {
         log.error("{} exited with code {}; see {}", key, exited.exitValue(), logFile);
@@ -370,23 +431,24 @@ public final class PodRunner implements AutoCloseable {
         .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  private void waitForOldProcessAt(String ip) {
-    CompletableFuture<Void> old = stopping.get(ip);
-    if (old != null) {
-      try {
-        old.get(STOP_GRACE_SECONDS + 5, TimeUnit.SECONDS);
-      } catch (Exception e) {
-        throw new IllegalStateException("the previous process at " + ip + " did not stop", e);
-      }
+  /** Not blocking the sync thread: the pod is retried until the old process has exited. */
+  private void awaitStopped(String stoppingKey, String what) {
+    CompletableFuture<Void> old = stopping.get(stoppingKey);
+    if (old != null && !old.isDone()) {
+      throw new PodWaits(what + " is still stopping");
     }
   }
 
-  /** SIGTERM, then SIGKILL after a grace period, off the sync thread; then the files go. */
+  /** SIGTERM, then SIGKILL after the pod's grace period, off the sync thread; then the files go. */
   private void stopLater(RunningPod pod) {
     stopProbing(pod);
-    CompletableFuture<Void> stopped = CompletableFuture.runAsync(() -> stop(pod));
-    stopping.put(pod.ip(), stopped);
-    stopped.whenComplete((ignored, error) -> stopping.remove(pod.ip(), stopped));
+    // Registered before the stop can complete, so that a fast stop is not left in the map.
+    CompletableFuture<Void> go = new CompletableFuture<>();
+    CompletableFuture<Void> stopped = go.thenRunAsync(() -> stop(pod), stops);
+    List<String> keys = List.of("ip:" + pod.ip(), "pod:" + pod.namespace() + "/" + pod.name());
+    keys.forEach(k -> stopping.put(k, stopped));
+    stopped.whenComplete((ignored, error) -> keys.forEach(k -> stopping.remove(k, stopped)));
+    go.complete(null);
   }
 
   private void stopProbing(RunningPod pod) {
@@ -396,20 +458,36 @@ public final class PodRunner implements AutoCloseable {
     }
   }
 
-  private static void stop(RunningPod pod) {
+  /**
+   * As the kubelet: SIGTERM (redis-server then writes its AOF and RDB, the JVM runs its shutdown
+   * hooks), SIGKILL after the pod's {@code terminationGracePeriodSeconds}. The claims are released
+   * only when the process has exited.
+   */
+  private void stop(RunningPod pod) {
     Process process = pod.process();
     process.destroy();
+    long started = System.nanoTime();
+    boolean killed = false;
     try {
-      if (!process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS)) {
+      if (!process.waitFor(pod.graceSeconds(), TimeUnit.SECONDS)) {
+        killed = true;
         process.destroyForcibly();
-        process.waitFor(STOP_GRACE_SECONDS, TimeUnit.SECONDS);
+        if (!process.waitFor(KILL_WAIT_SECONDS, TimeUnit.SECONDS)) {
+          log.error("{}/{} (pid {}) survived SIGKILL; its volumes stay held", pod.namespace(), pod.name(),
+              process.pid());
+          return;
+        }
       }
     } catch (InterruptedException e) {
       process.destroyForcibly();
       Thread.currentThread().interrupt();
+      return;
     }
     pod.volumes().delete();
-    log.info("Stopped {}/{} ({})", pod.namespace(), pod.name(), pod.ip());
+    releaseClaims(pod);
+    log.info("Stopped {}/{} ({}) in {} ms{}", pod.namespace(), pod.name(), pod.ip(),
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
+        killed ? " by SIGKILL after its grace period of " + pod.graceSeconds() + " s" : "");
   }
 
   private static String key(Pod pod) {
@@ -426,9 +504,12 @@ public final class PodRunner implements AutoCloseable {
     pods.close();
     executor.shutdownNow();
     probes.shutdownNow();
-    running.values().parallelStream().forEach(PodRunner::stop);
+    running.values().parallelStream().forEach(this::stop);
     running.clear();
     serviceProxies.values().forEach(list -> list.forEach(ServiceProxy::close));
+    if (provisioner != null) {
+      provisioner.close();
+    }
     log.info("Pod runner stopped");
   }
 
@@ -451,9 +532,16 @@ public final class PodRunner implements AutoCloseable {
     Thread.currentThread().join();
   }
 
-  /** A pod's process as the runner started it. */
+  /** The pod cannot start yet, as at a kubelet: a volume's source is missing, an old process still runs. */
+  static class PodWaits extends RuntimeException {
+    PodWaits(String why) {
+      super(why);
+    }
+  }
+
+  /** A pod's process as the runner started it; {@code graceSeconds} is its SIGTERM-to-SIGKILL time. */
   public record RunningPod(String namespace, String name, String uid, String ip, String component,
-                           Process process, PodVolumes volumes, Path log) {
+                           Process process, PodVolumes volumes, Path log, long graceSeconds) {
 
     /** http://IP:8080 for an auth pod. */
     public String baseUrl() {
