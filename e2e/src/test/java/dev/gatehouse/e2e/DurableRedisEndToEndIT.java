@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.gatehouse.e2e.AuthApi.Tokens;
 import dev.gatehouse.e2e.ClusterInABox.OAuthClient;
 import dev.gatehouse.e2e.PodRunner.RunningPod;
-import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import dev.gatehouse.operator.dependent.Component;
 import dev.gatehouse.operator.dependent.ResourceLabels;
@@ -79,10 +78,7 @@ class DurableRedisEndToEndIT {
     assertThat(AuthApi.forwardAuth(b, rotated.access())).isEqualTo(200);
 
     // The Redis pod goes, as on a node drain or an eviction; the StatefulSet makes a new one.
-    client().pods().inNamespace(ns).withName(redis.name()).delete();
-    await("a new Redis pod").atMost(ROLL_OUT).until(() -> runningRedis(ns)
-        .filter(p -> !p.uid().equals(redis.uid())).isPresent());
-    awaitReadyAndHealthy(ns);
+    restartRedis(ns, redis, rotated.access(), a, b);
     assertThat(claim(ns).getMetadata().getUid()).as("the same claim").isEqualTo(claimUid);
 
     for (String pod : List.of(a, b)) {
@@ -101,6 +97,30 @@ class DurableRedisEndToEndIT {
     assertThat(AuthApi.forwardAuth(b, refreshed.access())).isEqualTo(200);
     assertThat(AuthApi.refreshGrant(b, oauth, first.refresh()).statusCode())
         .as("a used refresh token is refused").isEqualTo(400);
+  }
+
+  @Test
+  void anEphemeralRedisForgetsEverythingOnARestartAsItsConditionSays() throws Exception {
+    String ns = cluster.newNamespace("ephemeral");
+    OAuthClient oauth = cluster.createMinimalAuthService(ns, 1,
+        authService -> authService.getSpec().getRedis().getManaged().setEphemeral(true));
+    awaitReadyAndHealthy(ns);
+    assertThat(ClusterInABox.condition(cluster.authService(ns, NAME), "RedisPersistent"))
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("Ephemeral"));
+    assertThat(claim(ns)).isNull();
+    String a = cluster.runningAuthPods(ns).get(0).baseUrl();
+    createUser(ns, a, ALICE);
+    Tokens alice = AuthApi.tokens(AuthApi.passwordGrant(a, oauth, ALICE, PASSWORD));
+    assertThat(AuthApi.revoke(a, oauth, alice.access())).isEqualTo(200);
+    assertThat(AuthApi.forwardAuth(a, alice.access())).isEqualTo(401);
+
+    String unrelated = AuthApi.issueToken(a, oauth);
+    restartRedis(ns, cluster.runningRedisPod(ns), unrelated, a);
+
+    // What the durable test above proves does not happen, with persistence on.
+    assertThat(AuthApi.forwardAuth(a, alice.access())).as("the revocation is forgotten").isEqualTo(200);
+    assertThat(AuthApi.passwordGrant(a, oauth, ALICE, PASSWORD).statusCode()).as("the user is gone")
+        .isNotEqualTo(200);
   }
 
   @Test
@@ -275,6 +295,24 @@ class DurableRedisEndToEndIT {
 
   // --- helpers ------------------------------------------------------------------------------------
 
+  /**
+   * Deletes the Redis pod, as a node drain or an eviction would, and waits until the StatefulSet's
+   * new pod answers the auth pods: until a valid, unrevoked token verifies again at each (until
+   * then requests that need Redis get 503).
+   */
+  private static void restartRedis(String ns, RunningPod redis, String validToken, String... authPods) {
+    long deleted = System.nanoTime();
+    client().pods().inNamespace(ns).withName(redis.name()).delete();
+    await("a new Redis pod").atMost(ROLL_OUT).until(() -> runningRedis(ns)
+        .filter(p -> !p.uid().equals(redis.uid())).isPresent());
+    for (String pod : authPods) {
+      await("Redis answering " + pod).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(200))
+          .until(() -> AuthApi.forwardAuth(pod, validToken) == 200);
+    }
+    log.info("Redis pod deleted: requests that need Redis answered again after {} ms",
+        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleted));
+  }
+
   private static void awaitReadyAndHealthy(String ns) {
     await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(cluster.authService(ns, NAME)));
     for (RunningPod pod : cluster.runningAuthPods(ns)) {
@@ -344,10 +382,5 @@ class DurableRedisEndToEndIT {
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  @SuppressWarnings("unused")
-  private static AuthService authService(String ns) {
-    return cluster.authService(ns, NAME);
   }
 }
