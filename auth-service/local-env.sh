@@ -100,7 +100,12 @@ YAML
 
 gatehouse_local_cleanup() {
   if [[ -n "${GATEHOUSE_WORK:-}" && -f "$GATEHOUSE_WORK/redis/redis.pid" ]]; then
-    kill "$(cat "$GATEHOUSE_WORK/redis/redis.pid")" 2>/dev/null || true
+    # With save points or the AOF on, a SIGTERMed redis-server first saves, and stays up if it
+    # cannot (the directory below is being removed): a throw-away server is shut down unsaved.
+    local pid
+    pid="$(cat "$GATEHOUSE_WORK/redis/redis.pid")"
+    gatehouse_redis_cli SHUTDOWN NOSAVE > /dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   # The directory holds a signing key and tokens' secrets of a throw-away set-up: leave nothing.
   [[ -n "${GATEHOUSE_WORK:-}" ]] && rm -rf "$GATEHOUSE_WORK"
