@@ -20,7 +20,7 @@ BATCH="${BATCH:-100}"
 DISK_STRESS="${DISK_STRESS:-0}"
 WORK="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-aof-kill.XXXXXX")"
 STRESS_PID=""
-trap 'kill -9 "$(cat "$WORK/redis.pid" 2>/dev/null)" 2>/dev/null; [[ -z "$STRESS_PID" ]] || kill "$STRESS_PID"; rm -rf "$WORK"' EXIT
+trap 'kill -9 "$(cat "$WORK/redis.pid" 2>/dev/null)" 2>/dev/null; rm -f "$WORK/stress-on"; [[ -z "$STRESS_PID" ]] || wait "$STRESS_PID"; rm -rf "$WORK"' EXIT
 PORT="$(gatehouse_free_port)"
 settings=()
 while read -r setting; do
@@ -71,7 +71,8 @@ print(acked)
 PY
 
 if [[ "$DISK_STRESS" == 1 ]]; then
-  (while :; do dd if=/dev/zero of="$WORK/stress" bs=1M count=256 conv=fdatasync status=none; done) &
+  touch "$WORK/stress-on"
+  (while [[ -e "$WORK/stress-on" ]]; do dd if=/dev/zero of="$WORK/stress" bs=1M count=256 conv=fdatasync status=none; done) &
   STRESS_PID=$!
 fi
 echo "# DISK_STRESS=$DISK_STRESS; redis-server $(redis-server --version | sed 's/.*v=\([^ ]*\).*/\1/'), REDIS_PERSISTENCE=$MODE, dir on: $(df -hT "$WORK" | tail -1 | awk '{ print $1, $2 }')"
