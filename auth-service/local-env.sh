@@ -21,6 +21,40 @@ gatehouse_build_jar() {
   fi
 }
 
+# Redis persistence, REDIS_PERSISTENCE (none by default): one "name value" line per setting, given to
+# redis-server at start and by gatehouse_redis_persistence to a running one.
+#   none      no RDB snapshots, no AOF (the local default, and what the managed Redis ran before issue 9)
+#   everysec  AOF with appendfsync everysec and an RDB preamble, plus RDB snapshots (save 3600 1 300 100 60 10000)
+#   always    the same with appendfsync always (an fsync before every reply)
+gatehouse_redis_persistence_settings() {
+  case "$1" in
+    none) printf '%s\n' 'appendonly no' 'save ""' ;;
+    everysec | always)
+      printf '%s\n' 'save 3600 1 300 100 60 10000' 'aof-use-rdb-preamble yes' "appendfsync $1" 'appendonly yes' ;;
+    *) echo "REDIS_PERSISTENCE: none, everysec or always, not $1" >&2; return 1 ;;
+  esac
+}
+
+# Switches the running local redis-server to persistence mode $1 (CONFIG SET) and waits until the
+# AOF rewrite that turning appendonly on starts has finished, so no measurement pays for it.
+gatehouse_redis_persistence() {
+  local settings setting name value
+  settings="$(gatehouse_redis_persistence_settings "$1")" || return 1
+  while read -r setting; do
+    name="${setting%% *}"; value="${setting#* }"; [[ "$value" != '""' ]] || value=""
+    gatehouse_redis_cli CONFIG SET "$name" "$value" > /dev/null
+  done <<< "$settings"
+  for _ in $(seq 600); do
+    gatehouse_redis_cli INFO persistence | grep -Eq '^(aof_rewrite_in_progress|aof_rewrite_scheduled|rdb_bgsave_in_progress):1' || return 0
+    sleep 0.1
+  done
+  echo "redis: AOF rewrite still running after 60 s" >&2; return 1
+}
+
+gatehouse_redis_cli() {
+  REDISCLI_AUTH="$(cat "$GATEHOUSE_WORK/redis-password")" redis-cli -p "$GATEHOUSE_REDIS_LOCAL_PORT" "$@"
+}
+
 gatehouse_local_env() {
   command -v redis-server >/dev/null || { echo "redis-server missing: apt-get install -y redis-server" >&2; return 1; }
   GATEHOUSE_WORK="$(mktemp -d "${TMPDIR:-/tmp}/gatehouse-local.XXXXXX")"
@@ -39,11 +73,17 @@ YAML
   openssl rand -hex 16 > "$GATEHOUSE_WORK/redis-password"
 
   GATEHOUSE_REDIS_LOCAL_PORT="$(gatehouse_free_port)"
+  local setting value persistence=()
+  while read -r setting; do
+    value="${setting#* }"; [[ "$value" != '""' ]] || value=""
+    persistence+=("--${setting%% *}" "$value")
+  done \
+    < <(gatehouse_redis_persistence_settings "${REDIS_PERSISTENCE:-none}")
   redis-server --port "$GATEHOUSE_REDIS_LOCAL_PORT" --bind 127.0.0.1 --requirepass "$(cat "$GATEHOUSE_WORK/redis-password")" \
-    --save "" --appendonly no --dir "$GATEHOUSE_WORK/redis" --maxclients 10000 \
+    "${persistence[@]}" --dir "$GATEHOUSE_WORK/redis" --maxclients 10000 \
     --logfile "$GATEHOUSE_WORK/redis/redis.log" --daemonize yes --pidfile "$GATEHOUSE_WORK/redis/redis.pid"
   for _ in $(seq 50); do
-    REDISCLI_AUTH="$(cat "$GATEHOUSE_WORK/redis-password")" redis-cli -p "$GATEHOUSE_REDIS_LOCAL_PORT" ping 2>/dev/null | grep -q PONG && break
+    gatehouse_redis_cli ping 2>/dev/null | grep -q PONG && break
     sleep 0.1
   done
 
@@ -60,7 +100,12 @@ YAML
 
 gatehouse_local_cleanup() {
   if [[ -n "${GATEHOUSE_WORK:-}" && -f "$GATEHOUSE_WORK/redis/redis.pid" ]]; then
-    kill "$(cat "$GATEHOUSE_WORK/redis/redis.pid")" 2>/dev/null || true
+    # With save points or the AOF on, a SIGTERMed redis-server first saves, and stays up if it
+    # cannot (the directory below is being removed): a throw-away server is shut down unsaved.
+    local pid
+    pid="$(cat "$GATEHOUSE_WORK/redis/redis.pid")"
+    gatehouse_redis_cli SHUTDOWN NOSAVE > /dev/null 2>&1 || kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.1; done
   fi
   # The directory holds a signing key and tokens' secrets of a throw-away set-up: leave nothing.
   [[ -n "${GATEHOUSE_WORK:-}" ]] && rm -rf "$GATEHOUSE_WORK"

@@ -5,6 +5,7 @@
 #   closed loop (wrk, N connections each waiting for its answer) at 1,000 and 2,000 connections:
 #     GET /noop (the baseline), forward-auth, introspect, token issue;
 #   open loop (vegeta, a constant offered rate that does not wait for answers): forward-auth.
+# Redis persistence: REDIS_PERSISTENCE (none, local-env.sh); bench/persistence.sh compares the modes.
 # Results (and a profile, with PROFILER) land in auth-service/bench/results/<time>/; summary on stdout.
 # Knobs: DURATION (closed-loop seconds, 20), RATE (open-loop req/s, 10000), OPEN_SECONDS (60),
 # OPEN_ROUNDS (open-loop rounds, each reported, 1), TOKENS (10000), CONNECTIONS ("1000 2000", or
@@ -16,7 +17,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 BENCH_DIR="$(pwd)"
-source ../local-env.sh
+source ./lib.sh
 
 DURATION="${DURATION:-20}"
 RATE="${RATE:-10000}"
@@ -30,46 +31,21 @@ WARMUP="${WARMUP:-30}"
 PROFILER="${PROFILER:-none}"
 VEGETA="${VEGETA:-$(command -v vegeta || echo "$HOME/go/bin/vegeta")}"
 
-command -v wrk >/dev/null || { echo "wrk missing: apt-get install -y wrk" >&2; exit 1; }
+bench_require wrk
 [[ -x "$VEGETA" ]] || { echo "vegeta missing: go install github.com/tsenart/vegeta/v12@latest" >&2; exit 1; }
-ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
-
-OUT="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)"
-mkdir -p "$OUT"
-# Always the working tree as it is now: a stale jar would measure old code.
-GATEHOUSE_REBUILD=1 gatehouse_build_jar
-gatehouse_local_env
-PORT="$(gatehouse_free_port)"
-BASE="http://127.0.0.1:$PORT"
-BASIC="$(printf '%s:%s' "$GATEHOUSE_DEMO_CLIENT" "$GATEHOUSE_DEMO_SECRET" | base64 -w0)"
-
-java -Xms1g -Xmx1g -XX:+UseParallelGC -XX:FlightRecorderOptions=stackdepth=256 \
-  -jar "$GATEHOUSE_JAR" --server.port="$PORT" --gatehouse.redis.pool.max-connections="$POOL" \
-  --gatehouse.redis.pool.min-idle="$POOL" --logging.level.root=WARN > "$OUT/server.log" 2>&1 &
-SERVER_PID=$!
-cleanup() { kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; gatehouse_local_cleanup; }
-trap cleanup EXIT
-for _ in $(seq 120); do
-  curl -fs "$BASE/actuator/health/readiness" >/dev/null 2>&1 && break
-  sleep 0.5
-done
-curl -fs "$BASE/actuator/health/readiness" >/dev/null
-
-cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/$SERVER_PID/stat"; }
-
-(cd "$BENCH_DIR/mint" && go build -o "$OUT/mint" .)
-"$OUT/mint" -url "$BASE" -client "$GATEHOUSE_DEMO_CLIENT" -secret "$GATEHOUSE_DEMO_SECRET" -n "$TOKENS" -out "$OUT/tokens.txt"
+bench_start
+bench_mint "$TOKENS" "$OUT/tokens.txt"
 
 # The JIT needs tens of seconds of each path before C2 has settled: with 5 s of warm-up the first
 # measured rows ran 30-50 % slower and C2 took a quarter of the CPU (async-profiler), which is not
 # the steady state of a pod that serves for days.
 echo "warm-up (JIT) of the code paths, ${WARMUP}s each, with tokens the mix does not contain" >&2
 for mode in noop issue; do
-  wrk -t2 -c200 -d"${WARMUP}s" -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$OUT/tokens.txt" "$BASIC" > /dev/null
+  bench_wrk "$mode" 200 "$WARMUP" "$OUT/tokens.txt" > /dev/null
 done
-"$OUT/mint" -url "$BASE" -client "$GATEHOUSE_DEMO_CLIENT" -secret "$GATEHOUSE_DEMO_SECRET" -n 2000 -out "$OUT/warmup-tokens.txt" > /dev/null
+bench_mint 2000 "$OUT/warmup-tokens.txt" > /dev/null
 for mode in forward introspect; do
-  wrk -t2 -c200 -d"${WARMUP}s" -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$OUT/warmup-tokens.txt" "$BASIC" > /dev/null
+  bench_wrk "$mode" 200 "$WARMUP" "$OUT/warmup-tokens.txt" > /dev/null
 done
 # Every token of the mix once: the rate of full signature checks. Afterwards the mix is in the
 # verified-token cache, as the tokens of clients that reuse them are.
@@ -93,12 +69,12 @@ async_profiler() { [[ "$PROFILER" != async ]] || jcmd "$SERVER_PID" JVMTI.agent_
 for conns in $CONNECTIONS; do
   # The first run at a new connection count pays for opening them (channels, buffer arenas):
   # an unrecorded round of that count first, so the baseline row is not the one that pays.
-  wrk -t2 -c"$conns" -d5s -s "$BENCH_DIR/wrk.lua" "$BASE" -- noop "$OUT/tokens.txt" "$BASIC" > /dev/null
+  bench_wrk noop "$conns" 5 "$OUT/tokens.txt" > /dev/null
   sleep 2
   for mode in noop forward introspect issue; do
     async_profiler "start,event=cpu,interval=1ms"
     before="$(cpu_seconds)"
-    line="$(wrk -t2 -c"$conns" -d"${DURATION}s" --timeout 5s -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$OUT/tokens.txt" "$BASIC" \
+    line="$(bench_wrk "$mode" "$conns" "$DURATION" "$OUT/tokens.txt" --timeout 5s \
       | tee "$OUT/wrk-$mode-$conns.txt" | grep '^RESULT')"
     after="$(cpu_seconds)"
     async_profiler "stop,collapsed,file=$OUT/cpu-$mode-$conns.collapsed"

@@ -3,11 +3,13 @@
 --   forward     GET /forward-auth/ with the next token of the mix as bearer
 --   introspect  POST /oauth2/introspect with the next token of the mix
 --   issue       POST /oauth2/token, client_credentials
+--   revoke      POST /oauth2/revoke (RFC 7009) with the next token of the mix: every one is a Redis
+--               SET of its jti, also when the token was revoked before (a revoke does not read first)
 local mode, tokens, basic, i = nil, {}, nil, 0
 
 function init(args)
   mode, basic = args[1], args[3]
-  if mode == "forward" or mode == "introspect" then
+  if mode == "forward" or mode == "introspect" or mode == "revoke" then
     for line in io.lines(args[2]) do tokens[#tokens + 1] = line end
     math.randomseed(os.time() + tonumber(tostring({}):match("0x(%x+)") or "0", 16) % 1000)
     i = math.random(#tokens)
@@ -27,9 +29,9 @@ function request()
   if mode == "forward" then
     i = i % #tokens + 1
     return wrk.format("GET", "/forward-auth/", { ["Authorization"] = "Bearer " .. tokens[i] })
-  elseif mode == "introspect" then
+  elseif mode == "introspect" or mode == "revoke" then
     i = i % #tokens + 1
-    return wrk.format("POST", "/oauth2/introspect", {
+    return wrk.format("POST", "/oauth2/" .. mode, {
       ["Authorization"] = "Basic " .. basic,
       ["Content-Type"] = "application/x-www-form-urlencoded" }, "token=" .. tokens[i])
   end
@@ -39,8 +41,8 @@ end
 function done(summary, latency, requests)
   local e = summary.errors
   io.write(string.format(
-    "RESULT requests=%d seconds=%.1f rps=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f max_ms=%.1f non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
+    "RESULT requests=%d seconds=%.1f rps=%.0f p50_ms=%.2f p95_ms=%.2f p99_ms=%.2f p999_ms=%.2f max_ms=%.1f non2xx=%d connect=%d read=%d write=%d timeout=%d\n",
     summary.requests, summary.duration / 1e6, summary.requests / (summary.duration / 1e6),
-    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000,
+    latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000, latency:percentile(99.9) / 1000,
     latency.max / 1000, e.status, e.connect, e.read, e.write, e.timeout))
 end

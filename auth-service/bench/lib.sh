@@ -1,0 +1,53 @@
+# Sourced by run.sh and persistence.sh: the steps they share. Needs BENCH_DIR (this directory) and
+# POOL; sets OUT (the results directory), PORT, BASE, BASIC and SERVER_PID.
+source "$BENCH_DIR/../local-env.sh"
+
+bench_require() {
+  local tool
+  for tool in "$@"; do
+    command -v "$tool" >/dev/null || { echo "$tool missing: apt-get install -y $tool" >&2; exit 1; }
+  done
+  ulimit -n 65536 2>/dev/null || ulimit -n "$(ulimit -Hn)"
+}
+
+# Builds the jar from the working tree, starts redis-server (REDIS_PERSISTENCE, local-env.sh) and
+# the service, waits until it is ready, and builds the mint tool into $OUT.
+bench_start() {
+  OUT="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)"
+  mkdir -p "$OUT"
+  # Always the working tree as it is now: a stale jar would measure old code.
+  GATEHOUSE_REBUILD=1 gatehouse_build_jar
+  gatehouse_local_env
+  PORT="$(gatehouse_free_port)"
+  BASE="http://127.0.0.1:$PORT"
+  BASIC="$(printf '%s:%s' "$GATEHOUSE_DEMO_CLIENT" "$GATEHOUSE_DEMO_SECRET" | base64 -w0)"
+  java -Xms1g -Xmx1g -XX:+UseParallelGC -XX:FlightRecorderOptions=stackdepth=256 \
+    -jar "$GATEHOUSE_JAR" --server.port="$PORT" --gatehouse.redis.pool.max-connections="$POOL" \
+    --gatehouse.redis.pool.min-idle="$POOL" --logging.level.root=WARN > "$OUT/server.log" 2>&1 &
+  SERVER_PID=$!
+  trap bench_cleanup EXIT
+  for _ in $(seq 120); do
+    curl -fs "$BASE/actuator/health/readiness" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fs "$BASE/actuator/health/readiness" >/dev/null
+  (cd "$BENCH_DIR/mint" && go build -o "$OUT/mint" .)
+}
+
+bench_cleanup() { kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; gatehouse_local_cleanup; }
+
+# bench_mint <count> <file>: distinct client_credentials tokens, one a line.
+bench_mint() {
+  "$OUT/mint" -url "$BASE" -client "$GATEHOUSE_DEMO_CLIENT" -secret "$GATEHOUSE_DEMO_SECRET" -n "$1" -out "$2"
+}
+
+# CPU seconds (user + system) of process $1, the service by default.
+cpu_seconds() { awk '{ print ($14 + $15) / 100 }' "/proc/${1:-$SERVER_PID}/stat"; }
+
+# bench_wrk <mode> <connections> <seconds> <tokens file> [wrk options]: one closed-loop row of
+# wrk.lua's mode; prints wrk's output, whose RESULT line holds the figures.
+bench_wrk() {
+  local mode="$1" conns="$2" seconds="$3" tokens="$4"
+  shift 4
+  wrk -t2 -c"$conns" -d"${seconds}s" "$@" -s "$BENCH_DIR/wrk.lua" "$BASE" -- "$mode" "$tokens" "$BASIC"
+}
