@@ -20,6 +20,7 @@ import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.ServiceAccount;
 import io.fabric8.kubernetes.api.model.ServiceBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
+import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
@@ -69,6 +70,7 @@ class ChartRbacIT {
       // also checks create (serverSideApplyThatCreatesNeedsCreate proves it).
       new Permission("", "services", "create"),
       new Permission("apps", "deployments", "create"),
+      new Permission("apps", "statefulsets", "create"),
       new Permission("networking.k8s.io", "networkpolicies", "create"),
       new Permission("policy", "poddisruptionbudgets", "create"),
       // JOSDK checks for it before leader election starts (a SelfSubjectRulesReview); fabric8 then
@@ -79,7 +81,10 @@ class ChartRbacIT {
       // today (ManagedRedisConfigMap.desired dereferences the now missing spec.redis.managed).
       new Permission("", "configmaps", "delete"),
       new Permission("", "services", "delete"),
+      // Also: the managed-Redis Deployment of earlier operators, deleted on upgrade
+      // (AuthServiceOperatorIT shows it).
       new Permission("apps", "deployments", "delete"),
+      new Permission("apps", "statefulsets", "delete"),
       new Permission("networking.k8s.io", "networkpolicies", "delete"));
 
   private final List<GatehouseOperator> operators = new ArrayList<>();
@@ -234,10 +239,11 @@ class ChartRbacIT {
   private static void assertFullyReconciled(String namespace, String name) {
     KubernetesClient client = apiServer.client();
     List<Class<? extends HasMetadata>> kinds = List.of(Secret.class, Secret.class, Secret.class,
-        ConfigMap.class, Deployment.class, Service.class, NetworkPolicy.class, Deployment.class,
-        Service.class, PodDisruptionBudget.class);
+        Secret.class, ConfigMap.class, StatefulSet.class, Service.class, NetworkPolicy.class,
+        Deployment.class, Service.class, PodDisruptionBudget.class);
     List<String> names = List.of(name + "-redis-password", name + "-jwt-es256", name + "-admin-token",
-        name + "-redis-config", name + "-redis", name + "-redis", name + "-redis", name, name, name);
+        name + "-redis-users", name + "-redis-config", name + "-redis", name + "-redis", name + "-redis",
+        name, name, name);
     for (int i = 0; i < kinds.size(); i++) {
       String child = names.get(i);
       client.resources(kinds.get(i)).inNamespace(namespace).withName(child)

@@ -148,8 +148,12 @@ class ChartTest {
       assertThat(rule.getResources()).doesNotContain("*");
       assertThat(rule.getVerbs()).doesNotContain("*", "escalate", "bind", "impersonate",
           "deletecollection");
+      // Generated key material is never rewritten in place (no update). patch is the server-side
+      // apply of the one Secret the operator keeps up to date, the managed Redis's accepted
+      // passwords; a patch that rewrote a generated Secret would be refused anyway, as those are
+      // immutable.
       if (rule.getResources().contains("secrets")) {
-        assertThat(rule.getVerbs()).doesNotContain("update", "patch");
+        assertThat(rule.getVerbs()).doesNotContain("update");
       }
     });
   }
