@@ -87,8 +87,8 @@ class IntrospectionRoute implements NettyRouteProvider {
     }
 
     private Answer problem(HttpServerResponse response, Throwable error) {
-        Problem problem = Problems.of(error, PATH, response::header);
-        return new Answer(problem.status(), MediaType.APPLICATION_PROBLEM_JSON_VALUE, json.writeValueAsBytes(problem), error);
+        Problem problem = Problems.oauth(Problems.of(error, PATH, response::header));
+        return new Answer(problem.status(), MediaType.APPLICATION_JSON_VALUE, json.writeValueAsBytes(problem), error);
     }
 
     private record Answer(int status, String contentType, byte[] body, Throwable error) {
