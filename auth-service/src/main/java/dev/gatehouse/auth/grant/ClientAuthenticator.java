@@ -1,8 +1,6 @@
 package dev.gatehouse.auth.grant;
 
 import dev.gatehouse.auth.config.SecretDigest;
-import java.net.URLDecoder;
-import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
 import org.springframework.stereotype.Component;
@@ -61,20 +59,24 @@ public class ClientAuthenticator {
                 });
     }
 
+    /**
+     * RFC 7617 and RFC 6749 §2.3.1: Base64 of {@code id:secret}, each form-urlencoded first.
+     * Anything malformed is invalid_client with a fixed message: no exception quotes the input.
+     */
     private static Credentials basic(String encoded) {
-        String decoded;
         try {
-            decoded = new String(Base64.getDecoder().decode(encoded), StandardCharsets.UTF_8);
+            String decoded = FormUrlEncoding.utf8(Base64.getDecoder().decode(encoded));
+            int colon = decoded.indexOf(':');
+            if (colon < 0) {
+                throw GrantException.invalidClient("malformed Basic credentials: no colon");
+            }
+            return new Credentials(FormUrlEncoding.decode(decoded.substring(0, colon)),
+                    FormUrlEncoding.decode(decoded.substring(colon + 1)));
         } catch (IllegalArgumentException e) {
-            throw GrantException.invalidClient("malformed Basic credentials");
+            throw GrantException.invalidClient("malformed Basic credentials: not Base64");
+        } catch (FormUrlEncoding.Malformed e) {
+            throw GrantException.invalidClient("malformed Basic credentials: " + e.getMessage());
         }
-        int colon = decoded.indexOf(':');
-        if (colon < 0) {
-            throw GrantException.invalidClient("malformed Basic credentials");
-        }
-        // RFC 6749 §2.3.1: id and secret are form-urlencoded before Base64.
-        return new Credentials(URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-                URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
     }
 
 

@@ -12,7 +12,8 @@ import reactor.core.publisher.Mono;
  * For nginx {@code auth_request}/{@code auth-url}, Envoy {@code ext_authz} (HTTP service) and
  * Traefik {@code ForwardAuth}: any method, any path below {@code /forward-auth}; the proxy copies
  * the Authorization header. 200 with identity headers the proxy passes upstream, or 401 with a
- * problem body; 503 when Redis cannot tell whether the token was revoked (fail-closed).
+ * problem body; 503 when Redis cannot tell whether the token was revoked (fail-closed). A claim
+ * that would make an invalid header value (CR, LF, NUL, non-ASCII) is a 401, never a 500.
  */
 @Component
 public class ForwardAuthHandler {
@@ -37,6 +38,13 @@ public class ForwardAuthHandler {
     }
 
     private static Mono<ServerResponse> allowed(VerifiedToken token) {
+        // Checked before any header is set: Netty refuses an invalid value only when the response
+        // is written, which would be a 500 (and a header injection, were it not refused).
+        String invalid = firstInvalid(SUBJECT, token.subject(), TOKEN_ID, token.jti(),
+                CLIENT_ID, token.clientId(), SCOPE, token.scope());
+        if (invalid != null) {
+            return Mono.error(new InvalidTokenException("claim for " + invalid + " is not a valid header value"));
+        }
         return ServerResponse.ok().headers(headers -> {
             headers.set(SUBJECT, token.subject());
             headers.set(TOKEN_ID, token.jti());
@@ -47,5 +55,34 @@ public class ForwardAuthHandler {
                 headers.set(SCOPE, token.scope());
             }
         }).build();
+    }
+
+    /** @param namesAndValues header name, value, …; a null value is a header not sent (but the subject and token id must be there) */
+    private static String firstInvalid(String... namesAndValues) {
+        for (int i = 0; i < namesAndValues.length; i += 2) {
+            String name = namesAndValues[i];
+            String value = namesAndValues[i + 1];
+            boolean required = name.equals(SUBJECT) || name.equals(TOKEN_ID);
+            if (value == null ? required : !isHeaderValue(value)) {
+                return name;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether {@code value} is sent as it is, and read back as it is by every proxy: visible ASCII
+     * and inner spaces only (RFC 9110 §5.5 field-value, without obs-text, whose bytes proxies
+     * read in different charsets, and without leading or trailing whitespace, which they strip).
+     * No control character (CR, LF, NUL) ever reaches a header.
+     */
+    static boolean isHeaderValue(String value) {
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 || c > 0x7e) {
+                return false;
+            }
+        }
+        return value.isEmpty() || (value.charAt(0) != ' ' && value.charAt(value.length() - 1) != ' ');
     }
 }

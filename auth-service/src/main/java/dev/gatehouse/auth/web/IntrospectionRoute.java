@@ -3,16 +3,12 @@ package dev.gatehouse.auth.web;
 import dev.gatehouse.auth.grant.ClientAuthenticator;
 import dev.gatehouse.auth.token.TokenIntrospector;
 import java.io.ByteArrayOutputStream;
-import java.nio.charset.StandardCharsets;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.reactor.netty.NettyRouteProvider;
 import org.springframework.core.io.buffer.DataBufferLimitException;
 import org.springframework.http.HttpHeaders;
-import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
-import org.springframework.util.LinkedMultiValueMap;
-import org.springframework.util.MultiValueMap;
 import org.springframework.util.unit.DataSize;
 import reactor.core.publisher.Mono;
 import reactor.netty.http.server.HttpServerRequest;
@@ -61,8 +57,9 @@ class IntrospectionRoute implements NettyRouteProvider {
     private Mono<Void> introspect(HttpServerRequest request, HttpServerResponse response) {
         long started = System.nanoTime();
         return body(request)
-                .flatMap(body -> OAuthForm.authenticate(clients, request.requestHeaders().get(HttpHeaders.AUTHORIZATION),
-                        isForm(request) ? OAuthForm.parse(body) : new LinkedMultiValueMap<>()))
+                .flatMap(body -> OAuthForm.authenticate(clients,
+                        OAuthForm.authorization(request.requestHeaders().getAll(HttpHeaders.AUTHORIZATION)),
+                        OAuthForm.parse(request.requestHeaders().get(HttpHeaders.CONTENT_TYPE), body)))
                 .flatMap(form -> introspector.introspect(form.requiredToken()))
                 .map(introspection -> new Answer(200, MediaType.APPLICATION_JSON_VALUE, json.writeValueAsBytes(introspection), null))
                 .onErrorResume(error -> Mono.just(problem(response, error)))
@@ -77,7 +74,7 @@ class IntrospectionRoute implements NettyRouteProvider {
     }
 
     /** The whole body, refused past the limit as WebFlux's codecs refuse it (413). */
-    private Mono<String> body(HttpServerRequest request) {
+    private Mono<byte[]> body(HttpServerRequest request) {
         return request.receive().asByteArray()
                 .reduce(new ByteArrayOutputStream(), (body, chunk) -> {
                     if (body.size() + chunk.length > maxBodyBytes) {
@@ -86,23 +83,12 @@ class IntrospectionRoute implements NettyRouteProvider {
                     body.writeBytes(chunk);
                     return body;
                 })
-                .map(body -> body.toString(StandardCharsets.UTF_8));
-    }
-
-    /** As WebFlux's form reader: a body of another (or an unreadable) type has no parameters. */
-    private static boolean isForm(HttpServerRequest request) {
-        String contentType = request.requestHeaders().get(HttpHeaders.CONTENT_TYPE);
-        try {
-            return contentType != null
-                    && MediaType.APPLICATION_FORM_URLENCODED.isCompatibleWith(MediaType.parseMediaType(contentType));
-        } catch (InvalidMediaTypeException e) {
-            return false;
-        }
+                .map(ByteArrayOutputStream::toByteArray);
     }
 
     private Answer problem(HttpServerResponse response, Throwable error) {
-        Problem problem = Problems.of(error, PATH, response::header);
-        return new Answer(problem.status(), MediaType.APPLICATION_PROBLEM_JSON_VALUE, json.writeValueAsBytes(problem), error);
+        Problem problem = Problems.oauth(Problems.of(error, PATH, response::header));
+        return new Answer(problem.status(), MediaType.APPLICATION_JSON_VALUE, json.writeValueAsBytes(problem), error);
     }
 
     private record Answer(int status, String contentType, byte[] body, Throwable error) {

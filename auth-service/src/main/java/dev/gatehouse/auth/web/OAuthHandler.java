@@ -12,10 +12,13 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
 import java.util.stream.Collectors;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.CacheControl;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
+import org.springframework.util.unit.DataSize;
 import org.springframework.web.reactive.function.server.ServerRequest;
 import org.springframework.web.reactive.function.server.ServerResponse;
 import reactor.core.publisher.Mono;
@@ -33,16 +36,19 @@ public class OAuthHandler {
     private final TokenValidator validator;
     private final TokenMetrics metrics;
     private final ClientAddress clientAddress;
+    private final int maxBodyBytes;
 
     public OAuthHandler(ClientAuthenticator clients, List<Grant> grants, TokenRevoker revoker,
                         TokenValidator validator, TokenMetrics metrics,
-                        ClientAddress clientAddress) {
+                        ClientAddress clientAddress,
+                        @Value("${spring.codec.max-in-memory-size:256KB}") DataSize maxBody) {
         this.clients = clients;
         this.grants = grants.stream().collect(Collectors.toUnmodifiableMap(Grant::type, Function.identity()));
         this.revoker = revoker;
         this.validator = validator;
         this.metrics = metrics;
         this.clientAddress = clientAddress;
+        this.maxBodyBytes = (int) maxBody.toBytes();
     }
 
     public Mono<ServerResponse> token(ServerRequest request) {
@@ -83,8 +89,23 @@ public class OAuthHandler {
                 .then(ServerResponse.noContent().build());
     }
 
+    /**
+     * The body read whole (up to {@code spring.codec.max-in-memory-size}, else 413) and parsed by
+     * {@link OAuthForm#parse}, as {@link IntrospectionRoute} does; the raw Content-Type header,
+     * since {@link HttpHeaders#getContentType()} throws on an unparsable one.
+     */
     private Mono<OAuthForm> authenticatedForm(ServerRequest request) {
-        return request.formData().flatMap(form ->
-                OAuthForm.authenticate(clients, request.headers().firstHeader(HttpHeaders.AUTHORIZATION), form));
+        HttpHeaders headers = request.headers().asHttpHeaders();
+        return DataBufferUtils.join(request.exchange().getRequest().getBody(), maxBodyBytes)
+                .map(buffer -> {
+                    byte[] body = new byte[buffer.readableByteCount()];
+                    buffer.read(body);
+                    DataBufferUtils.release(buffer);
+                    return body;
+                })
+                .defaultIfEmpty(new byte[0])
+                .flatMap(body -> OAuthForm.authenticate(clients,
+                        OAuthForm.authorization(headers.get(HttpHeaders.AUTHORIZATION)),
+                        OAuthForm.parse(headers.getFirst(HttpHeaders.CONTENT_TYPE), body)));
     }
 }

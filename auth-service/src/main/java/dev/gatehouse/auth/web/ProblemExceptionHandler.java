@@ -12,7 +12,8 @@ import reactor.core.publisher.Mono;
 import tools.jackson.databind.json.JsonMapper;
 
 /**
- * Turns every error of every WebFlux route into {@code application/problem+json} ({@link Problems});
+ * Turns every error of every WebFlux route into {@code application/problem+json} ({@link Problems}),
+ * or, on the OAuth endpoints, the same problem as an RFC 6749 error body in {@code application/json};
  * it runs before Spring Boot's own error handler, so no error body of another shape ever leaves the
  * service.
  */
@@ -35,8 +36,16 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
         String path = exchange.getRequest().getPath().value();
         HttpHeaders headers = response.getHeaders();
         Problem problem = Problems.of(error, path, headers::set);
+        boolean oauth = Problems.isOAuthEndpoint(path);
+        if (oauth) {
+            problem = Problems.oauth(problem);
+            if (problem.status() == 401) {
+                // RFC 6749 §5.2: invalid_client by a client that used (or could use) Basic.
+                headers.set(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
+            }
+        }
         response.setStatusCode(HttpStatus.valueOf(problem.status()));
-        headers.setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        headers.setContentType(oauth ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_PROBLEM_JSON);
         headers.setCacheControl("no-store");
         byte[] body = json.writeValueAsBytes(problem);
         return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));

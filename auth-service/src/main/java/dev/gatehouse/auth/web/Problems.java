@@ -63,8 +63,57 @@ final class Problems {
             }
             return Problem.of(status.getStatusCode().value(), slug(title), title, status.getReason(), path);
         }
-        log.error("Unexpected error on {}", path, error);
+        // A bug: logged with its stack trace, but with every message of the cause chain redacted,
+        // since an exception message may quote input (a password, a token) that reached it.
+        log.error("Unexpected error on {}", path, Redacted.of(error));
         return Problem.of(500, "internal", "Internal error", null, path);
+    }
+
+    /** The OAuth endpoints whose errors are {@link #oauth} bodies. */
+    static boolean isOAuthEndpoint(String path) {
+        return "/oauth2/token".equals(path) || "/oauth2/revoke".equals(path) || IntrospectionRoute.PATH.equals(path);
+    }
+
+    /**
+     * The problem as an OAuth error body (RFC 6749 §5.2, RFC 7009 §2.2.1, RFC 7662 §2.3): an
+     * {@code error} code on every problem (server_error, temporarily_unavailable or invalid_request
+     * where no OAuth error applies) and an {@code error_description} of only the characters
+     * §5.2 allows, beside the problem members, in one body served as {@code application/json}.
+     */
+    static Problem oauth(Problem problem) {
+        String error = problem.error();
+        if (error == null) {
+            error = problem.status() >= 500 ? (problem.status() == 503 ? "temporarily_unavailable" : "server_error")
+                    : problem.status() == 401 ? "invalid_client" : "invalid_request";
+        }
+        String description = problem.detail() != null ? problem.detail() : problem.title();
+        return problem.withError(error).withErrorDescription(errorDescription(description));
+    }
+
+    /** RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E; anything else becomes '?'. */
+    static String errorDescription(String text) {
+        StringBuilder description = new StringBuilder(text.length());
+        text.chars().forEach(c -> description.append(
+                c >= 0x20 && c <= 0x7e && c != '"' && c != '\\' ? (char) c : '?'));
+        return description.toString();
+    }
+
+    /**
+     * A stand-in for an unexpected exception in the log: its class and stack trace, and its causes',
+     * but no message, which may quote what a client sent.
+     */
+    static final class Redacted extends RuntimeException {
+
+        private Redacted(Throwable original) {
+            super(original.getClass().getName() + " (message redacted)",
+                    original.getCause() == null || original.getCause() == original ? null : new Redacted(original.getCause()),
+                    false, true);
+            setStackTrace(original.getStackTrace());
+        }
+
+        static Redacted of(Throwable original) {
+            return new Redacted(original);
+        }
     }
 
     private static String slug(String title) {

@@ -23,14 +23,17 @@ class IntrospectionRouteIT {
     static final AuthServiceExtension service = new AuthServiceExtension();
 
     @Test
-    void aBadClientSecretIsA401ProblemWithTheBasicChallenge() {
+    void aBadClientSecretIsA401OAuthErrorWithTheBasicChallenge() {
         service.postForm(IntrospectionRoute.PATH, SERVICE_CLIENT, "wrong", Map.of("token", "x"))
                 .expectStatus().isUnauthorized()
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
                 .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"")
                 .expectHeader().valueEquals(HttpHeaders.CACHE_CONTROL, "no-store")
                 .expectBody()
                 .jsonPath("$.error").isEqualTo("invalid_client")
+                .jsonPath("$.error_description").isEqualTo("client authentication failed")
+                .jsonPath("$.type").isEqualTo("https://gatehouse.dev/problems/invalid-client")
+                .jsonPath("$.status").isEqualTo(401)
                 .jsonPath("$.instance").isEqualTo(IntrospectionRoute.PATH);
     }
 
@@ -39,19 +42,22 @@ class IntrospectionRouteIT {
         for (String body : new String[] {"token=a&token=b", "token=%zz", "", "client_id=" + SERVICE_CLIENT}) {
             post(body, MediaType.APPLICATION_FORM_URLENCODED_VALUE)
                     .expectStatus().isBadRequest()
-                    .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                    .expectHeader().contentType(MediaType.APPLICATION_JSON)
                     .expectBody().jsonPath("$.error").isEqualTo("invalid_request");
         }
-        // Another body type carries no parameters, as with WebFlux's form reader.
+        // A body of another type is refused, not read as a form without parameters.
         post("{\"token\":\"x\"}", MediaType.APPLICATION_JSON_VALUE).expectStatus().isBadRequest()
-                .expectBody().jsonPath("$.detail").isEqualTo("parameter token is required");
+                .expectBody().jsonPath("$.error_description")
+                .isEqualTo("Content-Type application/x-www-form-urlencoded required");
     }
 
     @Test
     void aBodyOverTheCodecLimitIs413() {
         post("token=" + "a".repeat(70 * 1024), MediaType.APPLICATION_FORM_URLENCODED_VALUE)
                 .expectStatus().isEqualTo(413)
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_request")
+                .jsonPath("$.type").isEqualTo("https://gatehouse.dev/problems/too-large");
     }
 
     @Test

@@ -39,7 +39,7 @@ class LockoutIT {
                     .expectBody().jsonPath("$.error").isEqualTo("invalid_grant");
         }
         login("dave", "dave-password", "10.0.0.20").expectStatus().isEqualTo(429)
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
                 .expectHeader().exists("Retry-After")
                 .expectBody().jsonPath("$.type").isEqualTo("https://gatehouse.dev/problems/locked-out");
         // Other users are not affected.

@@ -10,6 +10,7 @@ import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 
 /** The life of tokens against a real Redis: issue, verify, refresh, reuse, revoke, introspect. */
@@ -43,8 +44,9 @@ class TokenLifecycleIT {
         service.postForm("/oauth2/token", APP_CLIENT, APP_SECRET,
                         Map.of("grant_type", "refresh_token", "refresh_token", refresh1))
                 .expectStatus().isBadRequest()
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
                 .expectBody().jsonPath("$.error").isEqualTo("invalid_grant")
+                .jsonPath("$.error_description").value(description -> assertThat((String) description).contains("already used"))
                 .jsonPath("$.detail").value(detail -> assertThat((String) detail).contains("already used"));
         service.postForm("/oauth2/token", APP_CLIENT, APP_SECRET,
                         Map.of("grant_type", "refresh_token", "refresh_token", refresh2))
@@ -147,8 +149,11 @@ class TokenLifecycleIT {
     void tokenEndpointRefusesBadClientsGrantsAndScopes() {
         service.postForm("/oauth2/token", SERVICE_CLIENT, "wrong", Map.of("grant_type", "client_credentials"))
                 .expectStatus().isUnauthorized()
-                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
-                .expectBody().jsonPath("$.error").isEqualTo("invalid_client");
+                .expectHeader().contentType(MediaType.APPLICATION_JSON)
+                .expectHeader().valueEquals(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"")
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_client")
+                .jsonPath("$.error_description").isEqualTo("client authentication failed")
+                .jsonPath("$.type").isEqualTo("https://gatehouse.dev/problems/invalid-client");
         service.postForm("/oauth2/token", "nobody", "x", Map.of("grant_type", "client_credentials"))
                 .expectStatus().isUnauthorized();
         service.postForm("/oauth2/token", SERVICE_CLIENT, SERVICE_SECRET, Map.of("grant_type", "password",

@@ -1,0 +1,80 @@
+package dev.gatehouse.auth.grant;
+
+import java.io.ByteArrayOutputStream;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * Strict {@code application/x-www-form-urlencoded} decoding (WHATWG URL "urlencoded parsing",
+ * which RFC 6749 §2.3.1 and §3.2 refer to through HTML 4.01): {@code +} is a space, {@code %XX}
+ * a byte, and the bytes must be UTF-8. Unlike {@link java.net.URLDecoder} it never throws an
+ * unchecked exception and never quotes its input: a malformed escape or invalid UTF-8 is
+ * {@link Malformed}, whose message is fixed, so a secret that fails to decode is neither logged
+ * nor echoed.
+ */
+public final class FormUrlEncoding {
+
+    private FormUrlEncoding() {
+    }
+
+    /** The input is not form-urlencoded UTF-8; the message never holds any of the input. */
+    public static final class Malformed extends Exception {
+        Malformed(String message) {
+            super(message, null, false, false);
+        }
+    }
+
+    public static String decode(String encoded) throws Malformed {
+        byte[] bytes = encoded.getBytes(StandardCharsets.UTF_8);
+        return decode(bytes, 0, bytes.length);
+    }
+
+    /** Decodes {@code bytes[from, to)}. */
+    public static String decode(byte[] bytes, int from, int to) throws Malformed {
+        ByteArrayOutputStream decoded = new ByteArrayOutputStream(to - from);
+        for (int i = from; i < to; i++) {
+            byte b = bytes[i];
+            if (b == '+') {
+                decoded.write(' ');
+            } else if (b == '%') {
+                int high = i + 1 < to ? hex(bytes[i + 1]) : -1;
+                int low = i + 2 < to ? hex(bytes[i + 2]) : -1;
+                if (high < 0 || low < 0) {
+                    throw new Malformed("malformed percent-escape");
+                }
+                decoded.write(high << 4 | low);
+                i += 2;
+            } else {
+                decoded.write(b);
+            }
+        }
+        return utf8(decoded.toByteArray());
+    }
+
+    /** Strict UTF-8: invalid sequences are {@link Malformed}, not replacement characters. */
+    public static String utf8(byte[] bytes) throws Malformed {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new Malformed("not UTF-8");
+        }
+    }
+
+    private static int hex(byte b) {
+        if (b >= '0' && b <= '9') {
+            return b - '0';
+        }
+        if (b >= 'a' && b <= 'f') {
+            return b - 'a' + 10;
+        }
+        if (b >= 'A' && b <= 'F') {
+            return b - 'A' + 10;
+        }
+        return -1;
+    }
+}
