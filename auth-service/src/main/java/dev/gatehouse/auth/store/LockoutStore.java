@@ -3,8 +3,10 @@ package dev.gatehouse.auth.store;
 import dev.gatehouse.auth.config.GatehouseProperties;
 import dev.gatehouse.auth.config.LockoutProperties;
 import dev.gatehouse.auth.config.SecretDigest;
+import dev.gatehouse.auth.config.VerificationProperties;
 import dev.gatehouse.auth.redis.BatchedMget;
 import dev.gatehouse.auth.redis.RedisPool;
+import dev.gatehouse.auth.redis.RedisUnavailableException;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
@@ -87,10 +89,17 @@ public class LockoutStore {
     private final RedisPool redis;
     private final LockoutProperties properties;
     private final BatchedMget clientChecks;
+    private final boolean clientChecksFailOpen;
 
     public LockoutStore(RedisPool redis, GatehouseProperties properties) {
         this.redis = redis;
         this.properties = properties.lockout();
+        // Client authentication guards introspection, which FAIL_OPEN keeps answering while Redis
+        // is down. There both client paths fail open alike (the fast one admits only the right
+        // secret; the slow one still pays the hash, as before throttling): failing open on one
+        // alone would make 200-versus-503 a free oracle for guessers.
+        this.clientChecksFailOpen = properties.verification().whenRedisUnavailable()
+                == VerificationProperties.RedisUnavailablePolicy.FAIL_OPEN;
         // Checks of already-verified client secrets, one per token or introspection call: they
         // share MGETs under load, like the revocation look-ups, on at most a quarter of the pool.
         this.clientChecks = new BatchedMget(redis, 256, Math.max(1, Math.min(4, redis.properties().maxConnections() / 4)));
@@ -118,12 +127,14 @@ public class LockoutStore {
     public Mono<Attempt> reserveClient(String clientId) {
         return reserve(new String[] {clientKey(clientId)}, Integer.toString(properties.maxFailuresPerClient()),
                 Long.toString(properties.clientWindow().toMillis()))
-                .map(result -> result.get(0) == 0 ? Attempt.ALLOWED : new Attempt(Lockout.CLIENT, result.get(1)));
+                .map(result -> result.get(0) == 0 ? Attempt.ALLOWED : new Attempt(Lockout.CLIENT, result.get(1)))
+                .transform(this::clientFailOpen);
     }
 
     /** A reserved client-secret check succeeded: it gives its attempt back, and no one else's. */
     public Mono<Void> clientSucceeded(String clientId) {
-        return run(SUCCEEDED, SUCCEEDED_SHA, new String[] {clientKey(clientId)}, "0").then();
+        return run(SUCCEEDED, SUCCEEDED_SHA, new String[] {clientKey(clientId)}, "0").then()
+                .onErrorResume(RedisUnavailableException.class, e -> clientChecksFailOpen ? Mono.empty() : Mono.error(e));
     }
 
     /**
@@ -140,7 +151,14 @@ public class LockoutStore {
             }
             return redis.execute(commands -> commands.pttl(key))
                     .map(ttl -> new Attempt(Lockout.CLIENT, ttl > 0 ? ttl : properties.clientWindow().toMillis()));
-        });
+        }).transform(this::clientFailOpen);
+    }
+
+    /** Under FAIL_OPEN verification, a client check Redis cannot answer lets the attempt through. */
+    private Mono<Attempt> clientFailOpen(Mono<Attempt> attempt) {
+        return clientChecksFailOpen
+                ? attempt.onErrorResume(RedisUnavailableException.class, e -> Mono.just(Attempt.ALLOWED))
+                : attempt;
     }
 
     private Mono<List<Long>> reserve(String[] keys, String... args) {
