@@ -1,8 +1,10 @@
 package dev.gatehouse.auth.grant;
 
 import dev.gatehouse.auth.config.SecretDigest;
+import dev.gatehouse.auth.store.LockoutStore;
 import java.util.Base64;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -15,6 +17,10 @@ import reactor.core.publisher.Mono;
  * on every token and introspection call, and a bcrypt check per call (~50 ms of CPU) would cap the
  * service at a few dozen calls per second per core. A wrong secret is never cached, so guessing
  * still pays the slow hash, and the bounded hashing queue refuses floods.
+ *
+ * <p>Guessing is throttled per client id ({@link LockoutStore}, {@code max-failures-per-client}):
+ * a slow check is reserved atomically before its hash, and a locked-out client is refused (429)
+ * even with the right secret.
  */
 @Component
 public class ClientAuthenticator {
@@ -22,10 +28,13 @@ public class ClientAuthenticator {
     private final ClientRegistry registry;
     private final PasswordHasher hasher;
     private final ConcurrentHashMap<String, byte[]> verifiedSecretDigests = new ConcurrentHashMap<>();
+    private final LockoutStore lockouts;
+    private final ConcurrentHashMap<String, Mono<Boolean>> inFlight = new ConcurrentHashMap<>();
 
-    public ClientAuthenticator(ClientRegistry registry, PasswordHasher hasher) {
+    public ClientAuthenticator(ClientRegistry registry, PasswordHasher hasher, LockoutStore lockouts) {
         this.registry = registry;
         this.hasher = hasher;
+        this.lockouts = lockouts;
     }
 
     /**
@@ -47,16 +56,53 @@ public class ClientAuthenticator {
         }
         RegisteredClient client = registry.find(credentials.id()).orElse(null);
         if (client != null && SecretDigest.matches(verifiedSecretDigests.get(client.id()), credentials.secret())) {
-            return Mono.just(client);
+            // The secret already verified: no guess, so nothing is reserved, but a locked-out
+            // client is refused here too, or 200-versus-429 would tell a guesser which guess was
+            // right. One read, coalesced under load: the only round trip a successful client
+            // authentication adds (counting every success atomically would cost a write each).
+            return lockouts.checkClient(client.id()).flatMap(attempt -> attempt.allowed()
+                    ? Mono.just(client) : Mono.error(throttled(attempt)));
         }
-        return hasher.matches(credentials.secret(), client == null ? null : client.secretHash())
-                .flatMap(matches -> {
-                    if (!matches) {
-                        return Mono.error(GrantException.invalidClient("client authentication failed"));
-                    }
-                    verifiedSecretDigests.put(client.id(), SecretDigest.of(credentials.secret()));
-                    return Mono.just(client);
-                });
+        return verifyOnce(credentials, client).flatMap(matches -> {
+            if (!matches) {
+                return Mono.error(GrantException.invalidClient("client authentication failed"));
+            }
+            verifiedSecretDigests.put(client.id(), SecretDigest.of(credentials.secret()));
+            return Mono.just(client);
+        });
+    }
+
+    /**
+     * The slow check, behind a reservation against the client id (known or not, so a locked-out
+     * id says nothing about existing): concurrent guesses count one by one. Concurrent requests
+     * presenting the same secret share one reservation and one hash: they are one guess, and a
+     * client starting on a cold pod under load must not lock itself out. A success gives its
+     * reservation back, so the counter counts failures (and checks in progress).
+     */
+    private Mono<Boolean> verifyOnce(Credentials credentials, RegisteredClient client) {
+        String key = credentials.id().length() + ":" + credentials.id() + SecretDigest.hex(credentials.secret());
+        return Mono.defer(() -> {
+            AtomicReference<Mono<Boolean>> created = new AtomicReference<>();
+            Mono<Boolean> check = inFlight.computeIfAbsent(key, k -> {
+                Mono<Boolean> mono = lockouts.reserveClient(credentials.id())
+                        .flatMap(attempt -> attempt.allowed()
+                                ? hasher.matches(credentials.secret(), client == null ? null : client.secretHash())
+                                : Mono.error(throttled(attempt)))
+                        .flatMap(matches -> matches
+                                ? lockouts.clientSucceeded(credentials.id()).thenReturn(true)
+                                : Mono.just(false))
+                        .doFinally(signal -> inFlight.remove(k, created.get()))
+                        .cache();
+                created.set(mono);
+                return mono;
+            });
+            return check;
+        });
+    }
+
+    private static ThrottledException throttled(LockoutStore.Attempt attempt) {
+        return new ThrottledException("invalid_client", "too many failed client authentications; try again in "
+                + attempt.retryAfterSeconds() + " seconds", attempt.retryAfterSeconds());
     }
 
     /**
@@ -78,7 +124,6 @@ public class ClientAuthenticator {
             throw GrantException.invalidClient("malformed Basic credentials: " + e.getMessage());
         }
     }
-
 
     private record Credentials(String id, String secret) {
         @Override

@@ -1,7 +1,6 @@
 package dev.gatehouse.auth.grant;
 
 import dev.gatehouse.auth.config.GatehouseProperties;
-import dev.gatehouse.auth.config.LockoutProperties;
 import dev.gatehouse.auth.store.LockoutStore;
 import dev.gatehouse.auth.store.RefreshTokenStore;
 import dev.gatehouse.auth.store.UserStore;
@@ -11,9 +10,11 @@ import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
 /**
- * RFC 6749 §4.3, for first-party clients. Lockout is checked before the password so a locked
- * account costs no hash; every failure, whatever its cause, says the same thing and counts against
- * both the user and the caller's address, so neither enumeration nor spraying pays.
+ * RFC 6749 §4.3, for first-party clients. Every attempt is reserved against the user and the
+ * caller's address in one atomic step before the password is hashed ({@link LockoutStore}), so a
+ * locked account costs no hash and parallel guesses gain nothing; every failure, whatever its cause,
+ * says the same thing and counts against both, so neither enumeration nor spraying pays. A success
+ * clears the user's counter and gives back only its own attempt on the address's.
  */
 @Component
 public class PasswordGrant implements Grant {
@@ -26,7 +27,6 @@ public class PasswordGrant implements Grant {
     private final TokenIssuer issuer;
     private final RefreshTokenStore refreshTokens;
     private final Duration refreshTokenTtl;
-    private final LockoutProperties lockout;
 
     public PasswordGrant(UserStore users, LockoutStore lockouts, PasswordHasher hasher, TokenIssuer issuer,
                          RefreshTokenStore refreshTokens, GatehouseProperties properties) {
@@ -36,7 +36,6 @@ public class PasswordGrant implements Grant {
         this.issuer = issuer;
         this.refreshTokens = refreshTokens;
         this.refreshTokenTtl = properties.jwt().refreshTokenTtl();
-        this.lockout = properties.lockout();
     }
 
     @Override
@@ -53,18 +52,21 @@ public class PasswordGrant implements Grant {
         }
         String scope = client.grantedScope(request.parameter("scope"));
         String address = request.clientAddress();
-        return lockouts.check(username, address)
-                .flatMap(state -> state == LockoutStore.Lockout.NONE
-                        ? Mono.just(state)
-                        : Mono.error(new GrantException(429, "invalid_grant", "too many failed logins; try again within "
-                        + lockout.window().toMinutes() + " minutes")))
-                .then(users.find(username))
+        // The attempt is reserved (counted) before anything else: concurrent guesses count one by
+        // one, a refused one costs no hash and no user look-up, and Redis failing here is a 503,
+        // never an evaluated guess. Unknown and disabled users take the same path and the same time
+        // (the decoy hash) as a wrong password, and count the same.
+        return lockouts.reserveLogin(username, address)
+                .flatMap(attempt -> attempt.allowed()
+                        ? users.find(username)
+                        : Mono.error(new ThrottledException("invalid_grant",
+                        "too many failed logins; try again in " + attempt.retryAfterSeconds() + " seconds",
+                        attempt.retryAfterSeconds())))
                 .flatMap(user -> hasher.matches(password, user.map(UserStore.User::passwordHash).orElse(null))
                         .map(matches -> matches && user.isPresent() && !user.get().disabled()))
                 .flatMap(authenticated -> authenticated
-                        ? lockouts.clearUser(username).then(issue(client, username, scope))
-                        : lockouts.recordFailure(username, address)
-                        .then(Mono.error(GrantException.invalidGrant("invalid username or password"))));
+                        ? lockouts.loginSucceeded(username, address).then(issue(client, username, scope))
+                        : Mono.error(GrantException.invalidGrant("invalid username or password")));
     }
 
     private Mono<TokenResponse> issue(RegisteredClient client, String username, String scope) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.auth.web;
 
 import dev.gatehouse.auth.grant.GrantException;
+import dev.gatehouse.auth.grant.ThrottledException;
 import dev.gatehouse.auth.redis.RedisUnavailableException;
 import dev.gatehouse.auth.token.InvalidTokenException;
 import java.util.Locale;
@@ -37,7 +38,8 @@ final class Problems {
                 header.accept(HttpHeaders.WWW_AUTHENTICATE, "Basic realm=\"gatehouse\"");
             }
             if (grant.status() == 429) {
-                header.accept(HttpHeaders.RETRY_AFTER, "60");
+                header.accept(HttpHeaders.RETRY_AFTER, grant instanceof ThrottledException throttled
+                        ? Long.toString(throttled.retryAfterSeconds()) : "60");
                 return Problem.of(429, "locked-out", "Too many failed logins", grant.getMessage(), path)
                         .withError(grant.error());
             }

@@ -26,6 +26,9 @@ class FailOpenPolicyIT {
             service.forwardAuth(token.substring(0, token.length() - 4) + "AAAA").expectStatus().isUnauthorized();
             service.postForm("/oauth2/token", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,
                     Map.of("grant_type", "client_credentials")).expectStatus().isEqualTo(503);
+            // Introspection authenticates its caller; the client-throttling check fails open too.
+            service.postForm("/oauth2/introspect", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,
+                    Map.of("token", token)).expectStatus().isOk().expectBody().jsonPath("$.active").isEqualTo(true);
             String metrics = service.client().get().uri("/actuator/prometheus").exchange()
                     .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
             org.assertj.core.api.Assertions.assertThat(metrics)

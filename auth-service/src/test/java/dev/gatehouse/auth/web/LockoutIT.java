@@ -17,7 +17,8 @@ class LockoutIT {
     static final AuthServiceExtension service = new AuthServiceExtension()
             .with("gatehouse.lockout.max-failures-per-user", "3")
             .with("gatehouse.lockout.max-failures-per-address", "5")
-            .with("gatehouse.lockout.client-address-header", "X-Forwarded-For");
+            .with("gatehouse.lockout.client-address-header", "X-Forwarded-For")
+            .with("gatehouse.lockout.trusted-proxies", "127.0.0.1");
 
     private WebTestClient.ResponseSpec login(String username, String password, String address) {
         return service.client().post().uri("/oauth2/token")
