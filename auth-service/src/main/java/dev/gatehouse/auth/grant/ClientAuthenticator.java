@@ -72,9 +72,14 @@ public class ClientAuthenticator {
         if (colon < 0) {
             throw GrantException.invalidClient("malformed Basic credentials");
         }
-        // RFC 6749 §2.3.1: id and secret are form-urlencoded before Base64.
-        return new Credentials(URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
-                URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
+        // RFC 6749 §2.3.1: id and secret are form-urlencoded before Base64. A bad %-escape is the
+        // caller's mistake, not a 500 (found by ClientAuthenticatorFuzzTest).
+        try {
+            return new Credentials(URLDecoder.decode(decoded.substring(0, colon), StandardCharsets.UTF_8),
+                    URLDecoder.decode(decoded.substring(colon + 1), StandardCharsets.UTF_8));
+        } catch (IllegalArgumentException e) {
+            throw GrantException.invalidClient("malformed Basic credentials");
+        }
     }
 
 
