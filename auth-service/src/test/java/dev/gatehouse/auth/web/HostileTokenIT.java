@@ -82,14 +82,14 @@ class HostileTokenIT {
         String payload = "{\"iss\":\"" + AuthServiceExtension.ISSUER + "\",\"aud\":\"" + AuthServiceExtension.AUDIENCE
                 + "\",\"sub\":\"mallory\",\"jti\":\"x\",\"exp\":" + (now.getEpochSecond() + 300) + "}";
         // HS/RS (here HS/EC) confusion: an HMAC keyed with the bytes of the service's public key.
-        String hsConfusion = Jwts.builder().header().keyId(AuthServiceExtension.FIRST_KID).and()
+        String hsConfusion = Jwts.builder().header().keyId(AuthServiceExtension.FIRST_KID).type("at+jwt").and()
                 .issuer(AuthServiceExtension.ISSUER).audience().add(AuthServiceExtension.AUDIENCE).and()
                 .subject("mallory").id("x").expiration(Date.from(now.plusSeconds(300)))
                 .signWith(Keys.hmacShaKeyFor(padded(servicePublicKey.getEncoded())), Jwts.SIG.HS256).compact();
         Stream<Arguments> strictness = raw().strictnessCases(now.getEpochSecond()).stream().map(Arguments::of);
         return Stream.concat(strictness, Stream.of(
-                Arguments.of("alg none, unsigned", b64("{\"alg\":\"none\",\"kid\":\"key-1\"}") + "." + b64(payload) + "."),
-                Arguments.of("alg none, signature kept", b64("{\"alg\":\"none\",\"kid\":\"key-1\"}") + "." + b64(payload) + "." + parts[2]),
+                Arguments.of("alg none, unsigned", b64("{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"key-1\"}") + "." + b64(payload) + "."),
+                Arguments.of("alg none, signature kept", b64("{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"key-1\"}") + "." + b64(payload) + "." + parts[2]),
                 Arguments.of("HS256 keyed with the public key", hsConfusion),
                 Arguments.of("RS256 by an attacker's key", valid().signWith(attackerRsa.getPrivate(), Jwts.SIG.RS256).compact()),
                 Arguments.of("ES256 by an attacker's key, known kid", valid().signWith(attackerEc.getPrivate(), Jwts.SIG.ES256).compact()),
@@ -105,7 +105,7 @@ class HostileTokenIT {
                 Arguments.of("wrong iss", valid().issuer("https://evil.example").signWith(serviceKey, Jwts.SIG.ES256).compact()),
                 Arguments.of("no iss", valid().issuer(null).signWith(serviceKey, Jwts.SIG.ES256).compact()),
                 Arguments.of("wrong aud", valid().audience().single("someone-else").signWith(serviceKey, Jwts.SIG.ES256).compact()),
-                Arguments.of("no aud", Jwts.builder().header().keyId(AuthServiceExtension.FIRST_KID).and()
+                Arguments.of("no aud", Jwts.builder().header().keyId(AuthServiceExtension.FIRST_KID).type("at+jwt").and()
                         .issuer(AuthServiceExtension.ISSUER).subject("mallory").id("x")
                         .expiration(Date.from(now.plusSeconds(300))).signWith(serviceKey, Jwts.SIG.ES256).compact()),
                 Arguments.of("oversized", valid().claim("padding", "x".repeat(10_000)).signWith(serviceKey, Jwts.SIG.ES256).compact()),
@@ -116,7 +116,7 @@ class HostileTokenIT {
                 Arguments.of("payload not JSON", parts[0] + "." + b64("[1,2") + "." + parts[2]),
                 Arguments.of("exp not a number", parts[0] + "." + b64(payload.replaceFirst("\"exp\":\\d+", "\"exp\":\"soon\"")) + "." + parts[2]),
                 Arguments.of("JWE-shaped", parts[0] + "." + parts[1] + "." + parts[2] + ".a.b"),
-                Arguments.of("critical header", b64("{\"alg\":\"ES256\",\"kid\":\"key-1\",\"crit\":[\"exp\"]}") + "." + parts[1] + "." + parts[2])));
+                Arguments.of("critical header", b64("{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"key-1\",\"crit\":[\"exp\"]}") + "." + parts[1] + "." + parts[2])));
     }
 
     /** Writes tokens byte for byte with the service's key (issue 12's strictness cases). */
