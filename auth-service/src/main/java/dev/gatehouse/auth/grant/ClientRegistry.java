@@ -1,6 +1,7 @@
 package dev.gatehouse.auth.grant;
 
 import dev.gatehouse.auth.config.GatehouseProperties;
+import dev.gatehouse.auth.token.IdentityClaims;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -85,6 +86,11 @@ public class ClientRegistry {
         if (id == null || id.isBlank()) {
             throw new IllegalArgumentException(file + ": a client has no id");
         }
+        // The id and scopes end up in tokens and in forward-auth's headers (issue 12).
+        if (!IdentityClaims.isHeaderSafe(id)) {
+            throw new IllegalArgumentException(file + ": client id " + id.strip()
+                    + " must be printable ASCII without leading or trailing space");
+        }
         String secretHash = text(fields.get("secret-hash"));
         if (secretHash == null || !PasswordHasher.isSupportedHash(secretHash)) {
             throw new IllegalArgumentException(file + ": client " + id
@@ -95,7 +101,14 @@ public class ClientRegistry {
             throw new IllegalArgumentException(file + ": client " + id + " has grant-types " + grantTypes
                     + "; allowed are " + GRANT_TYPES);
         }
-        return new RegisteredClient(id, secretHash, grantTypes, strings(fields.get("scopes")));
+        Set<String> scopes = strings(fields.get("scopes"));
+        for (String scope : scopes) {
+            if (scope.isEmpty() || scope.contains(" ") || !IdentityClaims.isHeaderSafe(scope)) {
+                throw new IllegalArgumentException(file + ": client " + id
+                        + " has a scope that is not printable ASCII without spaces (RFC 6749 §3.3)");
+            }
+        }
+        return new RegisteredClient(id, secretHash, grantTypes, scopes);
     }
 
     private static String text(Object value) {

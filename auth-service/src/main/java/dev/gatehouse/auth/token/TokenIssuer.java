@@ -2,6 +2,7 @@ package dev.gatehouse.auth.token;
 
 import dev.gatehouse.auth.config.GatehouseProperties;
 import dev.gatehouse.auth.config.JwtProperties;
+import dev.gatehouse.auth.grant.GrantException;
 import io.jsonwebtoken.Jwts;
 import java.security.Provider;
 import java.time.Clock;
@@ -38,6 +39,9 @@ public class TokenIssuer {
 
     /** @param subject the user, or the client itself for client_credentials */
     public IssuedToken issue(String subject, String clientId, String scope) {
+        headerSafe(IdentityClaims.SUBJECT, subject);
+        headerSafe(CLIENT_ID_CLAIM, clientId);
+        headerSafe(SCOPE_CLAIM, scope);
         Instant now = clock.instant();
         Instant expiresAt = now.plus(properties.accessTokenTtl());
         String jti = UUID.randomUUID().toString();
@@ -57,6 +61,18 @@ public class TokenIssuer {
                 .signWith(signingKey.key(), SignatureAlgorithms.of(keyRing.algorithm()))
                 .compact();
         return new IssuedToken(token, jti, properties.accessTokenTtl());
+    }
+
+    /**
+     * Forward-auth copies these claims into headers, and the verifier refuses what cannot be one:
+     * such a token is never signed. The sources refuse such values first (admin API usernames, the
+     * clients file), so this is the last line, answered as a 400 to the token request.
+     */
+    private static void headerSafe(String claim, String value) {
+        if (value != null && !IdentityClaims.isHeaderSafe(value)) {
+            throw GrantException.invalidRequest("no token issued: " + claim
+                    + " must be printable ASCII without leading or trailing space");
+        }
     }
 
     public record IssuedToken(String value, String jti, Duration expiresIn) {

@@ -30,7 +30,9 @@ import org.springframework.stereotype.Component;
  * {@link TokenValidator}'s). The algorithm is pinned: a header naming any other algorithm is refused
  * before a key is looked up, which closes {@code alg=none} and HS/RS confusion, and only a known
  * {@code kid} finds a key. {@code exp}, {@code iss}, {@code aud}, {@code sub} and {@code jti} are
- * required; clock skew and token size are bounded.
+ * required; clock skew and token size are bounded. Before the signature, {@link StrictJws} refuses
+ * every token that is not in its one canonical form (base64url, {@code typ}, {@code crit},
+ * NumericDates, header-safe identity claims), so only canonical strings ever reach the cache.
  */
 @Component
 public class TokenVerifier {
@@ -98,6 +100,7 @@ public class TokenVerifier {
     }
 
     private VerifiedToken parse(String token) {
+        StrictJws.check(token);
         Claims claims;
         try {
             claims = parser.parseSignedClaims(token).getPayload();

@@ -5,7 +5,9 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Remembers tokens whose signature already verified, so a client that reuses its token (as real
  * clients do) costs one ECDSA/RSA verification, not one per request. Safe because the same token
- * string under the same keys always verifies the same way; entries are tied to the key ring's
+ * string under the same keys always verifies the same way, and the verifier only puts tokens in their
+ * one canonical form ({@link StrictJws}: no padding, no other alphabet, zero trailing bits), so a
+ * respelled token cannot be a second entry for the same token; entries are tied to the key ring's
  * fingerprint, so a removed key stops verifying at once. Bounded: when full it starts over, which
  * costs one verification per token rather than an eviction policy's bookkeeping on every hit.
  */

@@ -56,4 +56,16 @@ class ClientRegistryTest {
                 + "  - id: a\n    secret-hash: \"" + HASH + "\"\n    grant-types: [password]\n"))
                 .hasMessageContaining("twice");
     }
+
+    /** Issue 12: what becomes a token claim and a forward-auth header is refused at start-up. */
+    @Test
+    void refusesIdsAndScopesThatCannotBeHeaders() {
+        String client = "clients:\n  - id: \"%s\"\n    secret-hash: \"" + HASH + "\"\n    grant-types: [password]\n"
+                + "    scopes: [\"%s\"]\n";
+        for (String bad : new String[] {"a\\r", "a\\nb", "a\\0", "caf\\u00e9", " a"}) {
+            assertThatThrownBy(() -> load(client.formatted(bad, "read"))).hasMessageContaining("client id");
+            assertThatThrownBy(() -> load(client.formatted("a", bad))).hasMessageContaining("scope");
+        }
+        assertThatThrownBy(() -> load(client.formatted("a", "read write"))).hasMessageContaining("scope");
+    }
 }

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.auth.config.JwtAlgorithm;
 import dev.gatehouse.auth.config.JwtProperties;
+import dev.gatehouse.auth.grant.GrantException;
 import dev.gatehouse.auth.support.AuthServiceExtension;
+import dev.gatehouse.auth.support.RawJws;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -43,6 +45,7 @@ class TokenVerifierTest {
     };
     private TokenIssuer issuer;
     private TokenVerifier verifier;
+    private RawJws raw;
 
     @BeforeEach
     void keyRing() throws Exception {
@@ -55,6 +58,56 @@ class TokenVerifierTest {
                 8192, 1000);
         issuer = new TokenIssuer(ring, properties, providers, clock);
         verifier = new TokenVerifier(ring, properties, providers, clock);
+        raw = new RawJws(RawJws.readPem(keys.resolve("k.pem")), "k", "https://issuer", "api");
+    }
+
+    /**
+     * Issue 12: each case validly signed, each refused for its strictness alone, twice (a refusal is
+     * never cached into an acceptance). Lists every case that is not refused as it should be.
+     */
+    @Test
+    void refusesWhatIsNotStrictlyAnAccessToken() {
+        List<String> notRefused = new java.util.ArrayList<>();
+        for (Object[] row : raw.strictnessCases(now.get().getEpochSecond())) {
+            for (int attempt = 0; attempt < 2; attempt++) {
+                try {
+                    verifier.verify((String) row[1]);
+                    notRefused.add(row[0] + ": accepted");
+                } catch (InvalidTokenException expected) {
+                    // Refused, as it must be, and by the strictness: the signature is good.
+                    if (expected.getMessage().equals("signature does not verify")) {
+                        notRefused.add(row[0] + ": refused for its signature");
+                    }
+                } catch (RuntimeException e) {
+                    notRefused.add(row[0] + ": " + e);
+                }
+            }
+        }
+        assertThat(notRefused).isEmpty();
+    }
+
+    @Test
+    void theRawControlTokenIsAccepted() {
+        long at = now.get().getEpochSecond();
+        assertThat(verifier.verify(raw.sign(raw.header(), raw.payload(at))).subject()).isEqualTo("mallory");
+        assertThat(verifier.verify(raw.sign(raw.header().replace("at+jwt", "AT+JWT"), raw.payload(at))).subject())
+                .isEqualTo("mallory");
+        assertThat(verifier.verify(raw.sign(raw.header().replace("at+jwt", "application/at+jwt"),
+                raw.payload(at))).subject()).isEqualTo("mallory");
+        assertThat(verifier.verify(raw.sign(raw.header(), raw.payload(at, "\"a b@c.d\"", "\"scope\":\"\""))).subject())
+                .isEqualTo("a b@c.d");
+    }
+
+    @Test
+    void refusesToIssueWhatForwardAuthCouldNotSend() {
+        for (String bad : List.of("alice\r", "alice\nX-Admin: 1", "alice\0", " alice", "al\u00efce")) {
+            assertThatThrownBy(() -> issuer.issue(bad, "app", "read")).isInstanceOf(GrantException.class)
+                    .hasMessageContaining("sub");
+            assertThatThrownBy(() -> issuer.issue("alice", bad, "read")).isInstanceOf(GrantException.class)
+                    .hasMessageContaining("client_id");
+            assertThatThrownBy(() -> issuer.issue("alice", "app", bad)).isInstanceOf(GrantException.class)
+                    .hasMessageContaining("scope");
+        }
     }
 
     @Test

@@ -66,6 +66,12 @@ class AdminApiIT {
 
     @Test
     void refusesBadInput() {
+        // Issue 12: a username is a token's sub and forward-auth's X-Auth-Subject; control characters never get in.
+        for (String control : new String[] {"ivan\r", "ivan\nX-Admin: yes", "ivan\u0000", "iv\u00e1n"}) {
+            admin().post().uri("/admin/users").contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("username", control, "password", "long enough"))
+                    .exchange().expectStatus().isBadRequest();
+        }
         admin().post().uri("/admin/users").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("username", "has space", "password", "long enough"))
                 .exchange().expectStatus().isBadRequest()

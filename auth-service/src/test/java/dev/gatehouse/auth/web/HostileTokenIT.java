@@ -3,6 +3,7 @@ package dev.gatehouse.auth.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.auth.support.AuthServiceExtension;
+import dev.gatehouse.auth.support.RawJws;
 import io.jsonwebtoken.Jwts;
 import io.jsonwebtoken.security.Keys;
 import java.nio.charset.StandardCharsets;
@@ -55,7 +56,7 @@ class HostileTokenIT {
     static io.jsonwebtoken.JwtBuilder valid() {
         Instant now = Instant.now();
         return Jwts.builder()
-                .header().keyId(AuthServiceExtension.FIRST_KID).and()
+                .header().keyId(AuthServiceExtension.FIRST_KID).type("at+jwt").and()
                 .issuer(AuthServiceExtension.ISSUER)
                 .audience().add(AuthServiceExtension.AUDIENCE).and()
                 .subject("mallory")
@@ -81,13 +82,14 @@ class HostileTokenIT {
         String payload = "{\"iss\":\"" + AuthServiceExtension.ISSUER + "\",\"aud\":\"" + AuthServiceExtension.AUDIENCE
                 + "\",\"sub\":\"mallory\",\"jti\":\"x\",\"exp\":" + (now.getEpochSecond() + 300) + "}";
         // HS/RS (here HS/EC) confusion: an HMAC keyed with the bytes of the service's public key.
-        String hsConfusion = Jwts.builder().header().keyId(AuthServiceExtension.FIRST_KID).and()
+        String hsConfusion = Jwts.builder().header().keyId(AuthServiceExtension.FIRST_KID).type("at+jwt").and()
                 .issuer(AuthServiceExtension.ISSUER).audience().add(AuthServiceExtension.AUDIENCE).and()
                 .subject("mallory").id("x").expiration(Date.from(now.plusSeconds(300)))
                 .signWith(Keys.hmacShaKeyFor(padded(servicePublicKey.getEncoded())), Jwts.SIG.HS256).compact();
-        return Stream.of(
-                Arguments.of("alg none, unsigned", b64("{\"alg\":\"none\",\"kid\":\"key-1\"}") + "." + b64(payload) + "."),
-                Arguments.of("alg none, signature kept", b64("{\"alg\":\"none\",\"kid\":\"key-1\"}") + "." + b64(payload) + "." + parts[2]),
+        Stream<Arguments> strictness = raw().strictnessCases(now.getEpochSecond()).stream().map(Arguments::of);
+        return Stream.concat(strictness, Stream.of(
+                Arguments.of("alg none, unsigned", b64("{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"key-1\"}") + "." + b64(payload) + "."),
+                Arguments.of("alg none, signature kept", b64("{\"alg\":\"none\",\"typ\":\"at+jwt\",\"kid\":\"key-1\"}") + "." + b64(payload) + "." + parts[2]),
                 Arguments.of("HS256 keyed with the public key", hsConfusion),
                 Arguments.of("RS256 by an attacker's key", valid().signWith(attackerRsa.getPrivate(), Jwts.SIG.RS256).compact()),
                 Arguments.of("ES256 by an attacker's key, known kid", valid().signWith(attackerEc.getPrivate(), Jwts.SIG.ES256).compact()),
@@ -103,7 +105,7 @@ class HostileTokenIT {
                 Arguments.of("wrong iss", valid().issuer("https://evil.example").signWith(serviceKey, Jwts.SIG.ES256).compact()),
                 Arguments.of("no iss", valid().issuer(null).signWith(serviceKey, Jwts.SIG.ES256).compact()),
                 Arguments.of("wrong aud", valid().audience().single("someone-else").signWith(serviceKey, Jwts.SIG.ES256).compact()),
-                Arguments.of("no aud", Jwts.builder().header().keyId(AuthServiceExtension.FIRST_KID).and()
+                Arguments.of("no aud", Jwts.builder().header().keyId(AuthServiceExtension.FIRST_KID).type("at+jwt").and()
                         .issuer(AuthServiceExtension.ISSUER).subject("mallory").id("x")
                         .expiration(Date.from(now.plusSeconds(300))).signWith(serviceKey, Jwts.SIG.ES256).compact()),
                 Arguments.of("oversized", valid().claim("padding", "x".repeat(10_000)).signWith(serviceKey, Jwts.SIG.ES256).compact()),
@@ -114,7 +116,13 @@ class HostileTokenIT {
                 Arguments.of("payload not JSON", parts[0] + "." + b64("[1,2") + "." + parts[2]),
                 Arguments.of("exp not a number", parts[0] + "." + b64(payload.replaceFirst("\"exp\":\\d+", "\"exp\":\"soon\"")) + "." + parts[2]),
                 Arguments.of("JWE-shaped", parts[0] + "." + parts[1] + "." + parts[2] + ".a.b"),
-                Arguments.of("critical header", b64("{\"alg\":\"ES256\",\"kid\":\"key-1\",\"crit\":[\"exp\"]}") + "." + parts[1] + "." + parts[2]));
+                Arguments.of("critical header", b64("{\"alg\":\"ES256\",\"typ\":\"at+jwt\",\"kid\":\"key-1\",\"crit\":[\"exp\"]}") + "." + parts[1] + "." + parts[2])));
+    }
+
+    /** Writes tokens byte for byte with the service's key (issue 12's strictness cases). */
+    static RawJws raw() {
+        return new RawJws(serviceKey, AuthServiceExtension.FIRST_KID, AuthServiceExtension.ISSUER,
+                AuthServiceExtension.AUDIENCE);
     }
 
     private static byte[] padded(byte[] key) {
@@ -151,6 +159,35 @@ class HostileTokenIT {
         service.client().get().uri("/forward-auth").exchange()
                 .expectStatus().isUnauthorized()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON);
+    }
+
+    /** Issue 12: a signed sub with CR, LF or NUL made forward-auth answer 500 and introspection "active". */
+    @ParameterizedTest(name = "{0}")
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"\\r", "\\n", "\\u0000", "\\r\\nX-Admin: yes"})
+    void aSubjectThatCannotBeAHeaderIs401AndInactive(String control) {
+        long now = Instant.now().getEpochSecond();
+        RawJws raw = raw();
+        String token = raw.sign(raw.header(), raw.payload(now, "\"mallory" + control + "\"", ""));
+        service.forwardAuth(token)
+                .expectStatus().isUnauthorized()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.type").isEqualTo("https://gatehouse.dev/problems/invalid-token");
+        service.postForm("/oauth2/introspect", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,
+                        Map.of("token", token))
+                .expectStatus().isOk()
+                .expectBody().json("{\"active\":false}", true);
+    }
+
+    /** The control of the raw cases: the same bytes with a clean subject pass both. */
+    @Test
+    void theRawControlTokenIsAcceptedAndActive() {
+        RawJws raw = raw();
+        String token = raw.sign(raw.header(), raw.payload(Instant.now().getEpochSecond()));
+        service.forwardAuth(token).expectStatus().isOk().expectHeader().valueEquals(ForwardAuthHandler.SUBJECT, "mallory");
+        service.postForm("/oauth2/introspect", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,
+                        Map.of("token", token))
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.active").isEqualTo(true);
     }
 
     @Test
