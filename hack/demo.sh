@@ -121,7 +121,7 @@ echo "Ready $(( $(date +%s) - applied )) s after kubectl apply"
 kubectl wait --for=condition=RedisPoolHealthy=True authservice/auth --timeout=60s >/dev/null 2>&1 || \
   echo "(RedisPoolHealthy is not True yet; the status below says why)"
 show kubectl get authservices -o wide
-show kubectl get deployments,replicasets,pods,services,secrets -o wide
+show kubectl get deployments,statefulsets,replicasets,pods,services,secrets,persistentvolumeclaims -o wide
 show kubectl get authservice auth -o jsonpath='{range .status.conditions[*]}{.type}={.status} ({.reason}){"\n"}{end}'
 
 step "Token round trip against the real auth processes (pod IPs are loopback addresses)"
@@ -161,7 +161,7 @@ if [ "$steady_seconds" -gt 0 ]; then
   kill "$watcher" 2>/dev/null || true
   status_writes=$(grep -c . "$work/watch.txt" || true)
   # Every write of the operator (field manager "authservice") stamps its managedFields entry.
-  child_writes=$(kubectl get deployments,services,secrets,configmaps,networkpolicies,poddisruptionbudgets \
+  child_writes=$(kubectl get deployments,statefulsets,services,secrets,configmaps,networkpolicies,poddisruptionbudgets \
       -o jsonpath='{range .items[*]}{range .metadata.managedFields[?(@.manager=="authservice")]}{.time}{"\n"}{end}{end}' \
     | awk -v since="$since" '$1 >= since' | grep -c . || true)
   polls=$(( steady_seconds / 30 ))

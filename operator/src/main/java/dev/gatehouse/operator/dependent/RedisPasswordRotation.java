@@ -38,7 +38,6 @@ public final class RedisPasswordRotation {
 
   private static final Logger log = LoggerFactory.getLogger(RedisPasswordRotation.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
-  private static final String FIELD_MANAGER = "gatehouse-operator";
 
   /** Per AuthService: the Redis incarnation and password list last applied, to skip repeats. */
   private final Map<String, String> applied = new ConcurrentHashMap<>();
@@ -72,7 +71,9 @@ public final class RedisPasswordRotation {
     List<String> events = new ArrayList<>();
     if (record.isEmpty() || !after.equals(before)) {
       context.getClient().resource(RedisUsersSecret.build(primary, after))
-          .fieldManager(FIELD_MANAGER).forceConflicts().serverSideApply();
+          // The controller's own field manager, as for every child it applies.
+          .fieldManager(context.getControllerConfiguration().fieldManager())
+          .forceConflicts().serverSideApply();
       if (!before.isEmpty() && after.size() > before.size()) {
         events.add("A new Redis password is accepted beside the old one; the auth pods roll onto it.");
       } else if (!before.isEmpty() && after.size() < before.size()) {
