@@ -9,12 +9,13 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ConcurrentHashMap;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -39,8 +40,15 @@ public final class RedisPasswordRotation {
   private static final Logger log = LoggerFactory.getLogger(RedisPasswordRotation.class);
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
 
-  /** Per AuthService: the Redis incarnation and password list last applied, to skip repeats. */
-  private final Map<String, String> applied = new ConcurrentHashMap<>();
+  /** More AuthServices than one operator is sized for; beyond it the least recently told go. */
+  static final int REMEMBERED = 10_000;
+
+  /**
+   * Per AuthService: the Redis incarnation and password list last applied, to skip repeats.
+   * Bounded, because nothing tells this class that an AuthService was deleted; forgetting one
+   * costs no more than telling its Redis the same passwords again.
+   */
+  private final Map<String, String> applied = leastRecentlyUsed(REMEMBERED);
 
   /**
    * What a reconcile did.
@@ -154,6 +162,15 @@ public final class RedisPasswordRotation {
           primary.getMetadata().getNamespace(), primary.getMetadata().getName(), ip, e.toString());
       return false;
     }
+  }
+
+  static Map<String, String> leastRecentlyUsed(int capacity) {
+    return Collections.synchronizedMap(new LinkedHashMap<>(16, 0.75f, true) {
+      @Override
+      protected boolean removeEldestEntry(Map.Entry<String, String> eldest) {
+        return size() > capacity;
+      }
+    });
   }
 
   private static void delete(AuthService primary, Context<AuthService> context) {

@@ -88,4 +88,15 @@ class RedisPasswordRotationTest {
         .withDeletionTimestamp(terminating ? "2026-12-01T00:00:00Z" : null)
         .endMetadata().build();
   }
+
+  @Test
+  void theMemoryOfWhatRedisWasToldForgetsTheLeastRecentlyUsedBeyondItsBound() {
+    Map<String, String> applied = RedisPasswordRotation.leastRecentlyUsed(2);
+    applied.put("a", "1");
+    applied.put("b", "1");
+    applied.get("a");
+    applied.put("c", "1");
+
+    assertThat(applied).containsOnlyKeys("a", "c");
+  }
 }
