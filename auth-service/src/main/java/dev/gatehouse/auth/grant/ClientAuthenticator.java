@@ -3,6 +3,7 @@ package dev.gatehouse.auth.grant;
 import dev.gatehouse.auth.config.SecretDigest;
 import dev.gatehouse.auth.store.LockoutStore;
 import java.util.Base64;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 import org.springframework.stereotype.Component;
@@ -24,6 +25,9 @@ import reactor.core.publisher.Mono;
  */
 @Component
 public class ClientAuthenticator {
+
+    /** The RFC 6749 client authentication methods this class accepts, as metadata names them. */
+    public static final List<String> METHODS = List.of("client_secret_basic", "client_secret_post");
 
     private final ClientRegistry registry;
     private final PasswordHasher hasher;

@@ -29,16 +29,22 @@ public class TokenMetrics {
                 .description("Access-token verifications by outcome").register(registry);
     }
 
+    // Prometheus prints a counter's description as its # HELP line; every counter carries one.
     public void issued(String grantType) {
-        registry.counter("gatehouse.tokens.issued", "grant_type", grantType).increment();
+        Counter.builder("gatehouse.tokens.issued").tag("grant_type", grantType)
+                .description("Access tokens issued, by grant type").register(registry).increment();
     }
 
     public void grantRefused(String grantType, String error) {
-        registry.counter("gatehouse.tokens.grant.refused", "grant_type", grantType, "error", error).increment();
+        Counter.builder("gatehouse.tokens.grant.refused").tags("grant_type", grantType, "error", error)
+                .description("Token requests refused, by grant type and OAuth error code")
+                .register(registry).increment();
     }
 
     public void refreshReuseDetected() {
-        registry.counter("gatehouse.tokens.refresh.reuse").increment();
+        Counter.builder("gatehouse.tokens.refresh.reuse")
+                .description("Refresh tokens presented again after use; each revokes its whole family")
+                .register(registry).increment();
     }
 
     void valid() {

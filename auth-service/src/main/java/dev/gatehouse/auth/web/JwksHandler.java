@@ -14,6 +14,8 @@ import reactor.core.publisher.Mono;
 @Component
 public class JwksHandler {
 
+    static final String PATH = "/.well-known/jwks.json";
+
     private final KeyRing keyRing;
 
     public JwksHandler(KeyRing keyRing) {

@@ -18,12 +18,15 @@ public class Routes {
 
     @Bean
     RouterFunction<ServerResponse> gatehouseRoutes(OAuthHandler oauth, ForwardAuthHandler forwardAuth, JwksHandler jwks,
-                                          RedisHealthHandler redisHealth, AdminHandler admin) {
-        return RouterFunctions.route()
+                                          RedisHealthHandler redisHealth, AdminHandler admin,
+                                          DiscoveryHandler discovery) {
+        RouterFunctions.Builder routes = RouterFunctions.route();
+        discovery.paths().forEach(metadataPath -> routes.GET(metadataPath, discovery::metadata));
+        return routes
                 .POST("/oauth2/token", oauth::token)
                 .POST("/oauth2/revoke", oauth::revoke)
                 .POST("/oauth2/logout", oauth::logoutEverywhere)
-                .GET("/.well-known/jwks.json", jwks::keys)
+                .GET(JwksHandler.PATH, jwks::keys)
                 .route(path("/forward-auth").or(path("/forward-auth/**")), forwardAuth::check)
                 .GET("/health/redis", redisHealth::report)
                 // The benchmark's baseline: the same server doing no work.

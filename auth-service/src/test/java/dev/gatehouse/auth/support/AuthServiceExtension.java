@@ -2,6 +2,9 @@ package dev.gatehouse.auth.support;
 
 import dev.gatehouse.auth.AuthServiceApplication;
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -54,6 +57,29 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
     public AuthServiceExtension with(String property, String value) {
         overrides.put(property, value);
         return this;
+    }
+
+    /**
+     * Serves on a port chosen now and makes the issuer this service's own URL plus {@code path},
+     * for clients that discover the endpoints from the issuer, as real resource servers do.
+     */
+    public AuthServiceExtension servedAtIssuer(String path) {
+        int chosen = freePort();
+        with("server.port", Integer.toString(chosen));
+        return with("gatehouse.jwt.issuer", "http://127.0.0.1:" + chosen + path);
+    }
+
+    /** The issuer the service was started with. */
+    public String issuer() {
+        return context.getEnvironment().getProperty("gatehouse.jwt.issuer");
+    }
+
+    private static int freePort() {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.auth.support.AuthServiceExtension;
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
@@ -70,6 +72,21 @@ class HealthAndMetricsIT {
                 .contains("gatehouse_redis_pool_max")
                 .contains("gatehouse_redis_pool_acquire_seconds_count")
                 .contains("gatehouse_redis_pool_acquire_timeouts_total");
+    }
+
+    @Test
+    void everyGatehouseMetricSaysWhatItCounts() {
+        service.clientCredentialsToken();
+        service.postForm("/oauth2/token", AuthServiceExtension.APP_CLIENT, AuthServiceExtension.APP_SECRET,
+                Map.of("grant_type", "password", "username", "nobody", "password", "p")).expectStatus().is4xxClientError();
+        String metrics = service.client().get().uri("/actuator/prometheus").exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+
+        List<String> help = metrics.lines().filter(line -> line.startsWith("# HELP gatehouse_")).toList();
+        assertThat(help).anyMatch(line -> line.startsWith("# HELP gatehouse_tokens_issued_total "))
+                .anyMatch(line -> line.startsWith("# HELP gatehouse_tokens_grant_refused_total "));
+        assertThat(help).allSatisfy(line -> assertThat(line.split(" ", 4)).hasSize(4)
+                .satisfies(parts -> assertThat(parts[3]).as(line).isNotBlank()));
     }
 
     @Test
