@@ -5,10 +5,12 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-# Debian packages the tests run: redis-server (the auth service's store); openssl and curl (the e2e
-# tier's cluster in a box makes its certificates with openssl and checks component health with curl).
+# Debian packages the tests run: redis-server (the auth service's store); nginx (the forward-auth
+# recipe is run by a real nginx); openssl and curl (the e2e tier's cluster in a box makes its
+# certificates with openssl and checks component health with curl).
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
+[ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 if [ ${#missing[@]} -gt 0 ]; then
@@ -19,6 +21,8 @@ if [ ${#missing[@]} -gt 0 ]; then
   echo "Installing ${missing[*]} (Debian packages); the tests start their own servers on free ports." >&2
   apt-get update -qq
   DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  # The package may start its own nginx on port 80; the tests start theirs on loopback.
+  /usr/sbin/nginx -s quit >/dev/null 2>&1 || true
 fi
 
 exec ./mvnw -B verify "$@"

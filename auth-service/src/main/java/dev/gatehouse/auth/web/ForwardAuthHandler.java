@@ -11,8 +11,10 @@ import reactor.core.publisher.Mono;
 /**
  * For nginx {@code auth_request}/{@code auth-url}, Envoy {@code ext_authz} (HTTP service) and
  * Traefik {@code ForwardAuth}: any method, any path below {@code /forward-auth}; the proxy copies
- * the Authorization header. 200 with identity headers the proxy passes upstream, or 401 with a
- * problem body; 503 when Redis cannot tell whether the token was revoked (fail-closed). A claim
+ * the Authorization header. 200 with identity headers the proxy passes upstream, or 401 whose
+ * reason is in {@code WWW-Authenticate}; 503 with {@code Retry-After} when Redis cannot tell
+ * whether the token was revoked (fail-closed). Neither has a body unless the request accepts
+ * {@code application/problem+json} by name ({@link ProblemExceptionHandler}). A claim
  * that would make an invalid header value (CR, LF, NUL, non-ASCII) is a 401, never a 500.
  */
 @Component
@@ -23,10 +25,17 @@ public class ForwardAuthHandler {
     public static final String SCOPE = "X-Auth-Scope";
     public static final String TOKEN_ID = "X-Auth-Token-Id";
 
+    static final String PATH = "/forward-auth";
+
     private final TokenValidator validator;
 
     public ForwardAuthHandler(TokenValidator validator) {
         this.validator = validator;
+    }
+
+    /** The paths {@link Routes} sends here: {@value #PATH} and everything below it. */
+    static boolean serves(String path) {
+        return path.equals(PATH) || path.startsWith(PATH + "/");
     }
 
     public Mono<ServerResponse> check(ServerRequest request) {

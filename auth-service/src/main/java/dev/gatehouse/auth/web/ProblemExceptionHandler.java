@@ -3,6 +3,7 @@ package dev.gatehouse.auth.web;
 import org.springframework.core.annotation.Order;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.InvalidMediaTypeException;
 import org.springframework.http.MediaType;
 import org.springframework.http.server.reactive.ServerHttpResponse;
 import org.springframework.stereotype.Component;
@@ -14,7 +15,7 @@ import tools.jackson.databind.json.JsonMapper;
 /**
  * Turns every error of every WebFlux route into {@code application/problem+json} ({@link Problems}),
  * or, on the OAuth endpoints, the same problem as an RFC 6749 error body in {@code application/json};
- * it runs before Spring Boot's own error handler, so no error body of another shape ever leaves the
+ * forward-auth refusals have no body unless asked for; it runs before Spring Boot's own error handler, so no error body of another shape ever leaves the
  * service.
  */
 @Component
@@ -45,9 +46,27 @@ public class ProblemExceptionHandler implements WebExceptionHandler {
             }
         }
         response.setStatusCode(HttpStatus.valueOf(problem.status()));
-        headers.setContentType(oauth ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_PROBLEM_JSON);
         headers.setCacheControl("no-store");
+        if (ForwardAuthHandler.serves(path) && !asksForProblem(exchange)) {
+            // nginx's auth_request reads the status and headers of the answer, never its body, and
+            // closes a keep-alive connection whose body it left unread: a body on every refusal
+            // cost a new connection per refusal. The reason is in WWW-Authenticate (RFC 6750 §3).
+            headers.setContentLength(0);
+            return response.setComplete();
+        }
+        headers.setContentType(oauth ? MediaType.APPLICATION_JSON : MediaType.APPLICATION_PROBLEM_JSON);
         byte[] body = json.writeValueAsBytes(problem);
         return response.writeWith(Mono.fromSupplier(() -> response.bufferFactory().wrap(body)));
+    }
+
+    /** Only a client that names problem details (a person debugging with curl) gets them. */
+    private static boolean asksForProblem(ServerWebExchange exchange) {
+        try {
+            return exchange.getRequest().getHeaders().getAccept().stream()
+                    .anyMatch(type -> !type.isWildcardType() && !type.isWildcardSubtype()
+                            && type.isCompatibleWith(MediaType.APPLICATION_PROBLEM_JSON));
+        } catch (InvalidMediaTypeException e) {
+            return false;
+        }
     }
 }

@@ -30,7 +30,8 @@ final class Problems {
     /** @param header receives each response header the problem needs */
     static Problem of(Throwable error, String path, BiConsumer<String, String> header) {
         if (error instanceof InvalidTokenException) {
-            header.accept(HttpHeaders.WWW_AUTHENTICATE, "Bearer error=\"invalid_token\"");
+            header.accept(HttpHeaders.WWW_AUTHENTICATE,
+                    "Bearer error=\"invalid_token\", error_description=\"" + errorDescription(error.getMessage()) + "\"");
             return Problem.of(401, "invalid-token", "Invalid bearer token", error.getMessage(), path);
         }
         if (error instanceof GrantException grant) {
@@ -92,7 +93,7 @@ final class Problems {
         return problem.withError(error).withErrorDescription(errorDescription(description));
     }
 
-    /** RFC 6749 §5.2: error_description is %x20-21 / %x23-5B / %x5D-7E; anything else becomes '?'. */
+    /** RFC 6749 §5.2 and RFC 6750 §3: error_description is %x20-21 / %x23-5B / %x5D-7E; anything else becomes '?'. */
     static String errorDescription(String text) {
         StringBuilder description = new StringBuilder(text.length());
         text.chars().forEach(c -> description.append(

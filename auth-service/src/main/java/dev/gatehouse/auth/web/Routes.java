@@ -27,7 +27,7 @@ public class Routes {
                 .POST("/oauth2/revoke", oauth::revoke)
                 .POST("/oauth2/logout", oauth::logoutEverywhere)
                 .GET(JwksHandler.PATH, jwks::keys)
-                .route(path("/forward-auth").or(path("/forward-auth/**")), forwardAuth::check)
+                .route(path(ForwardAuthHandler.PATH).or(path(ForwardAuthHandler.PATH + "/**")), forwardAuth::check)
                 .GET("/health/redis", redisHealth::report)
                 // The benchmark's baseline: the same server doing no work.
                 .GET("/noop", request -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue("ok"))

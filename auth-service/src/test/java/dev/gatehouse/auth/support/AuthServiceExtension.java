@@ -2,9 +2,6 @@ package dev.gatehouse.auth.support;
 
 import dev.gatehouse.auth.AuthServiceApplication;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
@@ -64,7 +61,7 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
      * for clients that discover the endpoints from the issuer, as real resource servers do.
      */
     public AuthServiceExtension servedAtIssuer(String path) {
-        int chosen = freePort();
+        int chosen = FreePort.pick();
         with("server.port", Integer.toString(chosen));
         return with("gatehouse.jwt.issuer", "http://127.0.0.1:" + chosen + path);
     }
@@ -72,14 +69,6 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
     /** The issuer the service was started with. */
     public String issuer() {
         return context.getEnvironment().getProperty("gatehouse.jwt.issuer");
-    }
-
-    private static int freePort() {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     @Override
@@ -218,9 +207,18 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
         return (String) response.get("access_token");
     }
 
+    /** As a proxy asks: a refusal comes back without a body. */
     public WebTestClient.ResponseSpec forwardAuth(String token) {
         return client.get().uri("/forward-auth/some/upstream/path")
                 .headers(headers -> headers.setBearerAuth(token))
+                .exchange();
+    }
+
+    /** As a person debugging asks: a refusal comes back as a problem body. */
+    public WebTestClient.ResponseSpec forwardAuthAskingForProblem(String token) {
+        return client.get().uri("/forward-auth/some/upstream/path")
+                .headers(headers -> headers.setBearerAuth(token))
+                .accept(MediaType.APPLICATION_PROBLEM_JSON)
                 .exchange();
     }
 

@@ -9,10 +9,12 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.IntSupplier;
 
 /**
- * A TCP forwarder on loopback between the service and Redis, standing in for the network. It can
+ * A TCP forwarder on loopback between the service and Redis (or a proxy and the service), standing
+ * in for the network, that counts the connections it accepts. It can
  * {@link #blackhole()} (stop forwarding in both directions but keep every socket open, as a
  * partition does: TCP holds the bytes and delivers them once the path is back, {@link #heal()}),
  * and {@link #dropConnections()} (close every connection at once, as a reset or a restarted NAT
@@ -26,6 +28,7 @@ public final class TcpProxy implements AutoCloseable {
     private final Object gate = new Object();
     private volatile boolean blackholed;
     private volatile boolean closed;
+    private final AtomicInteger accepted = new AtomicInteger();
 
     public TcpProxy(IntSupplier upstreamPort) {
         this.upstreamPort = upstreamPort;
@@ -41,6 +44,11 @@ public final class TcpProxy implements AutoCloseable {
 
     public int port() {
         return server.getLocalPort();
+    }
+
+    /** Connections accepted since the proxy started. */
+    public int acceptedConnections() {
+        return accepted.get();
     }
 
     /** Stops forwarding: connections stay open and new ones are accepted, but no byte gets through. */
@@ -75,6 +83,7 @@ public final class TcpProxy implements AutoCloseable {
         while (!closed) {
             try {
                 Socket downstream = server.accept();
+                accepted.incrementAndGet();
                 Socket upstream = new Socket();
                 sockets.add(downstream);
                 sockets.add(upstream);

@@ -46,6 +46,9 @@ class RedisOutageIT {
         assertThat(elapsed).isLessThan(Duration.ofSeconds(4));
 
         service.forwardAuth(token).expectStatus().isEqualTo(503)
+                .expectHeader().valueEquals("Retry-After", "1")
+                .expectBody().isEmpty();
+        service.forwardAuthAskingForProblem(token).expectStatus().isEqualTo(503)
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectHeader().exists("Retry-After")
                 .expectBody().jsonPath("$.type").isEqualTo("https://gatehouse.dev/problems/redis-unavailable");

@@ -64,7 +64,7 @@ class TokenLifecycleIT {
                 .jsonPath("$.token_type").isEqualTo("Bearer");
         service.postForm("/oauth2/revoke", APP_CLIENT, APP_SECRET, Map.of("token", access))
                 .expectStatus().isOk();
-        service.forwardAuth(access).expectStatus().isUnauthorized()
+        service.forwardAuthAskingForProblem(access).expectStatus().isUnauthorized()
                 .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
                 .expectBody().jsonPath("$.detail").isEqualTo("token revoked");
         service.postForm("/oauth2/introspect", APP_CLIENT, APP_SECRET, Map.of("token", access))

@@ -1,0 +1,131 @@
+package dev.gatehouse.auth.web;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
+
+import dev.gatehouse.auth.support.AuthServiceExtension;
+import dev.gatehouse.auth.support.NginxServer;
+import dev.gatehouse.auth.support.TcpProxy;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+/**
+ * The nginx recipe of examples/nginx/forward-auth.conf, run as written by a real nginx in front of
+ * the service. A counting TCP forwarder between nginx and the service shows whether nginx keeps
+ * its connections to the auth service: it closed one after every refusal while refusals carried
+ * a body it never reads.
+ */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class NginxForwardAuthIT {
+
+    private static final Path RECIPE = Path.of("..", "examples", "nginx", "forward-auth.conf");
+
+    @RegisterExtension
+    static final AuthServiceExtension service = new AuthServiceExtension();
+
+    private static TcpProxy toService;
+    private static NginxServer nginx;
+    private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void startNginx() throws Exception {
+        toService = new TcpProxy(service::port);
+        nginx = NginxServer.start(placed(Files.readString(RECIPE), Map.of(
+                "gatehouse-auth.my-namespace.svc.cluster.local:8080", "127.0.0.1:" + toService.port(),
+                "http://my-app.my-namespace.svc.cluster.local:8080", "http://%APP%",
+                "listen 8080;", "listen 127.0.0.1:%PORT%;")));
+    }
+
+    @AfterAll
+    static void stopNginx() throws Exception {
+        if (nginx != null) {
+            nginx.close();
+        }
+        if (toService != null) {
+            toService.close();
+        }
+    }
+
+    @Test
+    void mixedTrafficKeepsTheConnectionsToTheAuthServiceAndPassesTheIdentity() throws Exception {
+        String token = service.clientCredentialsToken();
+        int before = toService.acceptedConnections();
+        Map<Integer, Integer> statuses = new HashMap<>();
+        for (int i = 0; i < 600; i++) {
+            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginx.port() + "/orders/" + i));
+            switch (i % 3) {
+                case 0 -> request.header("Authorization", "Bearer " + token);
+                case 1 -> request.header("Authorization", "Bearer not-a-token");
+                default -> { }
+            }
+            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
+            statuses.merge(response.statusCode(), 1, Integer::sum);
+            if (i % 3 == 0) {
+                assertThat(response.body()).isEqualTo("subject=billing client=billing scope=invoices read\n");
+            } else {
+                assertThat(response.headers().firstValue("WWW-Authenticate")).get(STRING).startsWith("Bearer error=\"invalid_token\"");
+            }
+        }
+
+        assertThat(statuses).isEqualTo(Map.of(200, 200, 401, 400));
+        // One request at a time: nginx needs one connection; it had opened one per refusal (400).
+        assertThat(toService.acceptedConnections() - before).as(nginx.errorLog()).isLessThanOrEqualTo(2);
+    }
+
+    @Test
+    void aClientCannotSetItsOwnIdentityHeaders() throws Exception {
+        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginx.port() + "/"))
+                .header("Authorization", "Bearer " + service.clientCredentialsToken())
+                .header("X-Auth-Subject", "admin")
+                .header("X-Auth-Scope", "everything")
+                .build(), HttpResponse.BodyHandlers.ofString());
+
+        assertThat(response.body()).isEqualTo("subject=billing client=billing scope=invoices read\n");
+    }
+
+    /** Last: the other tests need Redis, and it takes a moment to be back. */
+    @Order(Integer.MAX_VALUE)
+    @Test
+    void aRedisOutageReachesTheClientAs503WithRetryAfterNot500() throws Exception {
+        String token = service.clientCredentialsToken();
+        service.redis().stop();
+        try {
+            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginx.port() + "/"))
+                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+
+            assertThat(response.statusCode()).as(nginx.errorLog()).isEqualTo(503);
+            assertThat(response.headers().firstValue("Retry-After")).contains("1");
+        } finally {
+            service.redis().start();
+        }
+    }
+
+    /** The recipe with its placeholders replaced; each must be there, so the recipe cannot drift away from the test. */
+    private static String placed(String recipe, Map<String, String> replacements) {
+        String placed = recipe;
+        for (Map.Entry<String, String> entry : replacements.entrySet()) {
+            assertThat(placed).as("examples/nginx/forward-auth.conf").contains(entry.getKey());
+            placed = placed.replace(entry.getKey(), entry.getValue());
+        }
+        return placed;
+    }
+
+    static {
+        assertThat(Files.exists(RECIPE)).as(RECIPE.toAbsolutePath().toString()).isTrue();
+    }
+}
