@@ -3,9 +3,14 @@ package dev.gatehouse.auth.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.auth.config.ReconnectProperties;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
+import tools.jackson.databind.json.JsonMapper;
 
 class RedisHealthReportTest {
 
@@ -39,7 +44,26 @@ class RedisHealthReportTest {
         assertThat(report(8, PoolStatistics.Snapshot.ZERO, OK).status()).isEqualTo(RedisHealthReport.Status.healthy);
         RedisHealthReport report = report(9, PoolStatistics.Snapshot.ZERO, OK);
         assertThat(report.status()).isEqualTo(RedisHealthReport.Status.degraded);
-        assertThat(report.warnings()).extracting(RedisHealthReport.Warning::code).containsExactly("HighUtilization");
+        // The code the operator reads (contracts/health-redis/degraded.json): it takes the decision from here.
+        assertThat(report.warnings()).extracting(RedisHealthReport.Warning::code)
+                .containsExactly(sampleWarningCode("degraded.json"));
+    }
+
+    @Test
+    void exactlyAtTheThresholdIsNotHighUtilization() {
+        RedisHealthReport report = RedisHealthReport.of("ns/auth", SERVER, new RedisPool.PoolSnapshot(10, 8, 2, 10, 0, 100),
+                PoolStatistics.Snapshot.ZERO, PoolStatistics.Snapshot.ZERO, OK, 30, reconnect, 80, NOW);
+        assertThat(report.pool().utilizationPercent()).isEqualTo(80.0);
+        assertThat(report.warnings()).isEmpty();
+    }
+
+    private static String sampleWarningCode(String sample) {
+        try {
+            return JsonMapper.builder().build().readTree(Files.readString(Path.of("..", "contracts", "health-redis", sample)))
+                    .path("warnings").path(0).path("code").asString();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Test

@@ -12,6 +12,12 @@ import java.util.Optional;
 @JsonIgnoreProperties(ignoreUnknown = true)
 record PodPoolReport(String status, Pool pool, Server redis, List<Warning> warnings) {
 
+  /**
+   * The warning a pod raises above its own {@code utilization-warning-percent}: the pod decides,
+   * with its configured threshold, and the operator only reads the decision.
+   */
+  static final String HIGH_UTILIZATION = "HighUtilization";
+
   @JsonIgnoreProperties(ignoreUnknown = true)
   record Pool(
       @JsonProperty("max_connections") int maxConnections,
@@ -30,5 +36,9 @@ record PodPoolReport(String status, Pool pool, Server redis, List<Warning> warni
 
   List<Warning> warningList() {
     return Optional.ofNullable(warnings).orElse(List.of());
+  }
+
+  boolean warns(String code) {
+    return warningList().stream().anyMatch(warning -> code.equals(warning.code()));
   }
 }

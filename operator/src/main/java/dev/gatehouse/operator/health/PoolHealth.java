@@ -13,7 +13,8 @@ import java.util.TreeSet;
  * @param runningPods auth pods that are running, ready or not, and so were asked
  * @param reportingPods of those, the ones that answered /health/redis
  * @param worst the worst state reported, or null when no pod reported
- * @param highUtilization some pod's pool is above {@link #HIGH_UTILIZATION_PERCENT} in use
+ * @param highUtilization some pod reports {@link PodPoolReport#HIGH_UTILIZATION}: its pool is above
+ *     the pod's own warning threshold
  * @param warningCodes the distinct warning codes the pods report, sorted
  * @param serverMaxClients the Redis server's maxclients as the pods read it, if any did
  */
@@ -25,13 +26,10 @@ public record PoolHealth(
     SortedSet<String> warningCodes,
     Integer serverMaxClients) {
 
-  public static final double HIGH_UTILIZATION_PERCENT = 80.0;
-
   static PoolHealth of(int runningPods, List<PodPoolReport> reports) {
     PoolState worst = reports.stream().map(PodPoolReport::state)
         .max(Enum::compareTo).orElse(null);
-    boolean high = reports.stream()
-        .anyMatch(r -> r.pool() != null && r.pool().utilizationPercent() >= HIGH_UTILIZATION_PERCENT);
+    boolean high = reports.stream().anyMatch(r -> r.warns(PodPoolReport.HIGH_UTILIZATION));
     SortedSet<String> codes = new TreeSet<>();
     reports.forEach(r -> r.warningList().forEach(w -> codes.add(w.code())));
     Integer maxClients = reports.stream()

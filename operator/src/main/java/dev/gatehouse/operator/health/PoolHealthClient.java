@@ -1,6 +1,7 @@
 package dev.gatehouse.operator.health;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -23,7 +24,7 @@ class PoolHealthClient {
   private static final Logger log = LoggerFactory.getLogger(PoolHealthClient.class);
 
   private final HttpClient http;
-  private final ObjectMapper json = new ObjectMapper();
+  private static final ObjectMapper JSON = new ObjectMapper();
   private final Duration timeout;
   private final Semaphore inFlight;
 
@@ -56,11 +57,16 @@ class PoolHealthClient {
       return Optional.empty();
     }
     try {
-      return Optional.of(json.readValue(response.body(), PodPoolReport.class));
-    } catch (java.io.IOException e) {
+      return Optional.of(read(response.body()));
+    } catch (IOException e) {
       log.debug("{} answered an unreadable body: {}", uri, e.getMessage());
       return Optional.empty();
     }
+  }
+
+  /** A body as contracts/health-redis shows it. */
+  static PodPoolReport read(byte[] body) throws IOException {
+    return JSON.readValue(body, PodPoolReport.class);
   }
 
   private static String hostLiteral(String ip) {

@@ -34,7 +34,9 @@ public class RedisPoolStatus {
       + " when no pod reported.")
   private String health;
 
-  @JsonPropertyDescription("Some pod's pool is at or above 80 % in use.")
+  @JsonPropertyDescription("Some pod reports the HighUtilization warning: its pool is above that"
+      + " pod's warning threshold (gatehouse.redis.pool.utilization-warning-percent, 80 % by"
+      + " default).")
   private Boolean highUtilization;
 
   @JsonPropertyDescription("Distinct warning codes the pods report, e.g. HighUtilization,"
