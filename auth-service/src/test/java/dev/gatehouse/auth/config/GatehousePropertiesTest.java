@@ -2,11 +2,27 @@ package dev.gatehouse.auth.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
+import java.util.Properties;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.context.properties.bind.AbstractBindHandler;
+import org.springframework.boot.context.properties.bind.BindContext;
+import org.springframework.boot.context.properties.bind.BindHandler;
+import org.springframework.boot.context.properties.bind.Bindable;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertyName;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
@@ -43,30 +59,55 @@ class GatehousePropertiesTest {
         });
     }
 
-    /** The env var names of docs/auth-service-contract.md, as the operator sets them. */
+    /** contracts/auth-pod-environment.properties: what the operator sets, with example values. */
+    private static Map<String, Object> operatorEnvironment() {
+        Properties contract = new Properties();
+        try (Reader reader = Files.newBufferedReader(Path.of("..", "contracts", "auth-pod-environment.properties"))) {
+            contract.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Object> env = new TreeMap<>();
+        contract.forEach((key, value) -> env.put((String) key, value));
+        return env;
+    }
+
     @Test
-    void theContractsEnvironmentVariablesBind() {
-        Map<String, Object> env = Map.of(
-                "GATEHOUSE_REDIS_PASSWORDFILE", "/var/run/secrets/gatehouse/redis/password",
-                "GATEHOUSE_REDIS_POOL_MAXCONNECTIONS", "32",
-                "GATEHOUSE_REDIS_POOL_MAXPENDINGACQUIRES", "500",
-                "GATEHOUSE_REDIS_POOL_ACQUIRETIMEOUT", "3s",
-                "GATEHOUSE_REDIS_POOL_HEALTHCHECKINTERVAL", "10s",
-                "GATEHOUSE_JWT_ACCESSTOKENTTL", "5m",
-                "GATEHOUSE_JWT_KEYSDIR", "/var/run/secrets/gatehouse/jwt",
-                "GATEHOUSE_ADMIN_TOKENFILE", "/var/run/secrets/gatehouse/admin/token");
+    void everyKeyTheOperatorSetsBindsToAProperty() {
+        Map<String, Object> env = operatorEnvironment();
+        Set<String> bound = new TreeSet<>();
+        BindHandler recording = new AbstractBindHandler() {
+            @Override
+            public Object onSuccess(ConfigurationPropertyName name, Bindable<?> target, BindContext context, Object result) {
+                bound.add(name.toString().replace("-", ""));
+                return result;
+            }
+        };
+        Binder binder = new Binder(ConfigurationPropertySources.from(new SystemEnvironmentPropertySource("test-systemEnvironment", env)));
+        binder.bind("gatehouse", Bindable.of(GatehouseProperties.class), recording);
+        binder.bind("server.port", Bindable.of(Integer.class), recording);
+
+        env.keySet().stream().filter(key -> !key.equals("JAVA_TOOL_OPTIONS")).forEach(key ->
+                assertThat(bound).as(key + " binds to a property").contains(key.toLowerCase(Locale.ROOT).replace('_', '.')));
+    }
+
+    @Test
+    void theOperatorsValuesBindAsTheyMean() {
+        Map<String, Object> env = operatorEnvironment();
         runner.withInitializer(context -> context.getEnvironment().getPropertySources()
                         .addFirst(new SystemEnvironmentPropertySource("test-systemEnvironment", env)))
                 .run(context -> {
                     GatehouseProperties properties = context.getBean(GatehouseProperties.class);
-                    assertThat(properties.redis().passwordFile()).hasToString("/var/run/secrets/gatehouse/redis/password");
+                    assertThat(properties.redis().passwordFile()).hasToString((String) env.get("GATEHOUSE_REDIS_PASSWORDFILE"));
                     assertThat(properties.redis().pool().maxConnections()).isEqualTo(32);
                     assertThat(properties.redis().pool().maxPendingAcquires()).isEqualTo(500);
                     assertThat(properties.redis().pool().acquireTimeout()).hasSeconds(3);
                     assertThat(properties.redis().pool().healthCheckInterval()).hasSeconds(10);
+                    assertThat(properties.jwt().audiences()).containsExactly("storefront-api", "orders-api");
+                    assertThat(properties.jwt().algorithm()).isEqualTo(JwtAlgorithm.RS256);
                     assertThat(properties.jwt().accessTokenTtl()).hasMinutes(5);
-                    assertThat(properties.jwt().keysDir()).hasToString("/var/run/secrets/gatehouse/jwt");
-                    assertThat(properties.admin().tokenFile()).hasToString("/var/run/secrets/gatehouse/admin/token");
+                    assertThat(properties.jwt().keysDir()).hasToString((String) env.get("GATEHOUSE_JWT_KEYSDIR"));
+                    assertThat(properties.admin().tokenFile()).hasToString((String) env.get("GATEHOUSE_ADMIN_TOKENFILE"));
                 });
     }
 

@@ -9,7 +9,12 @@ import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -45,6 +50,24 @@ class AuthDeploymentTest {
     assertThat(volumes.get("redis-password").getSecret().getItems().get(0).getKey()).isEqualTo("password");
     assertThat(volumes.get("jwt-keys").getSecret().getSecretName()).isEqualTo("auth-jwt-es256");
     assertThat(volumes.get("admin-token").getSecret().getSecretName()).isEqualTo("auth-admin-token");
+  }
+
+  /** contracts/auth-pod-environment.properties, which the auth service shows it binds. */
+  @Test
+  void theContainerEnvironmentHasExactlyTheContractsKeys() throws IOException {
+    Properties contract = new Properties();
+    try (Reader reader = Files.newBufferedReader(
+        Path.of(System.getProperty("gatehouse.contracts.dir"), "auth-pod-environment.properties"))) {
+      contract.load(reader);
+    }
+    for (String example : new String[] {"minimal.yaml", "production.yaml"}) {
+      AuthService primary = AuthServices.example(example);
+      Container container = dependent.desired(primary, generatedSecrets(primary, PASSWORD).context())
+          .getSpec().getTemplate().getSpec().getContainers().get(0);
+
+      assertThat(env(container).keySet()).as(example)
+          .containsExactlyInAnyOrderElementsOf(contract.stringPropertyNames());
+    }
   }
 
   @Test
