@@ -7,12 +7,15 @@ import java.io.Reader;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.Map;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.springframework.boot.autoconfigure.AutoConfigurations;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -26,7 +29,9 @@ import org.springframework.boot.context.properties.source.ConfigurationPropertyS
 import org.springframework.boot.test.context.runner.ApplicationContextRunner;
 import org.springframework.boot.validation.autoconfigure.ValidationAutoConfiguration;
 import org.springframework.context.annotation.Configuration;
+import org.springframework.boot.convert.DurationStyle;
 import org.springframework.core.env.SystemEnvironmentPropertySource;
+import org.yaml.snakeyaml.Yaml;
 
 /** Start-up validation: a broken setting stops the pod with a message naming the property. */
 class GatehousePropertiesTest {
@@ -109,6 +114,44 @@ class GatehousePropertiesTest {
                     assertThat(properties.jwt().keysDir()).hasToString((String) env.get("GATEHOUSE_JWT_KEYSDIR"));
                     assertThat(properties.admin().tokenFile()).hasToString((String) env.get("GATEHOUSE_ADMIN_TOKENFILE"));
                 });
+    }
+
+    /** One place for a default: the CRD's schema. The service's own, for a pod run by hand, must agree. */
+    @Test
+    @SuppressWarnings("unchecked")
+    void theServicesDefaultsAreTheCrdsDefaults() throws IOException {
+        Map<String, Object> crd;
+        try (Reader reader = Files.newBufferedReader(Path.of("..", "crds", "authservices.gatehouse.dev-v1.yml"))) {
+            crd = new Yaml().load(reader);
+        }
+        Map<String, Object> spec = (Map<String, Object>) at(crd, "spec", "versions", 0, "schema", "openAPIV3Schema",
+                "properties", "spec", "properties");
+        Function<String, Object> pool = field -> at(spec, "redis", "properties", "pool", "properties", field, "default");
+        Function<String, Object> jwt = field -> at(spec, "jwt", "properties", field, "default");
+        runner.run(context -> {
+            PoolProperties poolDefaults = context.getBean(GatehouseProperties.class).redis().pool();
+            JwtProperties jwtDefaults = context.getBean(GatehouseProperties.class).jwt();
+            assertThat(poolDefaults.maxConnections()).isEqualTo(pool.apply("maxConnections"));
+            assertThat(poolDefaults.minIdle()).isEqualTo(pool.apply("minIdle"));
+            assertThat(poolDefaults.maxPendingAcquires()).isEqualTo(pool.apply("maxPendingAcquires"));
+            assertThat(poolDefaults.acquireTimeout()).isEqualTo(DurationStyle.detectAndParse((String) pool.apply("acquireTimeout")));
+            assertThat(poolDefaults.healthCheckInterval())
+                    .isEqualTo(DurationStyle.detectAndParse((String) pool.apply("healthCheckInterval")));
+            assertThat(jwtDefaults.algorithm().name()).isEqualTo(jwt.apply("algorithm"));
+            assertThat(jwtDefaults.accessTokenTtl()).isEqualTo(DurationStyle.detectAndParse((String) jwt.apply("accessTokenTtl")));
+            assertThat(jwtDefaults.refreshTokenTtl()).isEqualTo(DurationStyle.detectAndParse((String) jwt.apply("refreshTokenTtl")));
+        });
+    }
+
+    /** The value at a path of maps and lists; a path the CRD no longer has fails with its name. */
+    @SuppressWarnings("unchecked")
+    private static Object at(Object node, Object... path) {
+        Object current = node;
+        for (Object step : path) {
+            current = step instanceof Integer index ? ((List<Object>) current).get(index) : ((Map<String, Object>) current).get(step);
+            assertThat(current).as("CRD path " + Arrays.toString(path) + " at " + step).isNotNull();
+        }
+        return current;
     }
 
     @Test
