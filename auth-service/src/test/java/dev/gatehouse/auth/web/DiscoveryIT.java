@@ -11,6 +11,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import java.time.Duration;
 import org.springframework.http.CacheControl;
 import org.springframework.http.MediaType;
+import org.springframework.security.oauth2.core.OAuth2AuthenticatedPrincipal;
 import org.springframework.security.oauth2.jwt.Jwt;
 import org.springframework.security.oauth2.jwt.JwtClaimNames;
 import org.springframework.security.oauth2.jwt.JwtClaimValidator;
@@ -21,6 +22,9 @@ import org.springframework.security.oauth2.jwt.JwtTypeValidator;
 import org.springframework.security.oauth2.jwt.JwtValidationException;
 import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.introspection.BadOpaqueTokenException;
+import org.springframework.security.oauth2.server.resource.introspection.OpaqueTokenIntrospector;
+import org.springframework.security.oauth2.server.resource.introspection.SpringOpaqueTokenIntrospector;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 /**
@@ -83,6 +87,26 @@ class DiscoveryIT {
 
         assertThatThrownBy(() -> decoder.decode(service.clientCredentialsToken()))
                 .isInstanceOf(JwtValidationException.class);
+    }
+
+    @Test
+    void springSecuritysOpaqueTokenIntrospectorSeesARevocationTheJwtDecoderCannot() {
+        String token = service.clientCredentialsToken();
+        String endpoint = (String) metadata(service.client(), "/.well-known/openid-configuration")
+                .get("introspection_endpoint");
+        OpaqueTokenIntrospector introspector = SpringOpaqueTokenIntrospector.withIntrospectionUri(endpoint)
+                .clientId(AuthServiceExtension.SERVICE_CLIENT).clientSecret(AuthServiceExtension.SERVICE_SECRET).build();
+
+        OAuth2AuthenticatedPrincipal principal = introspector.introspect(token);
+        assertThat(principal.getAttributes()).containsEntry("sub", AuthServiceExtension.SERVICE_CLIENT)
+                .containsEntry("client_id", AuthServiceExtension.SERVICE_CLIENT);
+
+        service.postForm("/oauth2/revoke", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,
+                Map.of("token", token)).expectStatus().isOk();
+        assertThatThrownBy(() -> introspector.introspect(token)).isInstanceOf(BadOpaqueTokenException.class);
+        // A self-contained JWT stays valid to a decoder until it expires: revocation needs introspection.
+        assertThat(documentedDecoder(service.issuer(), AuthServiceExtension.AUDIENCE).decode(token).getSubject())
+                .isEqualTo(AuthServiceExtension.SERVICE_CLIENT);
     }
 
     /** The resource-server decoder of docs/auth-service.md, "Resource servers": keep the two alike. */
