@@ -82,20 +82,27 @@ class InvalidAuthServiceIT {
 
   static Stream<Invalid> invalidSpecs() {
     return Stream.of(
-        new Invalid("both managed and external Redis", """
+        new Invalid("external Redis without mode External", """
             redis:
               managed: {}
               external:
                 host: redis.example.com
                 passwordSecretRef: {name: redis-credentials}
             jwt: {issuer: https://auth.example.com, audiences: [api]}
-            """, "spec.redis",
-            "set exactly one of redis.managed (the operator runs Redis) or redis.external"),
-        new Invalid("neither managed nor external Redis", """
+            """, "spec.redis.mode",
+            "redis.external is set but redis.mode is Managed (the default): set redis.mode: External"),
+        new Invalid("mode External without the external Redis", """
             redis:
+              mode: External
               pool: {maxConnections: 8}
             jwt: {issuer: https://auth.example.com, audiences: [api]}
-            """, "spec.redis", "set exactly one of redis.managed"),
+            """, "spec.redis.mode",
+            "redis.mode External needs redis.external: the host and passwordSecretRef"),
+        new Invalid("Redis mode in lower case", """
+            redis:
+              mode: external
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.mode", "Unsupported value: \"external\""),
         new Invalid("pool minIdle above maxConnections", """
             redis:
               managed: {}
