@@ -79,8 +79,8 @@ class ChartRbacIT {
       // renews the Lease with patch.
       new Permission("coordination.k8s.io", "leases", "update"),
       // Used when an AuthService moves from a managed to an external Redis: the operator deletes the
-      // managed Redis's children. Not exercised here because that path fails before any delete
-      // today (ManagedRedisConfigMap.desired dereferences the now missing spec.redis.managed).
+      // managed Redis's children. Not exercised here: no scenario here moves to an external Redis
+      // (AuthServiceOperatorIT's switchingToAnExternalRedisDeletesTheManagedOne does).
       new Permission("", "configmaps", "delete"),
       new Permission("", "services", "delete"),
       // Also: the managed-Redis Deployment of earlier operators, deleted on upgrade

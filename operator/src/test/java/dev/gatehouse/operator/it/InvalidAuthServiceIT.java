@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -182,11 +183,13 @@ class InvalidAuthServiceIT {
             """, "spec.jwt.audiences", "should have at least 1 items"),
         new Invalid("external Redis without a password Secret", """
             redis:
+              mode: External
               external: {host: redis.example.com}
             jwt: {issuer: https://auth.example.com, audiences: [api]}
             """, "spec.redis.external.passwordSecretRef", "Required value"),
         new Invalid("external Redis port 70000", """
             redis:
+              mode: External
               external:
                 host: redis.example.com
                 port: 70000
@@ -195,6 +198,7 @@ class InvalidAuthServiceIT {
             """, "spec.redis.external.port", "should be less than or equal to 65535"),
         new Invalid("uppercase Secret name", """
             redis:
+              mode: External
               external:
                 host: redis.example.com
                 passwordSecretRef: {name: Redis-Credentials}
@@ -260,6 +264,44 @@ class InvalidAuthServiceIT {
             assertThat(e.getStatus().getMessage()).contains(change.field() + ": ")
                 .contains(change.message());
           });
+    } finally {
+      apiServer.client().resource(created).inNamespace(apiServer.namespace()).delete();
+    }
+  }
+
+  /**
+   * The storage rules hold while the Redis stays managed. Under mode External, managed has its
+   * defaults too, and a move to a managed Redis creates it afresh with whatever storage it asks for.
+   */
+  @Test
+  void aMoveFromAnExternalRedisChoosesTheManagedOnesStorage() {
+    GenericKubernetesResource created = create(parse("""
+        apiVersion: gatehouse.dev/v1alpha1
+        kind: AuthService
+        metadata:
+          name: moving
+        spec:
+          redis:
+            mode: External
+            external: {host: redis.example.com, passwordSecretRef: {name: redis-credentials}}
+          jwt: {issuer: https://auth.example.com, audiences: [api]}
+        """));
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> redis = (Map<String, Object>) ((Map<String, Object>)
+          created.getAdditionalProperties().get("spec")).get("redis");
+      assertThat(redis.get("managed")).as("defaulted under mode External")
+          .isEqualTo(Map.of("image", "docker.io/library/redis:7.4-alpine", "maxClients", 10000,
+              "storage", Map.of("size", "1Gi"), "ephemeral", false));
+      redis.remove("external");
+      redis.put("mode", "Managed");
+      redis.put("managed", Map.of("storage", Map.of("size", "10Gi")));
+
+      GenericKubernetesResource moved =
+          apiServer.client().resource(created).inNamespace(apiServer.namespace()).update();
+
+      assertThat(parseYaml(Serialization.asYaml(moved)).at("/spec/redis/managed/storage/size")
+          .asText()).isEqualTo("10Gi");
     } finally {
       apiServer.client().resource(created).inNamespace(apiServer.namespace()).delete();
     }

@@ -6,10 +6,11 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * A union with a discriminator, {@code mode}, rather than "exactly one of managed or external":
- * a manifest then never needs an empty object to choose the managed Redis. Server-side apply
- * turns an applied {@code managed: {}} into null once the applier owns its defaulted fields, which
- * is what every migration from client-side apply (kubectl, Flux, Argo CD) gives it.
+ * A union with a discriminator, {@code mode}, rather than "exactly one of managed or external", so
+ * that {@code managed} can have a default. Server-side apply turns an applied {@code managed: {}}
+ * into null once the applier owns the defaulted fields inside it, which every migration from
+ * client-side apply (kubectl, Flux, Argo CD) gives it; the API server fills a null in with the
+ * default, and refuses it where there is none.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
