@@ -122,6 +122,41 @@ class GitOpsApplyIT {
   }
 
   /**
+   * The README's manifest before redis.mode, still in many a Git repository: its empty
+   * {@code managed: {}} was what server-side apply turned into null after the migration.
+   */
+  @Test
+  void theManifestOfTheFormerReadmeMovesToServerSideApplyToo() {
+    Path former = overlays.resolve("former-readme.yaml");
+    write(former, """
+        apiVersion: gatehouse.dev/v1alpha1
+        kind: AuthService
+        metadata:
+          name: auth
+        spec:
+          redis:
+            managed: {}
+          jwt:
+            issuer: https://auth.example.com
+            audiences: ["api.example.com"]
+        """);
+    Applied applied = new Applied(apiServer.namespace(), List.of("-f", former.toString()));
+    try (GatehouseOperator operator = InProcessOperator.watching(apiServer, applied.namespace)) {
+      assertClean(applied.clientSide());
+      AuditLog.Mark converged = awaitConverged(applied);
+
+      assertClean(applied.serverSide());
+      String migrated = applied.resourceVersion();
+      assertClean(applied.serverSide());
+      assertThat(applied.resourceVersion()).isEqualTo(migrated);
+      assertThat(applied.authService().getSpec().getRedis().getManaged().getStorage().getSize())
+          .isEqualTo("1Gi");
+
+      assertNoOperatorWriteSince(converged, applied);
+    }
+  }
+
+  /**
    * One example applied with the real kubectl: a file into the test's namespace, the GitOps
    * kustomization through an overlay that moves it into a namespace of its own (it names one,
    * {@code auth}, which test classes sharing the API server must not collide on).
@@ -131,6 +166,13 @@ class GitOpsApplyIT {
     final String namespace;
     private final List<String> source;
     private final boolean ownNamespace;
+
+    /** A manifest file, into the test's namespace. */
+    Applied(String namespace, List<String> fileArguments) {
+      this.namespace = namespace;
+      this.ownNamespace = false;
+      this.source = Stream.concat(Stream.of("-n", namespace), fileArguments.stream()).toList();
+    }
 
     Applied(String example) {
       if (example.equals(GITOPS)) {
