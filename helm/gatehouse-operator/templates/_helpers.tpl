@@ -74,6 +74,12 @@ reads single objects with get.
 - apiGroups: ["gatehouse.dev"]
   resources: ["authservices/status"]
   verbs: ["patch"]
+# Every child names its AuthService as controller with blockOwnerDeletion; where the API server
+# enforces owner reference permissions (OwnerReferencesPermissionEnforcement, on in OpenShift),
+# setting blockOwnerDeletion needs update on the owner's finalizers. Nothing else is updated.
+- apiGroups: ["gatehouse.dev"]
+  resources: ["authservices/finalizers"]
+  verbs: ["update"]
 # Generated Secrets are created once and never updated; referenced Secrets are only read. A generated
 # one is deleted when the spec stops using it (own signing key, external Redis, another
 # signing algorithm). The managed Redis's accepted passwords (<name>-redis-users) are the one
@@ -99,9 +105,12 @@ reads single objects with get.
 - apiGroups: ["networking.k8s.io"]
   resources: ["networkpolicies"]
   verbs: ["list", "watch", "create", "patch", "delete"]
+# delete is never sent: under OwnerReferencesPermissionEnforcement, changing the owner reference of
+# an existing object needs it, as when this operator makes itself controller of a budget an
+# earlier one created (the other kinds have delete anyway).
 - apiGroups: ["policy"]
   resources: ["poddisruptionbudgets"]
-  verbs: ["list", "watch", "create", "patch"]
+  verbs: ["list", "watch", "create", "patch", "delete"]
 # The auth and managed Redis pods, read only: the pool-health observer asks the running auth pods
 # for /health/redis, and a password rotation tells the Redis pod its accepted passwords (both over
 # the pod network, not through the API server).

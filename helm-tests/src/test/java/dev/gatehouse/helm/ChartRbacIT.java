@@ -14,6 +14,7 @@ import dev.gatehouse.operator.apiserver.RealApiServerExtension;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
@@ -23,6 +24,7 @@ import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
+import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudgetBuilder;
 import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder;
@@ -77,15 +79,22 @@ class ChartRbacIT {
       // renews the Lease with patch.
       new Permission("coordination.k8s.io", "leases", "update"),
       // Used when an AuthService moves from a managed to an external Redis: the operator deletes the
-      // managed Redis's children. Not exercised here because that path fails before any delete
-      // today (ManagedRedisConfigMap.desired dereferences the now missing spec.redis.managed).
+      // managed Redis's children. Not exercised here: no scenario here moves to an external Redis
+      // (AuthServiceOperatorIT's switchingToAnExternalRedisDeletesTheManagedOne does).
       new Permission("", "configmaps", "delete"),
       new Permission("", "services", "delete"),
       // Also: the managed-Redis Deployment of earlier operators, deleted on upgrade
       // (AuthServiceOperatorIT shows it).
       new Permission("apps", "deployments", "delete"),
       new Permission("apps", "statefulsets", "delete"),
-      new Permission("networking.k8s.io", "networkpolicies", "delete"));
+      new Permission("networking.k8s.io", "networkpolicies", "delete"),
+      // Checked, not requested: the test API server enforces owner reference permissions
+      // (OwnerReferencesPermissionEnforcement), which lets a child name its AuthService with
+      // blockOwnerDeletion only for who may update the AuthService's finalizers (the namespaced
+      // scenario fails without it), and lets an update change an object's owner references only
+      // for who may delete it (operatorBecomesControllerOfABudgetAnEarlierOneOwned).
+      new Permission("gatehouse.dev", "authservices/finalizers", "update"),
+      new Permission("policy", "poddisruptionbudgets", "delete"));
 
   private final List<GatehouseOperator> operators = new ArrayList<>();
 
@@ -173,6 +182,40 @@ class ChartRbacIT {
         .as("requests of %s refused by RBAC", serviceAccount).isEmpty();
     assertThat(requests).filteredOn(r -> r.code() == 403 && r.uri().contains("/namespaces/" + anywhere + "/"))
         .isEmpty();
+  }
+
+  @Test
+  void operatorBecomesControllerOfABudgetAnEarlierOneOwned() throws IOException {
+    String release = apiServer.createNamespace("gatehouse-upgrade");
+    String watched = apiServer.createNamespace("team");
+    Rendered chart = HelmChart.template(release, "--set", "watchNamespaces={" + watched + "}");
+    String serviceAccount = install(chart);
+    String name = apply("minimal.yaml", watched, a -> { });
+    AuthService owner = apiServer.client().resources(AuthService.class).inNamespace(watched)
+        .withName(name).get();
+    // As operators before this one left it: labelled and owned, but with no controller or
+    // blockOwnerDeletion.
+    apiServer.client().resource(new PodDisruptionBudgetBuilder()
+        .withNewMetadata().withName(name).withNamespace(watched)
+        .withLabels(Map.of("app.kubernetes.io/managed-by", "gatehouse-operator",
+            "app.kubernetes.io/instance", name))
+        .addNewOwnerReference().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
+        .withName(name).withUid(owner.getMetadata().getUid()).endOwnerReference()
+        .endMetadata()
+        .withNewSpec().withMaxUnavailable(new IntOrString(1)).withNewSelector()
+        .withMatchLabels(Map.of("app.kubernetes.io/instance", name)).endSelector().endSpec()
+        .build()).create();
+
+    AuditLog.Mark mark = apiServer.auditLog().mark();
+    startOperatorAs(serviceAccount, chart, release);
+
+    apiServer.client().policy().v1().podDisruptionBudget().inNamespace(watched).withName(name)
+        .waitUntilCondition(pdb -> pdb.getMetadata().getOwnerReferences().stream().anyMatch(ref ->
+            Boolean.TRUE.equals(ref.getController()) && Boolean.TRUE.equals(ref.getBlockOwnerDeletion())),
+            60, TimeUnit.SECONDS);
+    assertFullyReconciled(watched, name);
+    assertThat(requestsOf(serviceAccount, mark)).filteredOn(r -> r.code() == 403)
+        .as("requests of %s refused", serviceAccount).isEmpty();
   }
 
   @Test

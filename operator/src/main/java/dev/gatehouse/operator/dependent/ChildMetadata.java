@@ -3,8 +3,16 @@ package dev.gatehouse.operator.dependent;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 
-/** Name, namespace and labels of a child object: the same for every kind the operator makes. */
+/**
+ * Name, namespace, labels and owner of a child object: the same for every kind the operator makes.
+ * The owner reference is the AuthService, as its controller: tools that walk ownership (kubectl
+ * tree, Argo CD's resource tree, another controller deciding whether it may adopt the object) see
+ * who manages the child, and a foreground deletion of the AuthService waits for its children.
+ * JOSDK adds no second reference: it keeps one that names the same owner.
+ */
 final class ChildMetadata {
 
   private ChildMetadata() {}
@@ -14,6 +22,22 @@ final class ChildMetadata {
         .withName(name)
         .withNamespace(primary.getMetadata().getNamespace())
         .withLabels(ResourceLabels.of(primary, component))
+        .withOwnerReferences(owner(primary))
+        .build();
+  }
+
+  /**
+   * blockOwnerDeletion needs update on authservices/finalizers where the API server enforces owner
+   * reference permissions (the chart grants it).
+   */
+  private static OwnerReference owner(AuthService primary) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(primary.getApiVersion())
+        .withKind(primary.getKind())
+        .withName(primary.getMetadata().getName())
+        .withUid(primary.getMetadata().getUid())
+        .withController(true)
+        .withBlockOwnerDeletion(true)
         .build();
   }
 }

@@ -12,7 +12,7 @@ import io.javaoperatorsdk.operator.processing.dependent.workflow.Condition;
 public class ManagedRedisEnabled implements Condition<Object, AuthService> {
 
   public static boolean isManaged(AuthService primary) {
-    return primary.getSpec().getRedis().getManaged() != null;
+    return primary.getSpec().getRedis().operatorRunsRedis();
   }
 
   @Override

@@ -6,7 +6,6 @@ import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.HexFormat;
@@ -50,21 +49,15 @@ public final class RedisUsersSecret {
     Map<String, String> data = new TreeMap<>();
     data.put(USERS_KEY, base64(aclRule(passwords)));
     data.put(PASSWORDS_KEY, base64(String.join("\n", passwords) + "\n"));
-    Secret secret = new SecretBuilder()
+    // Owned like every child (ChildMetadata): it goes with the AuthService, and the informers map
+    // it back to it.
+    return new SecretBuilder()
         .withMetadata(ChildMetadata.of(primary, name(primary), Component.REDIS))
         .withType("Opaque")
         // data, not stringData: stringData is write-only, so server-side apply would see a change
         // on every apply.
         .withData(data)
         .build();
-    // Owned like every child: it goes with the AuthService, and the informers map it back to it.
-    secret.getMetadata().setOwnerReferences(List.of(new OwnerReferenceBuilder()
-        .withApiVersion(primary.getApiVersion())
-        .withKind(primary.getKind())
-        .withName(primary.getMetadata().getName())
-        .withUid(primary.getMetadata().getUid())
-        .build()));
-    return secret;
   }
 
   /**

@@ -112,6 +112,10 @@ final class RealApiServer implements AutoCloseable {
         .withApiServerFlag("--audit-log-mode", "blocking")
         // Rotation (default at 100 MB) would invalidate AuditLog's byte offsets in a long run.
         .withApiServerFlag("--audit-log-maxsize", "10000")
+        // As OpenShift has it: setting blockOwnerDeletion needs update on the owner's finalizers,
+        // and changing an object's owner references needs delete on it. Tests that run the
+        // operator as the chart's ServiceAccount then prove the chart grants both.
+        .withApiServerFlag("--enable-admission-plugins", "OwnerReferencesPermissionEnforcement")
         .build();
     Path binaries = requireBinaries(config, version);
 

@@ -3,6 +3,7 @@ package dev.gatehouse.operator.dependent;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.RedisMode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -126,6 +127,22 @@ class AuthDeploymentTest {
     Volume password = deployment.getSpec().getTemplate().getSpec().getVolumes().get(0);
     assertThat(password.getSecret().getSecretName()).isEqualTo("redis-credentials");
     assertThat(container.getResources().getRequests().get("cpu").toString()).isEqualTo("500m");
+  }
+
+  /**
+   * An AuthService stored before redis.mode existed reads as mode Managed (the CRD's default) even
+   * when it names an external Redis; it keeps using that Redis, and no managed one is made for it.
+   */
+  @Test
+  void anExternalRedisStoredBeforeTheModeFieldIsStillTheOneUsed() {
+    AuthService primary = AuthServices.example("production.yaml");
+    primary.getSpec().getRedis().setMode(RedisMode.Managed);
+    Deployment deployment = dependent.desired(primary, new CachedSecrets().context());
+
+    assertThat(ManagedRedisEnabled.isManaged(primary)).isFalse();
+    assertThat(env(deployment.getSpec().getTemplate().getSpec().getContainers().get(0)))
+        .containsEntry("GATEHOUSE_REDIS_HOST", "redis.data.svc.cluster.local");
+    assertThat(PodSecrets.of(primary).redisPassword().getName()).isEqualTo("redis-credentials");
   }
 
   @Test

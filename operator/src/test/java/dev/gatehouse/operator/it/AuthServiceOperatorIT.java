@@ -8,6 +8,7 @@ import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
+import dev.gatehouse.operator.api.v1alpha1.RedisMode;
 import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.apiserver.AuditLog;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
@@ -104,6 +105,8 @@ class AuthServiceOperatorIT {
         assertThat(owner.getKind()).isEqualTo("AuthService");
         assertThat(owner.getName()).isEqualTo("auth");
         assertThat(owner.getUid()).isEqualTo(applied.getMetadata().getUid());
+        assertThat(owner.getController()).as("controller").isTrue();
+        assertThat(owner.getBlockOwnerDeletion()).as("blockOwnerDeletion").isTrue();
       });
       assertThat(child.getMetadata().getLabels())
           .containsEntry("app.kubernetes.io/managed-by", "gatehouse-operator")
@@ -299,6 +302,7 @@ class AuthServiceOperatorIT {
 
     // kubectl apply of the edited manifest: the field manager that set redis.managed drops it.
     AuthService external = example("minimal.yaml");
+    external.getSpec().getRedis().setMode(RedisMode.External);
     external.getSpec().getRedis().setManaged(null);
     external.getSpec().getRedis().setExternal(new ExternalRedisSpec());
     external.getSpec().getRedis().getExternal().setHost("redis.data.svc");

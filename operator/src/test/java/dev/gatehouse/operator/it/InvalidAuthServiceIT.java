@@ -19,6 +19,7 @@ import java.util.Iterator;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -82,20 +83,27 @@ class InvalidAuthServiceIT {
 
   static Stream<Invalid> invalidSpecs() {
     return Stream.of(
-        new Invalid("both managed and external Redis", """
+        new Invalid("external Redis without mode External", """
             redis:
               managed: {}
               external:
                 host: redis.example.com
                 passwordSecretRef: {name: redis-credentials}
             jwt: {issuer: https://auth.example.com, audiences: [api]}
-            """, "spec.redis",
-            "set exactly one of redis.managed (the operator runs Redis) or redis.external"),
-        new Invalid("neither managed nor external Redis", """
+            """, "spec.redis.mode",
+            "redis.external is set but redis.mode is Managed (the default): set redis.mode: External"),
+        new Invalid("mode External without the external Redis", """
             redis:
+              mode: External
               pool: {maxConnections: 8}
             jwt: {issuer: https://auth.example.com, audiences: [api]}
-            """, "spec.redis", "set exactly one of redis.managed"),
+            """, "spec.redis.mode",
+            "redis.mode External needs redis.external: the host and passwordSecretRef"),
+        new Invalid("Redis mode in lower case", """
+            redis:
+              mode: external
+            jwt: {issuer: https://auth.example.com, audiences: [api]}
+            """, "spec.redis.mode", "Unsupported value: \"external\""),
         new Invalid("pool minIdle above maxConnections", """
             redis:
               managed: {}
@@ -175,11 +183,13 @@ class InvalidAuthServiceIT {
             """, "spec.jwt.audiences", "should have at least 1 items"),
         new Invalid("external Redis without a password Secret", """
             redis:
+              mode: External
               external: {host: redis.example.com}
             jwt: {issuer: https://auth.example.com, audiences: [api]}
             """, "spec.redis.external.passwordSecretRef", "Required value"),
         new Invalid("external Redis port 70000", """
             redis:
+              mode: External
               external:
                 host: redis.example.com
                 port: 70000
@@ -188,6 +198,7 @@ class InvalidAuthServiceIT {
             """, "spec.redis.external.port", "should be less than or equal to 65535"),
         new Invalid("uppercase Secret name", """
             redis:
+              mode: External
               external:
                 host: redis.example.com
                 passwordSecretRef: {name: Redis-Credentials}
@@ -253,6 +264,44 @@ class InvalidAuthServiceIT {
             assertThat(e.getStatus().getMessage()).contains(change.field() + ": ")
                 .contains(change.message());
           });
+    } finally {
+      apiServer.client().resource(created).inNamespace(apiServer.namespace()).delete();
+    }
+  }
+
+  /**
+   * The storage rules hold while the Redis stays managed. Under mode External, managed has its
+   * defaults too, and a move to a managed Redis creates it afresh with whatever storage it asks for.
+   */
+  @Test
+  void aMoveFromAnExternalRedisChoosesTheManagedOnesStorage() {
+    GenericKubernetesResource created = create(parse("""
+        apiVersion: gatehouse.dev/v1alpha1
+        kind: AuthService
+        metadata:
+          name: moving
+        spec:
+          redis:
+            mode: External
+            external: {host: redis.example.com, passwordSecretRef: {name: redis-credentials}}
+          jwt: {issuer: https://auth.example.com, audiences: [api]}
+        """));
+    try {
+      @SuppressWarnings("unchecked")
+      Map<String, Object> redis = (Map<String, Object>) ((Map<String, Object>)
+          created.getAdditionalProperties().get("spec")).get("redis");
+      assertThat(redis.get("managed")).as("defaulted under mode External")
+          .isEqualTo(Map.of("image", "docker.io/library/redis:7.4-alpine", "maxClients", 10000,
+              "storage", Map.of("size", "1Gi"), "ephemeral", false));
+      redis.remove("external");
+      redis.put("mode", "Managed");
+      redis.put("managed", Map.of("storage", Map.of("size", "10Gi")));
+
+      GenericKubernetesResource moved =
+          apiServer.client().resource(created).inNamespace(apiServer.namespace()).update();
+
+      assertThat(parseYaml(Serialization.asYaml(moved)).at("/spec/redis/managed/storage/size")
+          .asText()).isEqualTo("10Gi");
     } finally {
       apiServer.client().resource(created).inNamespace(apiServer.namespace()).delete();
     }

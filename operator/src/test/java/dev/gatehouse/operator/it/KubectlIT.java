@@ -41,6 +41,12 @@ class KubectlIT {
         .contains("size", "storageClassName", "the cluster's default class");
   }
 
+  @Test
+  void explainTeachesTheRedisMode() throws InterruptedException {
+    assertThat(explainOncePublished("authservice.spec.redis.mode").replaceAll("\\s+", " "))
+        .contains("Managed", "(default)", "External", "`external` says where");
+  }
+
   /** The OpenAPI document that explain reads is published a moment after the CRD is Established. */
   private static String explainOncePublished(String field) throws InterruptedException {
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);

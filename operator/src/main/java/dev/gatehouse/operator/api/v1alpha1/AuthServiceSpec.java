@@ -30,10 +30,14 @@ public class AuthServiceSpec {
   @JsonPropertyDescription("Placement, labels and annotations of the auth pods.")
   private PodSpec pod;
 
-  @JsonPropertyDescription("The Redis that holds revocations, refresh tokens and users: exactly one of"
-      + " `managed` or `external`, and the per-pod connection pool.")
-  @Required
-  private RedisSpec redis;
+  @JsonPropertyDescription("The Redis that holds revocations, refresh tokens and users: `mode`"
+      + " Managed (the operator runs it, set up by `managed`) or External (yours, named by"
+      + " `external`), and the per-pod connection pool. Optional: a managed Redis by default.")
+  // Defaulted, like every object whose fields have defaults: server-side apply turns an applied
+  // empty object whose defaulted fields the applier owns (after a migration from client-side
+  // apply) into null, and the API server fills in a default for null but refuses null otherwise.
+  @Default("{}")
+  private RedisSpec redis = new RedisSpec();
 
   @JsonPropertyDescription("How tokens are signed and verified.")
   @Required

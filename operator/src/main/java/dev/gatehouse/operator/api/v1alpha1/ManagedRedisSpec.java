@@ -6,23 +6,11 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
-import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
-@JsonInclude(JsonInclude.Include.NON_NULL)
 // A StatefulSet's claim template cannot change, and moving between a volume and none would start
-// Redis empty: both are decided when the managed Redis is created.
-@ValidationRule(
-    value = "self.ephemeral == oldSelf.ephemeral",
-    message = "redis.managed.ephemeral cannot change once the managed Redis exists: switching"
-        + " would start Redis without its data. Create a new AuthService instead.",
-    fieldPath = ".ephemeral")
-@ValidationRule(
-    value = "self.storage == oldSelf.storage",
-    message = "redis.managed.storage cannot change once the managed Redis exists (a StatefulSet's"
-        + " volume claim template is immutable). To grow the volume, expand the PersistentVolumeClaim"
-        + " data-<name>-redis-0 itself, if its StorageClass allows expansion.",
-    fieldPath = ".storage")
+// Redis empty: both are decided when the managed Redis is created (rules in RedisSpec).
+@JsonInclude(JsonInclude.Include.NON_NULL)
 public class ManagedRedisSpec {
 
   public static final String DEFAULT_IMAGE = "docker.io/library/redis:7.4-alpine";
