@@ -3,13 +3,16 @@ package dev.gatehouse.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = EmbeddedTypeSchemas.Resources.class, input = "resources")
 // A StatefulSet's claim template cannot change, and moving between a volume and none would start
 // Redis empty: both are decided when the managed Redis is created.
 @ValidationRule(
@@ -29,9 +32,12 @@ public class ManagedRedisSpec {
 
   @JsonPropertyDescription("Container image of the managed Redis.")
   @Default(DEFAULT_IMAGE)
+  @Size(max = 512)
+  @ValidationRule(value = AuthServiceSpec.IMAGE_RULE,
+      message = "redis.managed.image " + AuthServiceSpec.IMAGE_MESSAGE)
   private String image = DEFAULT_IMAGE;
 
-  @JsonPropertyDescription("Compute resources of the Redis container.")
+  @JsonPropertyDescription("Compute resources of the Redis container, as for the auth pods.")
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("Redis `maxclients`: the most connections the server accepts. Keep it"
