@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -62,9 +63,6 @@ import java.util.stream.Collectors;
     value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
     message = "metadata.name must start with a lowercase letter and hold only lowercase letters,"
         + " digits and '-' (no dots): it is also the name of the auth Service, a DNS label")
-@ValidationRule(
-    value = "has(self.spec)",
-    message = "spec is required: an AuthService needs at least spec.redis and spec.jwt")
 public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStatus>
     implements Namespaced {
 
@@ -77,6 +75,13 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
    * had its bounds, or past them some other way) must not fail the informer, which would stop the
    * operator for every AuthService. It is kept, with {@link #unreadableSpec()} saying why.
    */
+  /** Required: without a spec an AuthService does nothing but fail the operator's code. */
+  @Override
+  @Required
+  public AuthServiceSpec getSpec() {
+    return super.getSpec();
+  }
+
   @Override
   @JsonDeserialize(using = SpecReader.class)
   public void setSpec(AuthServiceSpec spec) {

@@ -77,6 +77,21 @@ public final class EmbeddedTypeSchemas {
     }
   }
 
+  /**
+   * Bounds the length of each string of a list, input {@code <property>:<maxLength>}: the CRD
+   * generator has no annotation for list items, and without a bound the API server estimates a CEL
+   * rule over the list as too costly.
+   */
+  public static final class StringItems implements SchemaCustomizer.Customizer {
+    @Override
+    public JSONSchemaProps apply(JSONSchemaProps owner, String input,
+        KubernetesSerialization serialization) {
+      String[] propertyAndLength = input.split(":");
+      items(property(owner, propertyAndLength[0])).setMaxLength(Long.parseLong(propertyAndLength[1]));
+      return owner;
+    }
+  }
+
   /** Bounds the tolerations, affinity and label maps of {@link PodSpec}. */
   public static final class Pod implements SchemaCustomizer.Customizer {
     @Override

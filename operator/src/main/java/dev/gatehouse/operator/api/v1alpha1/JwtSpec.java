@@ -2,6 +2,7 @@ package dev.gatehouse.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -10,6 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = EmbeddedTypeSchemas.StringItems.class,
+    input = "audiences:" + JwtSpec.MAX_AUDIENCE_LENGTH)
 // duration() runs only on values the pattern accepts: the API server evaluates rules even when a
 // pattern failed, and a conversion error would then be reported on spec.jwt besides the field.
 // The message names the defaults, since either side may be one the user never wrote (see PoolSpec
@@ -22,6 +25,8 @@ import java.util.List;
         + " (default 720h)",
     fieldPath = ".accessTokenTtl")
 public class JwtSpec {
+
+  static final int MAX_AUDIENCE_LENGTH = 256;
 
   /** Scheme, host (a name, an IPv4 or a bracketed IPv6 address), optional port and path. */
   static final String ISSUER_URL = "^https?://([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|[[][0-9A-Fa-f:.]+[]])"
@@ -42,7 +47,7 @@ public class JwtSpec {
       + " to the auth pods as one comma-separated list.")
   @Required
   @Size(min = 1, max = 32)
-  @ValidationRule(value = "self.all(a, a.size() >= 1 && a.size() <= 256 && !a.matches('[,[:space:]]'))",
+  @ValidationRule(value = "self.all(a, a.size() >= 1 && !a.matches('[,[:space:]]'))",
       message = "each jwt.audiences entry must be 1 to 256 characters with no comma or whitespace"
           + " (the auth pods receive the audiences as one comma-separated list)")
   private List<String> audiences;
