@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonDeserializer;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
@@ -17,6 +18,8 @@ import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.ShortNames;
 import io.fabric8.kubernetes.model.annotation.Version;
 import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
 
@@ -121,7 +124,7 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
       try {
         return context.readTreeAsValue(tree, AuthServiceSpec.class);
       } catch (JacksonException | IllegalArgumentException e) {
-        return new UnreadableSpec(describe(e));
+        return new UnreadableSpec(describe(tree, e));
       }
     }
   }
@@ -139,19 +142,51 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
     }
   }
 
-  /** The field and what is wrong with it, without Jackson's class names and source location. */
-  private static String describe(Exception e) {
-    String path = e instanceof JsonMappingException mapping
-        ? mapping.getPath().stream()
-            .map(ref -> ref.getFieldName() != null ? "." + ref.getFieldName() : "[" + ref.getIndex() + "]")
-            .collect(Collectors.joining("", "spec", ""))
-        : "spec";
-    Throwable cause = e;
-    while (cause.getCause() != null && cause.getCause() != cause) {
-      cause = cause.getCause();
+  /**
+   * The field, its value and what the model expected, in words: not Jackson's message, which
+   * names Java classes and the source position.
+   */
+  private static String describe(JsonNode spec, Exception e) {
+    StringBuilder field = new StringBuilder("spec");
+    JsonNode value = spec;
+    List<JsonMappingException.Reference> path =
+        e instanceof JsonMappingException mapping ? mapping.getPath() : List.of();
+    for (JsonMappingException.Reference reference : path) {
+      if (reference.getFieldName() != null) {
+        field.append('.').append(reference.getFieldName());
+        value = value.path(reference.getFieldName());
+      } else {
+        field.append('[').append(reference.getIndex()).append(']');
+        value = value.path(reference.getIndex());
+      }
     }
-    String reason = cause instanceof JacksonException jackson ? jackson.getOriginalMessage()
-        : cause.getMessage();
-    return path + " cannot be read: " + reason;
+    String shown = value.isMissingNode() ? "a value" : abbreviate(value.toString());
+    Class<?> expected = e instanceof MismatchedInputException mismatch ? mismatch.getTargetType() : null;
+    return field + " holds " + shown + ", which the operator cannot read"
+        + (expected == null ? "" : " as " + expectation(expected));
+  }
+
+  private static String expectation(Class<?> type) {
+    if (type == Integer.class || type == int.class) {
+      return "a 32-bit integer";
+    }
+    if (type == Long.class || type == long.class) {
+      return "a 64-bit integer";
+    }
+    if (type == Boolean.class || type == boolean.class) {
+      return "true or false";
+    }
+    if (type == String.class) {
+      return "a string";
+    }
+    if (type.isEnum()) {
+      return "one of " + Arrays.stream(type.getEnumConstants()).map(String::valueOf)
+          .collect(Collectors.joining(", "));
+    }
+    return "an object";
+  }
+
+  private static String abbreviate(String json) {
+    return json.length() > 64 ? json.substring(0, 61) + "..." : json;
   }
 }
