@@ -9,13 +9,21 @@ import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The operator's probes and metrics on one small HTTP port: {@code /healthz} (liveness: every
  * informer is healthy), {@code /readyz} (the operator has started) and {@code /metrics}
  * (Prometheus text, with JOSDK's reconcile metrics).
+ *
+ * <p>A probe always answers, and a check that throws answers 503: a liveness probe that gets no
+ * answer is a failure too, but a clear 503 says which check failed. The checks read the state of
+ * the informers and never wait on the API server, so they answer at once.
  */
 final class HealthEndpoints implements AutoCloseable {
+
+  private static final Logger log = LoggerFactory.getLogger(HealthEndpoints.class);
 
   private final HttpServer server;
 
@@ -35,7 +43,13 @@ final class HealthEndpoints implements AutoCloseable {
   }
 
   private static void probe(HttpExchange exchange, Supplier<Boolean> check) throws IOException {
-    boolean ok = check.get();
+    boolean ok;
+    try {
+      ok = check.get();
+    } catch (RuntimeException e) {
+      log.warn("Probe {} failed", exchange.getRequestURI().getPath(), e);
+      ok = false;
+    }
     respond(exchange, ok ? 200 : 503, "text/plain; charset=utf-8", ok ? "ok\n" : "not ok\n");
   }
 

@@ -125,8 +125,10 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   public ErrorStatusUpdateControl<AuthService> updateErrorStatus(AuthService primary,
       Context<AuthService> context, Exception e) {
     String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
-    AuthServiceStatus status = statusBuilder.build(primary,
-        observe(primary, context, List.of(), Optional.of(message)));
+    AuthServiceStatus status = primary.unreadableSpec()
+        .map(problem -> statusBuilder.unreadableSpec(primary, problem))
+        .orElseGet(() -> statusBuilder.build(primary,
+            observe(primary, context, List.of(), Optional.of(message))));
     if (status.equals(primary.getStatus())) {
       return ErrorStatusUpdateControl.<AuthService>noStatusUpdate();
     }

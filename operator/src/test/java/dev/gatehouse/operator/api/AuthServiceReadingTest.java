@@ -38,6 +38,16 @@ class AuthServiceReadingTest {
     assertThat(read.getMetadata().getName()).isEqualTo("tenant");
   }
 
+  /** JOSDK hands the reconciler a copy made through JSON: the copy must be unreadable too. */
+  @Test
+  void copyOfAnUnreadableSpecIsUnreadable() {
+    AuthService read = read("{" + VALID_SPEC + ", \"replicas\": 4294967296}", null);
+
+    AuthService copy = SERIALIZATION.unmarshal(SERIALIZATION.asJson(read), AuthService.class);
+
+    assertThat(copy.unreadableSpec()).isEqualTo(read.unreadableSpec()).isPresent();
+  }
+
   @Test
   void missingSpecIsUnreadable() {
     assertThat(read(null, null).unreadableSpec()).contains("spec is missing");

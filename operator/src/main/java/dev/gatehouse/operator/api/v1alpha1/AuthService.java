@@ -1,6 +1,7 @@
 package dev.gatehouse.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.annotation.JsonValue;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -107,12 +108,23 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
         ? Optional.of(unreadable.problem) : Optional.empty();
   }
 
-  /** Stands in for a spec that could not be read; never serialized, never reconciled. */
+  /**
+   * Stands in for a spec that could not be read; never reconciled. It serializes as the spec it
+   * was read from, so that a copy (JOSDK clones each resource it hands to the reconciler through
+   * JSON) reads as unreadable again instead of as an empty spec.
+   */
   private static final class UnreadableSpec extends AuthServiceSpec {
+    private final JsonNode stored;
     private final String problem;
 
-    private UnreadableSpec(String problem) {
+    private UnreadableSpec(JsonNode stored, String problem) {
+      this.stored = stored;
       this.problem = problem;
+    }
+
+    @JsonValue
+    JsonNode stored() {
+      return stored;
     }
   }
 
@@ -124,7 +136,7 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
       try {
         return context.readTreeAsValue(tree, AuthServiceSpec.class);
       } catch (JacksonException | IllegalArgumentException e) {
-        return new UnreadableSpec(describe(tree, e));
+        return new UnreadableSpec(tree, describe(tree, e));
       }
     }
   }
