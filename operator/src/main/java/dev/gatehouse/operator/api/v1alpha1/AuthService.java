@@ -1,7 +1,7 @@
 package dev.gatehouse.operator.api.v1alpha1;
 
-import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.annotation.JsonValue;
+import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.databind.DeserializationContext;
 import com.fasterxml.jackson.databind.JsonDeserializer;
@@ -74,18 +74,18 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
   public static final String VERSION = "v1alpha1";
   public static final int MAX_NAME_LENGTH = 46;
 
-  /**
-   * Read leniently: an AuthService whose spec does not fit the Java model (stored before the CRD
-   * had its bounds, or past them some other way) must not fail the informer, which would stop the
-   * operator for every AuthService. It is kept, with {@link #unreadableSpec()} saying why.
-   */
-  /** Required: without a spec an AuthService does nothing but fail the operator's code. */
+  /** Required: an AuthService without a spec has nothing to run. */
   @Override
   @Required
   public AuthServiceSpec getSpec() {
     return super.getSpec();
   }
 
+  /**
+   * Read leniently: an AuthService whose spec does not fit the Java model (stored before the CRD
+   * had its bounds, or past them some other way) must not fail the informer, which would stop the
+   * operator for every AuthService. It is kept, with {@link #unreadableSpec()} saying why.
+   */
   @Override
   @JsonDeserialize(using = SpecReader.class)
   public void setSpec(AuthServiceSpec spec) {

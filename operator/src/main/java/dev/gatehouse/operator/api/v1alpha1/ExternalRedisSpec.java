@@ -18,7 +18,7 @@ public class ExternalRedisSpec {
   @Pattern("^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$")
   private String host;
 
-  @JsonPropertyDescription("Port of the Redis server.")
+  @JsonPropertyDescription("Port of the Redis server, 1 to 65535.")
   @Default("6379")
   @Min(1)
   @Max(65535)

@@ -41,7 +41,7 @@ public class ManagedRedisSpec {
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("Redis `maxclients`: the most connections the server accepts. Keep it"
-      + " above the planned total of the auth pods' pools.")
+      + " above the planned total of the auth pods' pools. 1 to 100000.")
   @Default("10000")
   @Min(1)
   @Max(100000)

@@ -32,15 +32,15 @@ public class PoolSpec {
    */
   static final String IF_DURATION = "!self.matches('" + DURATION + "') || ";
 
-  @JsonPropertyDescription("Most Redis connections one auth pod opens. The planned total is"
-      + " replicas × maxConnections; keep it below the Redis server's maxclients.")
+  @JsonPropertyDescription("Most Redis connections one auth pod opens, 1 to 1000. The planned"
+      + " total is replicas × maxConnections; keep it below the Redis server's maxclients.")
   @Default("16")
   @Min(1)
   @Max(1000)
   private Integer maxConnections = 16;
 
   @JsonPropertyDescription("Connections each pod keeps open while idle, so a burst does not pay"
-      + " for new connections.")
+      + " for new connections; 0 to maxConnections.")
   @Default("2")
   @Min(0)
   @Max(1000)
@@ -58,7 +58,7 @@ public class PoolSpec {
   private String acquireTimeout = "2s";
 
   @JsonPropertyDescription("Most requests that may wait for a connection at once; beyond it a"
-      + " request fails at once with 503 instead of queueing.")
+      + " request fails at once with 503 instead of queueing. 0 to 100000.")
   @Default("1000")
   @Min(0)
   @Max(100000)
