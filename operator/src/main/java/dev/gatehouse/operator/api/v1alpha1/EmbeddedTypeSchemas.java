@@ -64,6 +64,10 @@ public final class EmbeddedTypeSchemas {
                 + " || r.startsWith('hugepages-') || (r.contains('/') && r.matches('" + QUALIFIED_NAME + "')))",
             property + "." + list + ": a resource is cpu, memory, ephemeral-storage, hugepages-<size>"
                 + " or a vendor resource such as example.com/gpu", null);
+        // What the pattern lets through but Kubernetes cannot hold, such as an exponent of 400.
+        rule(quantities, "self.all(r, isQuantity(string(self[r])))",
+            property + "." + list + ": every value must be a quantity Kubernetes can hold, such as"
+                + " 500m, 2, 512Mi or 1Gi", null);
       }
       rule(resources, "!has(self.requests) || !has(self.limits) || self.requests.all(r,"
               + " !(r in self.limits) || !isQuantity(string(self.requests[r]))"
