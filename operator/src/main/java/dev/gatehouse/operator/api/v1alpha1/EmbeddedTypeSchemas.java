@@ -158,7 +158,10 @@ public final class EmbeddedTypeSchemas {
     }
   }
 
-  /** Kubernetes takes weights of 1 to 100; a larger one would not even fit the Java int. */
+  /**
+   * Kubernetes takes weights of 1 to 100. Without the bound the API server stored 2^31, which
+   * fabric8's {@code Integer} cannot hold.
+   */
   private static void weighted(JSONSchemaProps term, String termProperty) {
     bound(property(term, "weight"), "int32", 1, 100);
     term.setRequired(List.of("weight", termProperty));

@@ -32,8 +32,8 @@ public class PoolSpec {
    */
   static final String IF_DURATION = "!self.matches('" + DURATION + "') || ";
 
-  @JsonPropertyDescription("Most Redis connections one auth pod opens, 1 to 1000. The planned"
-      + " total is replicas × maxConnections; keep it below the Redis server's maxclients.")
+  @JsonPropertyDescription("Most Redis connections one auth pod opens. The planned total is"
+      + " replicas × maxConnections; keep it below the Redis server's maxclients. 1 to 1000.")
   @Default("16")
   @Min(1)
   @Max(1000)
