@@ -68,7 +68,18 @@ public final class GatehouseOperator implements AutoCloseable {
       }
     });
     HealthEndpoints health = new HealthEndpoints(settings.healthPort(), operator, registry);
-    operator.start();
+    try {
+      operator.start();
+    } catch (RuntimeException e) {
+      // The health port would otherwise keep the JVM alive, doing nothing, with no probe to tell.
+      health.close();
+      try {
+        operator.stop();
+      } catch (RuntimeException stopping) {
+        e.addSuppressed(stopping);
+      }
+      throw e;
+    }
     log.info("Gatehouse operator started; watching {}; probes and metrics on port {}",
         settings.watchNamespaces().isEmpty() ? "all namespaces" : settings.watchNamespaces(),
         health.port());
@@ -82,7 +93,15 @@ public final class GatehouseOperator implements AutoCloseable {
 
   public static void main(String[] args) throws IOException {
     OperatorSettings settings = OperatorSettings.fromEnvironment(System.getenv());
-    GatehouseOperator running = start(Config.autoConfigure(null), settings);
+    GatehouseOperator running;
+    try {
+      running = start(Config.autoConfigure(null), settings);
+    } catch (RuntimeException e) {
+      log.error("The operator could not start (an informer could not list what it watches);"
+          + " exiting so that Kubernetes restarts it", e);
+      System.exit(1);
+      return;
+    }
     Runtime.getRuntime().addShutdownHook(new Thread(running::close, "gatehouse-shutdown"));
   }
 

@@ -28,8 +28,7 @@ public final class ReferencedSecrets {
     return new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Secret.class, AuthService.class)
             .withName(EVENT_SOURCE)
-            .withPrimaryToSecondaryMapper((AuthService primary) -> PodSecrets.of(primary)
-                .referencedByUser().stream()
+            .withPrimaryToSecondaryMapper((AuthService primary) -> referencedByUser(primary).stream()
                 .map(name -> new ResourceID(name, primary.getMetadata().getNamespace()))
                 .collect(Collectors.toSet()))
             .withSecondaryToPrimaryMapper(secret -> context.getPrimaryCache()
@@ -43,9 +42,15 @@ public final class ReferencedSecrets {
   }
 
   private static List<String> indexKeys(AuthService primary) {
-    return PodSecrets.of(primary).referencedByUser().stream()
+    return referencedByUser(primary).stream()
         .map(name -> key(primary.getMetadata().getNamespace(), name))
         .toList();
+  }
+
+  /** None for an AuthService whose spec cannot be read: the index must not fail on it. */
+  private static List<String> referencedByUser(AuthService primary) {
+    return primary.unreadableSpec().isPresent()
+        ? List.of() : PodSecrets.of(primary).referencedByUser();
   }
 
   private static String key(String namespace, String name) {

@@ -99,6 +99,9 @@ public final class PoolHealthObserver
 
   @Override
   public Optional<Duration> fetchDelay(Set<PoolHealth> lastFetched, AuthService primary) {
+    if (primary.unreadableSpec().isPresent()) {
+      return Optional.of(DEFAULT_INTERVAL);
+    }
     String interval = Optional.ofNullable(primary.getSpec().getRedis().getPool())
         .map(PoolSpec::getHealthCheckInterval).orElse(null);
     return Optional.of(PollInterval.parse(interval, DEFAULT_INTERVAL));

@@ -97,6 +97,10 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
 
   @Override
   public UpdateControl<AuthService> reconcile(AuthService primary, Context<AuthService> context) {
+    Optional<String> unreadable = primary.unreadableSpec();
+    if (unreadable.isPresent()) {
+      return statusUpdate(primary, context, statusBuilder.unreadableSpec(primary, unreadable.get()));
+    }
     for (String created : generatedSecrets.reconcile(primary, context)) {
       events.normal(context.getClient(), primary, "SecretGenerated", "Generated Secret " + created);
     }
@@ -112,8 +116,8 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     if (problems.isEmpty()) {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
-    UpdateControl<AuthService> update =
-        statusUpdate(primary, context, observe(primary, context, problems, Optional.empty()));
+    UpdateControl<AuthService> update = statusUpdate(primary, context,
+        statusBuilder.build(primary, observe(primary, context, problems, Optional.empty())));
     return rotation.waiting() ? update.rescheduleAfter(ROTATION_RETRY) : update;
   }
 
@@ -121,8 +125,10 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   public ErrorStatusUpdateControl<AuthService> updateErrorStatus(AuthService primary,
       Context<AuthService> context, Exception e) {
     String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
-    AuthServiceStatus status = statusBuilder.build(primary,
-        observe(primary, context, List.of(), Optional.of(message)));
+    AuthServiceStatus status = primary.unreadableSpec()
+        .map(problem -> statusBuilder.unreadableSpec(primary, problem))
+        .orElseGet(() -> statusBuilder.build(primary,
+            observe(primary, context, List.of(), Optional.of(message))));
     if (status.equals(primary.getStatus())) {
       return ErrorStatusUpdateControl.<AuthService>noStatusUpdate();
     }
@@ -131,8 +137,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   }
 
   private UpdateControl<AuthService> statusUpdate(AuthService primary, Context<AuthService> context,
-      ObservedState observed) {
-    AuthServiceStatus status = statusBuilder.build(primary, observed);
+      AuthServiceStatus status) {
     if (status.equals(primary.getStatus())) {
       return UpdateControl.noUpdate();
     }

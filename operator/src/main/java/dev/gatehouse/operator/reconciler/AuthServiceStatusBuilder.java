@@ -76,6 +76,23 @@ class AuthServiceStatusBuilder {
     return status;
   }
 
+  /**
+   * For an AuthService whose spec the operator cannot read: only Ready, naming the field. Nothing
+   * else can be judged, and the children are left as they are.
+   */
+  AuthServiceStatus unreadableSpec(AuthService primary, String problem) {
+    long generation = Optional.ofNullable(primary.getMetadata().getGeneration()).orElse(0L);
+    List<Condition> previous = Optional.ofNullable(primary.getStatus())
+        .map(AuthServiceStatus::getConditions).orElse(List.of());
+    AuthServiceStatus status = new AuthServiceStatus();
+    status.setObservedGeneration(generation);
+    status.setConditions(new ArrayList<>(List.of(condition(READY, "False", "SpecUnreadable",
+        "The operator cannot read this AuthService: " + problem + ". The CRD now refuses such a"
+            + " value; correct the field (kubectl edit or apply) and the operator takes it up.",
+        generation, previous))));
+    return status;
+  }
+
   private Condition ready(ObservedState observed, int desired, int ready, long generation,
       List<Condition> previous) {
     if (observed.error().isPresent()) {
@@ -146,7 +163,8 @@ class AuthServiceStatusBuilder {
         .map(PoolSpec::getMaxConnections).orElse(new PoolSpec().getMaxConnections());
     RedisPoolStatus pool = new RedisPoolStatus();
     pool.setMaxConnectionsPerPod(perPod);
-    pool.setPlannedConnections(perPod * replicas);
+    // In 64 bits: the CRD bounds both factors, but a product that wrapped would read as spare capacity.
+    pool.setPlannedConnections((long) perPod * replicas);
     pool.setServerMaxClients(ManagedRedisEnabled.isManaged(primary)
         ? primary.getSpec().getRedis().getManaged().getMaxClients()
         : health.map(PoolHealth::serverMaxClients).orElse(null));

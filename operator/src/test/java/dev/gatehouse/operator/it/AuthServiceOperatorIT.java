@@ -115,7 +115,7 @@ class AuthServiceOperatorIT {
 
     AuthService status = awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 1L);
     assertThat(status.getStatus().getSelector()).contains("app.kubernetes.io/instance=auth");
-    assertThat(status.getStatus().getRedisPool().getPlannedConnections()).isEqualTo(32);
+    assertThat(status.getStatus().getRedisPool().getPlannedConnections()).isEqualTo(32L);
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
     assertThat(condition(status, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
   }
@@ -365,7 +365,7 @@ class AuthServiceOperatorIT {
     awaitCondition(() -> deployment("auth").getSpec().getReplicas() == 3);
     AuthService scaling = awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 2L);
     assertThat(condition(scaling, "Ready").getStatus()).isEqualTo("False");
-    assertThat(scaling.getStatus().getRedisPool().getPlannedConnections()).isEqualTo(48);
+    assertThat(scaling.getStatus().getRedisPool().getPlannedConnections()).isEqualTo(48L);
   }
 
   // --- helpers -----------------------------------------------------------------------------

@@ -13,9 +13,11 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeAll;
@@ -68,6 +70,19 @@ class InvalidAuthServiceIT {
       "ephemeral-redis.yaml", Map.of(
           "/spec/redis/managed/storage/size", "1Gi",
           "/spec/redis/managed/maxClients", 10000));
+
+  /**
+   * The corpus of invalid manifests, one per file; each file's header names the field the API
+   * server must refuse and a fragment of its message:
+   * {@code # expect-field: spec.replicas} and {@code # expect-message: less than or equal to 1000}.
+   * {@code (the object)} is a rule on the whole AuthService, such as the name's length.
+   */
+  private static final String INVALID = "/invalid";
+  private static final String FIELD_HEADER = "# expect-field: ";
+  private static final String MESSAGE_HEADER = "# expect-message: ";
+  private static final String WHOLE_OBJECT = "(the object)";
+  /** How the API server names the field of a rule on the root of the schema. */
+  private static final String ROOT_FIELD = "<nil>";
 
   @BeforeAll
   static void installCrd() {
@@ -239,6 +254,71 @@ class InvalidAuthServiceIT {
             "spec.redis.managed.ephemeral", "would start Redis without its data"));
   }
 
+  record Manifest(String file, String field, String message, String yaml) {
+    @Override
+    public String toString() {
+      return file;
+    }
+  }
+
+  static Stream<Manifest> invalidManifests() throws IOException, URISyntaxException {
+    Path folder = Path.of(InvalidAuthServiceIT.class.getResource(INVALID).toURI());
+    try (Stream<Path> files = Files.list(folder)) {
+      return files.filter(file -> file.getFileName().toString().endsWith(".yaml")).sorted()
+          .map(InvalidAuthServiceIT::manifest).toList().stream();
+    }
+  }
+
+  private static Manifest manifest(Path file) {
+    try {
+      String yaml = Files.readString(file);
+      List<String> lines = yaml.lines().toList();
+      return new Manifest(file.getFileName().toString(), header(lines, FIELD_HEADER, file),
+          header(lines, MESSAGE_HEADER, file), yaml);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static String header(List<String> lines, String prefix, Path file) {
+    return lines.stream().filter(line -> line.startsWith(prefix))
+        .map(line -> line.substring(prefix.length()).strip()).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException(file + " has no '" + prefix + "' line"));
+  }
+
+  @Test
+  void theCorpusCoversEveryField() throws IOException, URISyntaxException {
+    assertThat(invalidManifests()).hasSizeGreaterThanOrEqualTo(60);
+  }
+
+  /**
+   * What a hostile or careless tenant might write, field by field: each is refused by the API
+   * server with a message that names the field, so that it never reaches the operator (whose
+   * informer could not read some of them) or a child object the cluster would refuse.
+   */
+  @ParameterizedTest(name = "invalid/{0} is refused")
+  @MethodSource("invalidManifests")
+  void invalidManifestIsRefusedWithItsMessage(Manifest manifest) {
+    GenericKubernetesResource resource = parse(manifest.yaml());
+
+    assertThatThrownBy(() -> create(resource))
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).as(e.getMessage()).isEqualTo(422);
+          assertThat(e.getStatus().getMessage())
+              .startsWith("AuthService.gatehouse.dev \"" + resource.getMetadata().getName()
+                  + "\" is invalid: ");
+          assertThat(e.getStatus().getDetails().getCauses())
+              .as("causes of %s", e.getStatus().getMessage())
+              .anySatisfy(cause -> {
+                assertThat(field(cause)).isEqualTo(manifest.field());
+                assertThat(cause.getMessage()).contains(manifest.message());
+              });
+        });
+    assertThat(apiServer.client().genericKubernetesResources("gatehouse.dev/v1alpha1", "AuthService")
+        .inNamespace(apiServer.namespace()).withName(resource.getMetadata().getName()).get())
+        .isNull();
+  }
+
   @ParameterizedTest(name = "{0} is refused once the AuthService exists")
   @MethodSource("refusedChanges")
   void storageIsFixedAtCreation(Change change) {
@@ -369,10 +449,13 @@ class InvalidAuthServiceIT {
   }
 
   /**
-   * The field of a cause. The scale subresource's own check of spec.replicas reports it as
+   * The field of a cause, {@value #WHOLE_OBJECT} for a rule on the whole object. The scale subresource's own check of spec.replicas reports it as
    * {@code .spec.replicas}, the schema as {@code spec.replicas}.
    */
   private static String field(StatusCause cause) {
+    if (cause.getField() == null || ROOT_FIELD.equals(cause.getField())) {
+      return WHOLE_OBJECT;
+    }
     return cause.getField().startsWith(".") ? cause.getField().substring(1) : cause.getField();
   }
 

@@ -1,12 +1,15 @@
 package dev.gatehouse.operator.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.OperatorSettings;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
 import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -49,6 +52,28 @@ class OperatorRuntimeIT {
       // JOSDK's Micrometer metrics: the controller's registered event sources are counted from start.
       assertThat(metrics.body()).contains("operator_sdk_");
     }
+  }
+
+  /**
+   * An operator that cannot list what it watches (here: a user without RBAC rights) must not
+   * linger alive and idle with its health port open, where no probe would restart it: start fails,
+   * and the port is closed (main then exits non-zero).
+   */
+  @Test
+  void anOperatorThatCannotStartClosesItsHealthPort() throws Exception {
+    int port;
+    try (ServerSocket free = new ServerSocket(0)) {
+      port = free.getLocalPort();
+    }
+    var forbidden = apiServer.impersonatingClient("no-rights").getConfiguration();
+    OperatorSettings settings = new OperatorSettings(Set.of(apiServer.namespace()), false, null, port);
+
+    assertThatThrownBy(() -> GatehouseOperator.start(forbidden, settings).close())
+        .isInstanceOf(RuntimeException.class);
+    assertThatThrownBy(() -> http.send(HttpRequest.newBuilder(
+            URI.create("http://127.0.0.1:" + port + "/healthz")).build(),
+        HttpResponse.BodyHandlers.ofString()))
+        .isInstanceOf(ConnectException.class);
   }
 
   private void awaitStatus(GatehouseOperator operator, String path, int status) throws Exception {

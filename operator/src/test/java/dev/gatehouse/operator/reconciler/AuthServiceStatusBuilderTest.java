@@ -37,7 +37,7 @@ class AuthServiceStatusBuilderTest {
     });
     assertThat(status.getReadyReplicas()).isEqualTo(2);
     assertThat(status.getSelector()).contains("app.kubernetes.io/instance=auth");
-    assertThat(status.getRedisPool().getPlannedConnections()).isEqualTo(32);
+    assertThat(status.getRedisPool().getPlannedConnections()).isEqualTo(32L);
     assertThat(status.getRedisPool().getServerMaxClients()).isEqualTo(10000);
   }
 

@@ -2,29 +2,55 @@ package dev.gatehouse.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = EmbeddedTypeSchemas.Resources.class, input = "resources")
 public class AuthServiceSpec {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/gatehouse-dev/auth-service:0.1.0";
 
+  /**
+   * An image reference as container runtimes read it: an optional registry host (and port), a
+   * lowercase repository path, an optional tag, an optional digest. No spaces, never empty.
+   */
+  static final String IMAGE_REFERENCE = "^([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?(:[0-9]{1,5})?/)?"
+      + "[a-z0-9]+([._-]+[a-z0-9]+)*(/[a-z0-9]+([._-]+[a-z0-9]+)*)*"
+      + "(:[A-Za-z0-9_][-A-Za-z0-9_.]{0,127})?(@[a-z0-9]+([+._-][a-z0-9]+)*:[A-Fa-f0-9]{32,})?$";
+  static final String IMAGE_RULE = "self.matches('" + IMAGE_REFERENCE + "')";
+  static final String IMAGE_MESSAGE = "must be an image reference such as"
+      + " ghcr.io/example/auth-service:1.2.3 or name@sha256:<digest>: not empty, no spaces, a"
+      + " lowercase repository";
+
+  /** More pods than this is a typing mistake, and their pools would swamp any Redis. */
+  public static final int MAX_REPLICAS = 1000;
+
   @JsonPropertyDescription(
-      "Number of auth pods. Scalable with `kubectl scale` and a HorizontalPodAutoscaler.")
+      "Number of auth pods, 0 to 1000. Scalable with `kubectl scale` and a"
+      + " HorizontalPodAutoscaler.")
   @Default("2")
   @Min(0)
+  @Max(MAX_REPLICAS)
   @SpecReplicas
   private Integer replicas = 2;
 
   @JsonPropertyDescription("Container image of the auth service.")
   @Default(DEFAULT_IMAGE)
+  @Size(max = 512)
+  @ValidationRule(value = IMAGE_RULE, message = "image " + IMAGE_MESSAGE)
   private String image = DEFAULT_IMAGE;
 
-  @JsonPropertyDescription("Compute resources of each auth pod's container.")
+  @JsonPropertyDescription("Compute resources of each auth pod's container: `requests` and"
+      + " `limits` of cpu, memory, ephemeral-storage, hugepages-<size> or vendor resources, each"
+      + " request no larger than its limit.")
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("Placement, labels and annotations of the auth pods.")

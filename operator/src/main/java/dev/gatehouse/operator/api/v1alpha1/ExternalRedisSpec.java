@@ -7,16 +7,24 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class ExternalRedisSpec {
 
-  @JsonPropertyDescription("Host name or IP address of the Redis server.")
+  @JsonPropertyDescription("Host name or IP address (IPv6 without brackets) of the Redis server,"
+      + " without a port.")
   @Required
+  @Size(max = 253)
   @Pattern("^[A-Za-z0-9]([A-Za-z0-9.:-]*[A-Za-z0-9])?$")
+  // Colons belong to IPv6 addresses (two or more); one colon is a port written into the host.
+  @ValidationRule(value = "!self.contains(':') || self.matches(':.*:')",
+      message = "redis.external.host is a host name or IP address without a port: put the port in"
+          + " redis.external.port")
   private String host;
 
-  @JsonPropertyDescription("Port of the Redis server.")
+  @JsonPropertyDescription("Port of the Redis server, 1 to 65535.")
   @Default("6379")
   @Min(1)
   @Max(65535)

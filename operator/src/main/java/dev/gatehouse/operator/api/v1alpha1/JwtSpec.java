@@ -2,6 +2,7 @@ package dev.gatehouse.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
@@ -10,6 +11,8 @@ import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = EmbeddedTypeSchemas.StringItems.class,
+    input = "audiences:" + JwtSpec.MAX_AUDIENCE_LENGTH)
 // duration() runs only on values the pattern accepts: the API server evaluates rules even when a
 // pattern failed, and a conversion error would then be reported on spec.jwt besides the field.
 // The message names the defaults, since either side may be one the user never wrote (see PoolSpec
@@ -23,14 +26,30 @@ import java.util.List;
     fieldPath = ".accessTokenTtl")
 public class JwtSpec {
 
-  @JsonPropertyDescription("The `iss` claim of issued tokens; verification requires it.")
+  static final int MAX_AUDIENCE_LENGTH = 256;
+
+  /** Scheme, host (a name, an IPv4 or a bracketed IPv6 address), optional port and path. */
+  static final String ISSUER_URL = "^https?://([A-Za-z0-9]([-A-Za-z0-9.]*[A-Za-z0-9])?|[[][0-9A-Fa-f:.]+[]])"
+      + "(:[0-9]{1,5})?(/[^?#[:space:]]*)?$";
+
+  @JsonPropertyDescription("The `iss` claim of issued tokens; verification requires it. An"
+      + " absolute http:// or https:// URL with a host and no query or fragment, as OpenID Connect"
+      + " discovery expects, e.g. `https://auth.example.com`.")
   @Required
   @Size(min = 1, max = 2048)
+  @ValidationRule(value = "self.matches('" + ISSUER_URL + "')",
+      message = "jwt.issuer must be an absolute http:// or https:// URL with a host and no"
+          + " spaces, query or fragment, e.g. https://auth.example.com")
   private String issuer;
 
-  @JsonPropertyDescription("Audiences (`aud`) of issued tokens; verification requires one of them.")
+  @JsonPropertyDescription("Audiences (`aud`) of issued tokens; verification requires one of them."
+      + " 1 to 32, each 1 to 256 characters without commas or whitespace: the operator hands them"
+      + " to the auth pods as one comma-separated list.")
   @Required
   @Size(min = 1, max = 32)
+  @ValidationRule(value = "self.all(a, a.size() >= 1 && !a.matches('[,[:space:]]'))",
+      message = "each jwt.audiences entry must be 1 to 256 characters with no comma or whitespace"
+          + " (the auth pods receive the audiences as one comma-separated list)")
   private List<String> audiences;
 
   @JsonPropertyDescription("Signing algorithm: ES256 (default; P-256 keys), RS256 (RSA 2048) or"
@@ -38,14 +57,23 @@ public class JwtSpec {
   @Default("ES256")
   private JwtAlgorithm algorithm = JwtAlgorithm.ES256;
 
-  @JsonPropertyDescription("Lifetime of access tokens, e.g. `15m`.")
+  @JsonPropertyDescription("Lifetime of access tokens, e.g. `15m`; 1s to 24h. JWT times are whole"
+      + " seconds, so less than 1s expires at issue; an access token cannot be recalled once"
+      + " handed to a verifier that does not check revocations, so a day is the longest.")
   @Default("15m")
   @Pattern(PoolSpec.DURATION)
+  @ValidationRule(value = PoolSpec.IF_DURATION
+      + "(duration(self) >= duration('1s') && duration(self) <= duration('24h'))",
+      message = "jwt.accessTokenTtl must be between 1s and 24h, e.g. 15m")
   private String accessTokenTtl = "15m";
 
-  @JsonPropertyDescription("Lifetime of refresh tokens, e.g. `720h`.")
+  @JsonPropertyDescription("Lifetime of refresh tokens, e.g. `720h`; 1s to 8760h (a year), and"
+      + " longer than accessTokenTtl.")
   @Default("720h")
   @Pattern(PoolSpec.DURATION)
+  @ValidationRule(value = PoolSpec.IF_DURATION
+      + "(duration(self) >= duration('1s') && duration(self) <= duration('8760h'))",
+      message = "jwt.refreshTokenTtl must be between 1s and 8760h (a year), e.g. 720h")
   private String refreshTokenTtl = "720h";
 
   @JsonPropertyDescription("A Secret you own with the signing keys (entries `<kid>.pem`, or"

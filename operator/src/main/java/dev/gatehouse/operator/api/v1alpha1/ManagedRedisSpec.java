@@ -3,27 +3,34 @@ package dev.gatehouse.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.crdv2.generator.v1.SchemaCustomizer;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 
 // A StatefulSet's claim template cannot change, and moving between a volume and none would start
 // Redis empty: both are decided when the managed Redis is created (rules in RedisSpec).
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@SchemaCustomizer(value = EmbeddedTypeSchemas.Resources.class, input = "resources")
 public class ManagedRedisSpec {
 
   public static final String DEFAULT_IMAGE = "docker.io/library/redis:7.4-alpine";
 
   @JsonPropertyDescription("Container image of the managed Redis.")
   @Default(DEFAULT_IMAGE)
+  @Size(max = 512)
+  @ValidationRule(value = AuthServiceSpec.IMAGE_RULE,
+      message = "redis.managed.image " + AuthServiceSpec.IMAGE_MESSAGE)
   private String image = DEFAULT_IMAGE;
 
-  @JsonPropertyDescription("Compute resources of the Redis container.")
+  @JsonPropertyDescription("Compute resources of the Redis container, as for the auth pods.")
   private ResourceRequirements resources;
 
   @JsonPropertyDescription("Redis `maxclients`: the most connections the server accepts. Keep it"
-      + " above the planned total of the auth pods' pools.")
+      + " above the planned total of the auth pods' pools. 1 to 100000.")
   @Default("10000")
   @Min(1)
   @Max(100000)

@@ -17,7 +17,7 @@ public class RedisPoolStatus {
 
   @JsonPropertyDescription("replicas × maxConnectionsPerPod: the most connections the auth tier"
       + " may open to Redis.")
-  private Integer plannedConnections;
+  private Long plannedConnections;
 
   @JsonPropertyDescription("The Redis server's maxclients: from the spec for a managed Redis, as"
       + " the pods read it for an external one.")
@@ -51,11 +51,11 @@ public class RedisPoolStatus {
     this.maxConnectionsPerPod = maxConnectionsPerPod;
   }
 
-  public Integer getPlannedConnections() {
+  public Long getPlannedConnections() {
     return plannedConnections;
   }
 
-  public void setPlannedConnections(Integer plannedConnections) {
+  public void setPlannedConnections(Long plannedConnections) {
     this.plannedConnections = plannedConnections;
   }
 

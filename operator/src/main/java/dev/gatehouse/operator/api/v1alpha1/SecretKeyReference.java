@@ -5,6 +5,7 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** A key of a Secret in the AuthService's own namespace. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -12,11 +13,13 @@ public class SecretKeyReference {
 
   @JsonPropertyDescription("Name of the Secret.")
   @Required
+  @Size(max = 253)
   @Pattern(SecretReference.DNS_SUBDOMAIN)
   private String name;
 
   @JsonPropertyDescription("Key within the Secret.")
   @Default("password")
+  @Size(max = 253)
   @Pattern("^[-._a-zA-Z0-9]+$")
   private String key = "password";
 

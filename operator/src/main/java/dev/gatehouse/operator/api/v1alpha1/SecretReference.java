@@ -4,6 +4,7 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
 
 /** A whole Secret in the AuthService's own namespace. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -14,6 +15,7 @@ public class SecretReference {
 
   @JsonPropertyDescription("Name of the Secret.")
   @Required
+  @Size(max = 253)
   @Pattern(DNS_SUBDOMAIN)
   private String name;
 
