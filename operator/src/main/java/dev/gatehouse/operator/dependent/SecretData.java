@@ -4,6 +4,8 @@ import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
 import java.util.Map;
+import java.util.SortedSet;
+import java.util.TreeSet;
 
 /** Reads a Secret's entries whether they came back from the server as data or were set as stringData. */
 final class SecretData {
@@ -13,6 +15,13 @@ final class SecretData {
   static boolean hasKey(Secret secret, String key) {
     return entries(secret.getData()).containsKey(key)
         || entries(secret.getStringData()).containsKey(key);
+  }
+
+  /** Every key, from data and stringData, sorted. */
+  static SortedSet<String> keys(Secret secret) {
+    SortedSet<String> keys = new TreeSet<>(entries(secret.getData()).keySet());
+    keys.addAll(entries(secret.getStringData()).keySet());
+    return keys;
   }
 
   static byte[] value(Secret secret, String key) {
