@@ -29,6 +29,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
@@ -128,7 +129,13 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   @Override
   public ErrorStatusUpdateControl<AuthService> updateErrorStatus(AuthService primary,
       Context<AuthService> context, Exception e) {
-    ReconcileFailure failure = ReconcileFailure.of(e);
+    ReconcileFailure first = ReconcileFailure.of(e);
+    boolean retriesExhausted = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
+    boolean stalledBefore = Optional.ofNullable(primary.getStatus())
+        .map(AuthServiceStatus::getConditions).orElse(List.of()).stream()
+        .anyMatch(c -> AuthServiceStatusBuilder.STALLED.equals(c.getType())
+            && first.reason().equals(c.getReason()));
+    ReconcileFailure failure = retriesExhausted || stalledBefore ? first.persisting() : first;
     AuthServiceStatus status = statusBuilder.build(primary,
         observe(primary, context, List.of(), Optional.of(failure)));
     ErrorStatusUpdateControl<AuthService> control;

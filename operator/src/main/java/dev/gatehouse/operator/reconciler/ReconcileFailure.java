@@ -28,8 +28,20 @@ import java.util.regex.Pattern;
  * @param message plain words
  * @param needsPerson true when retrying cannot help until someone changes the spec or the cluster:
  *     the AuthService is then Stalled, which kstatus reports as Failed
+ * @param needsPersonIfItPersists true for a conflict: once is a race, but one that outlasts the
+ *     retries is an object of that name in the way
  */
-record ReconcileFailure(String reason, String message, boolean needsPerson) {
+record ReconcileFailure(String reason, String message, boolean needsPerson,
+    boolean needsPersonIfItPersists) {
+
+  ReconcileFailure(String reason, String message, boolean needsPerson) {
+    this(reason, message, needsPerson, false);
+  }
+
+  /** This failure after the retries ran out, or again after it had stalled the AuthService. */
+  ReconcileFailure persisting() {
+    return needsPersonIfItPersists ? new ReconcileFailure(reason, message, true, true) : this;
+  }
 
   /** The kinds the operator writes: a refusal names one of them. */
   private static final List<Class<? extends HasMetadata>> WRITTEN_KINDS = List.of(Secret.class,
@@ -52,7 +64,7 @@ record ReconcileFailure(String reason, String message, boolean needsPerson) {
       long others = failures.stream().map(ReconcileFailure::reason).distinct().count() - 1;
       return others == 0 ? first : new ReconcileFailure(first.reason(), first.message()
           + " (" + others + " other kind" + (others == 1 ? " was" : "s were")
-          + " refused too.)", first.needsPerson());
+          + " refused too.)", first.needsPerson(), first.needsPersonIfItPersists());
     }
     return clientException(e).map(ReconcileFailure::refusal).orElseGet(() -> new ReconcileFailure(
         "ReconcileError", "The operator could not finish reconciling and retries with backoff;"
@@ -75,6 +87,13 @@ record ReconcileFailure(String reason, String message, boolean needsPerson) {
     Optional<Status> status = Optional.ofNullable(e.getStatus()).filter(s -> s.getMessage() != null);
     // 408, 409 and 429 say "try again"; so does a 5xx, or no answer at all.
     boolean permanent = code >= 400 && code < 500 && code != 408 && code != 409 && code != 429;
+    if (code == 409) {
+      // The operator's own writes carry no resourceVersion, save a create: so a conflict that
+      // persists is an object of that name the operator does not manage.
+      return new ReconcileFailure(kind + "Conflict", object.strip() + " already exists but is not"
+          + " one the operator manages, or it changed while the operator wrote it. If it is"
+          + " someone else's, delete or rename it; the operator tries again.", false, true);
+    }
     if (!permanent) {
       String said = status.map(ReconcileFailure::said).map(s -> " (" + s + ")").orElse("");
       return new ReconcileFailure(kind + "WriteFailed", code == 0

@@ -79,11 +79,25 @@ class ReconcileFailureTest {
   }
 
   @Test
-  void throttlingConflictsAndSilenceAreRetriedNotStalled() {
-    for (int code : new int[] {409, 429, 503}) {
+  void aConflictIsRetriedAndStallsOnlyOnceItPersists() {
+    Status conflict = new StatusBuilder().withCode(409).withReason("AlreadyExists")
+        .withMessage("secrets \"auth-admin-token\" already exists").build();
+
+    ReconcileFailure failure = ReconcileFailure.of(exception("secrets", 409, conflict));
+
+    assertThat(failure.reason()).isEqualTo("SecretConflict");
+    assertThat(failure.needsPerson()).isFalse();
+    assertThat(failure.persisting().needsPerson()).isTrue();
+    assertThat(failure.message()).startsWith("Secret auth already exists but is not one"
+        + " the operator manages");
+  }
+
+  @Test
+  void throttlingUnavailabilityAndSilenceAreRetriedNotStalled() {
+    for (int code : new int[] {429, 503}) {
       Status status = new StatusBuilder().withCode(code).withMessage("try again").build();
       assertThat(ReconcileFailure.of(exception("secrets", code, status)))
-          .satisfies(f -> assertThat(f.needsPerson()).as("HTTP %d", code).isFalse())
+          .satisfies(f -> assertThat(f.persisting().needsPerson()).as("HTTP %d", code).isFalse())
           .satisfies(f -> assertThat(f.reason()).isEqualTo("SecretWriteFailed"));
     }
     KubernetesClientException unreachable = new KubernetesClientException(
