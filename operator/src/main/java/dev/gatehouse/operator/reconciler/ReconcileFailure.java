@@ -14,9 +14,11 @@ import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 /**
  * A failed reconcile as a person should read it in a condition: the reason names the object that
@@ -54,8 +56,13 @@ record ReconcileFailure(String reason, String message, boolean needsPerson,
   private static final Pattern URL = Pattern.compile("\"?\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"]+\"?");
 
   static ReconcileFailure of(Exception e) {
-    if (e instanceof AggregatedOperatorException aggregated
-        && !aggregated.getAggregatedExceptions().isEmpty()) {
+    Optional<AggregatedOperatorException> workflow = causes(e)
+        .filter(AggregatedOperatorException.class::isInstance)
+        .map(AggregatedOperatorException.class::cast)
+        .filter(aggregated -> !aggregated.getAggregatedExceptions().isEmpty())
+        .findFirst();
+    if (workflow.isPresent()) {
+      AggregatedOperatorException aggregated = workflow.get();
       // Sorted by dependent name, so the same failures always give the same condition.
       List<ReconcileFailure> failures = new TreeMap<>(aggregated.getAggregatedExceptions())
           .values().stream().map(ReconcileFailure::of).toList();
@@ -71,13 +78,14 @@ record ReconcileFailure(String reason, String message, boolean needsPerson,
             + " its log says why.", false));
   }
 
+  /** The exception and its causes: JOSDK's metrics and fabric8's async calls each wrap once. */
+  private static Stream<Throwable> causes(Throwable e) {
+    return Stream.iterate(e, Objects::nonNull, Throwable::getCause).limit(16);
+  }
+
   private static Optional<KubernetesClientException> clientException(Throwable e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof KubernetesClientException client) {
-        return Optional.of(client);
-      }
-    }
-    return Optional.empty();
+    return causes(e).filter(KubernetesClientException.class::isInstance)
+        .map(KubernetesClientException.class::cast).findFirst();
   }
 
   private static ReconcileFailure refusal(KubernetesClientException e) {

@@ -14,8 +14,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * An object's status as kstatus computes it (sigs.k8s.io/cli-utils, what Flux's health checks and
- * kpt wait with): the real library, run as the probe of src/test/go/kstatus that the build makes
- * with hack/kstatus-binary.sh.
+ * kpt wait with), and its health as Argo CD computes it with the check users install from
+ * examples/gitops/argocd/authservice-health.yaml: the real library and Argo CD's Lua interpreter,
+ * run as the probe of src/test/go/kstatus that the build makes with hack/kstatus-binary.sh.
  */
 final class Kstatus {
 
@@ -23,8 +24,12 @@ final class Kstatus {
 
   private Kstatus() {}
 
-  /** {@code Current}, {@code InProgress}, {@code Failed}, ... with kstatus's message. */
-  record Result(String status, String message) {}
+  /**
+   * @param status kstatus: {@code Current}, {@code InProgress}, {@code Failed}...
+   * @param message kstatus's message
+   * @param argocd Argo CD's health: {@code Healthy}, {@code Progressing}, {@code Degraded}...
+   */
+  record Result(String status, String message, String argocd) {}
 
   static Result of(HasMetadata object) {
     Path binary = Path.of(System.getProperty("gatehouse.kstatus.binary", "target/kstatus/kstatus"));
@@ -33,7 +38,10 @@ final class Kstatus {
           + " hack/kstatus-binary.sh " + binary + " (./mvnw verify does)");
     }
     try {
-      Process process = new ProcessBuilder(binary.toString()).redirectErrorStream(true).start();
+      Path argocdHealth = Path.of(System.getProperty("gatehouse.examples.dir"),
+          "gitops/argocd/authservice-health.yaml");
+      Process process = new ProcessBuilder(binary.toString(), "-argocd-health",
+          argocdHealth.toString()).redirectErrorStream(true).start();
       try (OutputStream in = process.getOutputStream()) {
         in.write(Serialization.asJson(object).getBytes(StandardCharsets.UTF_8));
       }
@@ -42,7 +50,8 @@ final class Kstatus {
         throw new IllegalStateException("kstatus failed: " + out);
       }
       JsonNode result = JSON.readTree(out);
-      return new Result(result.path("status").asText(), result.path("message").asText());
+      return new Result(result.path("status").asText(), result.path("message").asText(),
+          result.path("argocd").path("status").asText());
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (InterruptedException e) {

@@ -52,6 +52,9 @@ class StalledAuthServiceIT {
   /** The operator rechecks a refusal every 30 s; a fix elsewhere in the cluster shows within that. */
   private static final Duration TIMEOUT = Duration.ofSeconds(75);
   private static final Pattern SECRET_HASH = Pattern.compile("\\$(2[aby]|argon2id)\\$[^\"\\s]+");
+  /** What Argo CD shows, with the check of examples/gitops/argocd, for what kstatus computes. */
+  private static final Map<String, String> ARGOCD_HEALTH =
+      Map.of("Current", "Healthy", "InProgress", "Progressing", "Failed", "Degraded");
   private static final Path CONTRACT =
       Path.of(System.getProperty("gatehouse.contract.dir", "../contract"));
 
@@ -344,8 +347,12 @@ class StalledAuthServiceIT {
     client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
   }
 
+  /** kstatus's verdict, checked against Argo CD's (with the shipped Lua check) for the same object. */
   private String kstatus(AuthService service) {
-    return Kstatus.of(service).status();
+    Kstatus.Result result = Kstatus.of(service);
+    assertThat(result.argocd()).as("Argo CD's health where kstatus says %s", result.status())
+        .isEqualTo(ARGOCD_HEALTH.get(result.status()));
+    return result.status();
   }
 
   private <T extends io.fabric8.kubernetes.api.model.HasMetadata> T await(Class<T> type, String name) {

@@ -7,6 +7,7 @@ import io.fabric8.kubernetes.api.model.StatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.http.HttpRequest;
 import io.javaoperatorsdk.operator.AggregatedOperatorException;
+import io.javaoperatorsdk.operator.OperatorException;
 import java.io.IOException;
 import java.net.URI;
 import java.util.Map;
@@ -32,9 +33,12 @@ class ReconcileFailureTest {
         .withMessage("Invalid value: \"x y\": a valid label must be ...").endCause()
         .endDetails().build();
 
-    ReconcileFailure failure = ReconcileFailure.of(new AggregatedOperatorException(
-        "Exception(s) during workflow execution.",
-        Map.of("auth-deployment", exception("deployments", 422, invalid))));
+    // As JOSDK hands it over: its metrics wrap the workflow's exception, which holds the
+    // dependent's, which holds fabric8's.
+    ReconcileFailure failure = ReconcileFailure.of(new OperatorException(
+        new AggregatedOperatorException("Exception(s) during workflow execution.",
+            Map.of("auth-deployment", new IllegalStateException(
+                exception("deployments", 422, invalid))))));
 
     assertThat(failure.reason()).isEqualTo("DeploymentRejected");
     assertThat(failure.needsPerson()).isTrue();
