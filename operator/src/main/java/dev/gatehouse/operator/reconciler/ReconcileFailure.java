@@ -36,15 +36,6 @@ import java.util.stream.Stream;
 record ReconcileFailure(String reason, String message, boolean needsPerson,
     boolean needsPersonIfItPersists) {
 
-  ReconcileFailure(String reason, String message, boolean needsPerson) {
-    this(reason, message, needsPerson, false);
-  }
-
-  /** This failure after the retries ran out, or again after it had stalled the AuthService. */
-  ReconcileFailure persisting() {
-    return needsPersonIfItPersists ? new ReconcileFailure(reason, message, true, true) : this;
-  }
-
   /** The kinds the operator writes: a refusal names one of them. */
   private static final List<Class<? extends HasMetadata>> WRITTEN_KINDS = List.of(Secret.class,
       ConfigMap.class, Service.class, Deployment.class, StatefulSet.class, NetworkPolicy.class,
@@ -54,6 +45,21 @@ record ReconcileFailure(String reason, String message, boolean needsPerson,
       Pattern.compile("^\\S+ \"[^\"]*\" is (?:forbidden|invalid): ");
   /** A webhook's or a server's address, which a status message may quote. */
   private static final Pattern URL = Pattern.compile("\"?\\b[a-zA-Z][a-zA-Z0-9+.-]*://[^\\s\"]+\"?");
+
+  /** What to do about a refusal: the operator cannot tell the spec's fault from the cluster's. */
+  private static final String ADVICE = "Change the AuthService's spec (or its name, which child"
+      + " names and labels derive from), or what in the cluster refuses it (a ResourceQuota, an"
+      + " admission policy, the operator's RBAC). The operator tries again when the AuthService"
+      + " changes, and every " + AuthServiceReconciler.STALLED_RECHECK.toSeconds() + " s.";
+
+  ReconcileFailure(String reason, String message, boolean needsPerson) {
+    this(reason, message, needsPerson, false);
+  }
+
+  /** This failure after the retries ran out, or again after it had stalled the AuthService. */
+  ReconcileFailure persisting() {
+    return needsPersonIfItPersists ? new ReconcileFailure(reason, message, true, true) : this;
+  }
 
   static ReconcileFailure of(Exception e) {
     Optional<AggregatedOperatorException> workflow = causes(e)
@@ -112,7 +118,7 @@ record ReconcileFailure(String reason, String message, boolean needsPerson,
     }
     String said = status.map(ReconcileFailure::said).orElse("refused with HTTP " + code);
     return new ReconcileFailure(kind + "Rejected",
-        "The API server refused " + object.strip() + ": " + said + ". " + advice(code), true);
+        "The API server refused " + object.strip() + ": " + said + ". " + ADVICE, true);
   }
 
   /** The causes field by field when the server gave them, else its message without the prefix. */
@@ -124,20 +130,6 @@ record ReconcileFailure(String reason, String message, boolean needsPerson,
         : String.join("; ", causes.stream().map(c -> c.getField() == null
             ? c.getMessage() : c.getField() + ": " + c.getMessage()).toList());
     return URL.matcher(said).replaceAll("(address omitted)").strip();
-  }
-
-  private static String advice(int code) {
-    return switch (code) {
-      case 403 -> "Something in the cluster forbids it (a ResourceQuota, a LimitRange, an admission"
-          + " policy or the operator's RBAC): change that, or the AuthService's spec. The operator"
-          + " tries again when the AuthService changes, and every "
-          + AuthServiceReconciler.STALLED_RECHECK.toSeconds() + " s.";
-      case 422, 400 -> "Change the AuthService's spec (or its name, which child names and labels"
-          + " derive from) so that the value is valid; the operator tries again when the"
-          + " AuthService changes.";
-      default -> "The operator tries again when the AuthService changes, and every "
-          + AuthServiceReconciler.STALLED_RECHECK.toSeconds() + " s.";
-    };
   }
 
   private static String kind(KubernetesClientException e) {

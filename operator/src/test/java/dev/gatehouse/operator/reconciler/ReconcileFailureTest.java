@@ -45,7 +45,7 @@ class ReconcileFailureTest {
     assertThat(failure.message())
         .startsWith("The API server refused Deployment auth: spec.template.metadata.labels:"
             + " Invalid value: \"x y\": a valid label must be ...")
-        .contains("Change the AuthService's spec")
+        .contains("Change the AuthService's spec", "every 30 s")
         .doesNotContain("Exception", "Status(", "https://", "127.0.0.1", "Failure executing");
   }
 
