@@ -96,7 +96,11 @@ record ReconcileFailure(String reason, String message, boolean needsPerson,
 
   private static ReconcileFailure refusal(KubernetesClientException e) {
     String kind = kind(e);
-    String object = kind + " " + Optional.ofNullable(e.getName()).orElse("");
+    // A create's URL has no name; the server's answer has it.
+    String object = kind + " " + Optional.ofNullable(e.getName())
+        .or(() -> Optional.ofNullable(e.getStatus()).map(Status::getDetails)
+            .map(StatusDetails::getName))
+        .orElse("");
     int code = e.getCode();
     Optional<Status> status = Optional.ofNullable(e.getStatus()).filter(s -> s.getMessage() != null);
     // 408, 409 and 429 say "try again"; so does a 5xx, or no answer at all.
