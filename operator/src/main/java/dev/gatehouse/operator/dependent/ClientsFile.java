@@ -27,13 +27,20 @@ final class ClientsFile {
   private ClientsFile() {}
 
   /** The first thing the auth service would refuse in the file, if any. */
-  static Optional<String> problem(String content) {
+  static Optional<String> problem(byte[] file) {
+    // A stray Latin-1 byte, even in a comment, stops the service's reader.
+    Optional<String> text = SecretData.utf8(file);
+    if (text.isEmpty()) {
+      return Optional.of("is not UTF-8 text");
+    }
+    String content = text.get();
     Object document;
     try {
       document = new Yaml(new SafeConstructor(new LoaderOptions())).load(content);
     } catch (YAMLException e) {
-      // Not the parser's message: it quotes the offending line, which may hold a hash.
-      return Optional.of("is not valid YAML" + line(e));
+      // Not the parser's message: it quotes the offending line, which may hold a hash. The
+      // parser's limits (aliases, size) are the service's too.
+      return Optional.of("cannot be read as YAML" + line(e));
     }
     if (!(document instanceof Map<?, ?> root) || !(root.get("clients") instanceof List<?> entries)) {
       return Optional.of("expected a top-level `clients:` list");

@@ -6,7 +6,6 @@ import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -62,10 +61,14 @@ public record PodSecrets(
       String field = "spec.redis.external.passwordSecretRef";
       present(context, redisPassword.getName(), redisPassword.getKey(), field, namespace, problems)
           .ifPresent(secret -> {
-            // The service strips a trailing line break, as kubectl create secret --from-file adds one.
-            String password = new String(SecretData.value(secret, redisPassword.getKey()),
-                StandardCharsets.UTF_8).stripTrailing();
+            // The service reads the file as UTF-8 and strips a trailing line break, which
+            // kubectl create secret --from-file adds.
+            Optional<String> password = SecretData.utf8(
+                SecretData.value(secret, redisPassword.getKey())).map(String::stripTrailing);
             if (password.isEmpty()) {
+              problems.add(SecretProblem.invalid(redisPassword.getName(), redisPassword.getKey(),
+                  "the Redis password is not UTF-8 text"));
+            } else if (password.get().isEmpty()) {
               problems.add(SecretProblem.invalid(redisPassword.getName(), redisPassword.getKey(),
                   "the Redis password is empty"));
             }
@@ -78,8 +81,7 @@ public record PodSecrets(
     }
     clients.ifPresent(name ->
         present(context, name, CLIENTS_KEY, "spec.clientsSecretRef", namespace, problems)
-            .flatMap(secret -> ClientsFile.problem(
-                new String(SecretData.value(secret, CLIENTS_KEY), StandardCharsets.UTF_8)))
+            .flatMap(secret -> ClientsFile.problem(SecretData.value(secret, CLIENTS_KEY)))
             .ifPresent(what -> problems.add(SecretProblem.invalid(name, CLIENTS_KEY, what))));
     return problems;
   }

@@ -80,10 +80,8 @@ final class SigningKeyEntries {
         : Optional.empty();
   }
 
+  /** For ES256 and RS256, whose keys are PEM entries. */
   private static Optional<String> pemProblem(String pem, JwtAlgorithm algorithm) {
-    if (algorithm == JwtAlgorithm.HS256) {
-      return Optional.empty();
-    }
     if (pem.contains("BEGIN EC PRIVATE KEY") || pem.contains("BEGIN RSA PRIVATE KEY")) {
       return Optional.of("the key is not PKCS#8: convert it with `openssl pkcs8 -topk8 -nocrypt`");
     }

@@ -7,6 +7,7 @@ import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -67,12 +68,13 @@ class SecretContentTest {
   @ParameterizedTest(name = "clients/{0}")
   @MethodSource("clients")
   void clientsSamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) throws IOException {
-    String file = Files.readString(CONTRACT.resolve("clients").resolve(sample));
+    byte[] bytes = Files.readAllBytes(CONTRACT.resolve("clients").resolve(sample));
+    String file = new String(bytes, StandardCharsets.UTF_8);
     AuthService primary = AuthServices.example("production.yaml");
 
     List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, new CachedSecrets()
         .with("redis-credentials", Map.of("password", "pw"))
-        .with("auth-prod-clients", Map.of("clients.yaml", file))
+        .withBytes("auth-prod-clients", Map.of("clients.yaml", bytes))
         .context());
 
     if (valid(sample)) {
@@ -109,6 +111,19 @@ class SecretContentTest {
             + " (keys ending in .pem: sample.pem, sample-2026.pem)",
         "Secret auth-prod-clients, key clients.yaml: client 1 is not a mapping of id, secret-hash,"
             + " grant-types and scopes");
+  }
+
+  @Test
+  void aRedisPasswordThePodsCannotReadAsTextIsRefused() {
+    AuthService primary = AuthServices.example("production.yaml");
+
+    List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, new CachedSecrets()
+        .withBytes("redis-credentials", Map.of("password", new byte[] {'p', (byte) 0xe9, 'w'}))
+        .with("auth-prod-clients", Map.of("clients.yaml", "clients: []\n"))
+        .context());
+
+    assertThat(problems).extracting(SecretProblem::message).containsExactly(
+        "Secret redis-credentials, key password: the Redis password is not UTF-8 text");
   }
 
   @Test
