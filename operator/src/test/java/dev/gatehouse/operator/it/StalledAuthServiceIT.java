@@ -128,9 +128,11 @@ class StalledAuthServiceIT {
     spec.getSpec().setClientsSecretRef(new SecretReference("auth-clients"));
     spec.getSpec().getJwt().setSigningKeySecretRef(new SecretReference("user-keys"));
     apply(spec);
-    String before = templateHash(await(Deployment.class, "auth"));
+    await(Deployment.class, "auth");
     reportPods(2);
     awaitStatus(s -> "True".equals(condition(s, "Ready").getStatus()));
+    // Ready means every pod runs this template: the configuration the pods have.
+    String before = templateHash(deployment());
 
     String unknownGrant = sample("clients/invalid-unknown-grant-type.yaml");
     replaceSecret("auth-clients", Map.of("clients.yaml", unknownGrant));
