@@ -5,10 +5,8 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 
 /**
  * A SHA-256 over the Secret entries and settings that pods read, written into the pod template so
@@ -31,12 +29,7 @@ public final class ConfigHash {
 
   /** Adds every key of a Secret. */
   ConfigHash wholeSecret(Optional<Secret> secret, String secretName) {
-    secret.ifPresent(s -> {
-      TreeSet<String> keys = new TreeSet<>();
-      Optional.ofNullable(s.getData()).map(Map::keySet).ifPresent(keys::addAll);
-      Optional.ofNullable(s.getStringData()).map(Map::keySet).ifPresent(keys::addAll);
-      keys.forEach(key -> secretKey(secret, secretName, key));
-    });
+    secret.ifPresent(s -> SecretData.keys(s).forEach(key -> secretKey(secret, secretName, key)));
     entries.putIfAbsent("secret/" + secretName, new byte[0]);
     return this;
   }

@@ -50,42 +50,55 @@ public record PodSecrets(
   }
 
   /**
-   * What is wrong with the user's references, in words a person can act on; empty when the pods
-   * have everything they read.
+   * What is wrong with the user's Secrets, in words a person can act on; empty when the pods have
+   * everything they read and would accept it. Content is checked as the auth service checks it at
+   * start-up, so that a bad edit is refused here and the running pods keep what they have.
    */
-  public List<String> problems(AuthService primary, Context<AuthService> context) {
-    List<String> problems = new ArrayList<>();
+  public List<SecretProblem> problems(AuthService primary, Context<AuthService> context) {
+    List<SecretProblem> problems = new ArrayList<>();
     String namespace = primary.getMetadata().getNamespace();
     if (!redisPasswordGenerated) {
-      Optional<Secret> secret = find(context, redisPassword.getName());
-      if (secret.isEmpty()) {
-        problems.add("Secret " + redisPassword.getName() + " (spec.redis.external.passwordSecretRef)"
-            + " does not exist in namespace " + namespace);
-      } else if (!SecretData.hasKey(secret.get(), redisPassword.getKey())) {
-        problems.add("Secret " + redisPassword.getName() + " has no key " + redisPassword.getKey()
-            + " (spec.redis.external.passwordSecretRef.key)");
-      }
+      String field = "spec.redis.external.passwordSecretRef";
+      present(context, redisPassword.getName(), redisPassword.getKey(), field, namespace, problems)
+          .ifPresent(secret -> {
+            // The service reads the file as UTF-8 and strips a trailing line break, which
+            // kubectl create secret --from-file adds.
+            Optional<String> password = SecretData.utf8(
+                SecretData.value(secret, redisPassword.getKey())).map(String::stripTrailing);
+            if (password.isEmpty()) {
+              problems.add(SecretProblem.invalid(redisPassword.getName(), redisPassword.getKey(),
+                  "the Redis password is not UTF-8 text"));
+            } else if (password.get().isEmpty()) {
+              problems.add(SecretProblem.invalid(redisPassword.getName(), redisPassword.getKey(),
+                  "the Redis password is empty"));
+            }
+          });
     }
     if (!signingKeysGenerated) {
-      Optional<Secret> secret = find(context, signingKeys);
-      if (secret.isEmpty()) {
-        problems.add("Secret " + signingKeys + " (spec.jwt.signingKeySecretRef) does not exist in"
-            + " namespace " + namespace);
-      } else if (!SecretData.hasKey(secret.get(), SigningKeySecret.ACTIVE_KID_KEY)) {
-        problems.add("Secret " + signingKeys + " has no key " + SigningKeySecret.ACTIVE_KID_KEY
-            + " naming the signing key (spec.jwt.signingKeySecretRef)");
-      }
+      present(context, signingKeys, SigningKeySecret.ACTIVE_KID_KEY, "spec.jwt.signingKeySecretRef",
+          namespace, problems).ifPresent(secret -> problems.addAll(
+              SigningKeyEntries.problems(signingKeys, secret, SigningKeySecret.algorithm(primary))));
     }
-    clients.ifPresent(name -> {
-      Optional<Secret> secret = find(context, name);
-      if (secret.isEmpty()) {
-        problems.add("Secret " + name + " (spec.clientsSecretRef) does not exist in namespace "
-            + namespace);
-      } else if (!SecretData.hasKey(secret.get(), CLIENTS_KEY)) {
-        problems.add("Secret " + name + " has no key " + CLIENTS_KEY + " (spec.clientsSecretRef)");
-      }
-    });
+    clients.ifPresent(name ->
+        present(context, name, CLIENTS_KEY, "spec.clientsSecretRef", namespace, problems)
+            .flatMap(secret -> ClientsFile.problem(SecretData.value(secret, CLIENTS_KEY)))
+            .ifPresent(what -> problems.add(SecretProblem.invalid(name, CLIENTS_KEY, what))));
     return problems;
+  }
+
+  /** The Secret if it exists and has {@code key}; otherwise adds the problem and is empty. */
+  private static Optional<Secret> present(Context<AuthService> context, String name, String key,
+      String field, String namespace, List<SecretProblem> problems) {
+    Optional<Secret> secret = find(context, name);
+    if (secret.isEmpty()) {
+      problems.add(SecretProblem.missing(name, field, namespace));
+      return Optional.empty();
+    }
+    if (!SecretData.hasKey(secret.get(), key)) {
+      problems.add(SecretProblem.keyMissing(name, key, field));
+      return Optional.empty();
+    }
+    return secret;
   }
 
   /** A Secret of this primary by name, from the informer caches (generated or referenced). */

@@ -49,7 +49,7 @@ public class SigningKeySecret extends GeneratedSecret {
     return authService + "-jwt-" + algorithm.name().toLowerCase(Locale.ROOT);
   }
 
-  private static JwtAlgorithm algorithm(AuthService primary) {
+  static JwtAlgorithm algorithm(AuthService primary) {
     JwtAlgorithm algorithm = primary.getSpec().getJwt().getAlgorithm();
     return algorithm == null ? JwtAlgorithm.ES256 : algorithm;
   }

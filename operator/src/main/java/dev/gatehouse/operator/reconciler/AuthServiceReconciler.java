@@ -16,6 +16,7 @@ import dev.gatehouse.operator.dependent.PodSecrets;
 import dev.gatehouse.operator.dependent.RedisNetworkPolicy;
 import dev.gatehouse.operator.dependent.RedisPasswordRotation;
 import dev.gatehouse.operator.dependent.ReferencedSecrets;
+import dev.gatehouse.operator.dependent.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolHealthObserver;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -28,6 +29,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
@@ -41,9 +43,10 @@ import java.util.Objects;
 import java.util.Optional;
 
 /**
- * Reconciles an AuthService: generated Secrets first, then (when every referenced Secret is there)
- * the workflow of child objects, then the status. A missing reference stops the workflow so that
- * no pod is rolled onto a Secret that does not exist, and running pods are left alone.
+ * Reconciles an AuthService: generated Secrets first, then (when every referenced Secret is there
+ * and its content is what the pods accept) the workflow of child objects, then the status. A
+ * missing or bad reference stops the workflow so that no pod is rolled onto it, and running pods
+ * are left alone.
  */
 @ControllerConfiguration(name = AuthServiceReconciler.NAME)
 @Workflow(
@@ -67,6 +70,12 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
 
   /** While Redis could not be told of a password change: how soon to try again. */
   private static final Duration ROTATION_RETRY = Duration.ofSeconds(5);
+  /**
+   * While a child is refused for a reason outside the AuthService (a ResourceQuota, an admission
+   * policy), how often to try again: no event says when that is fixed, and retrying at once would
+   * only repeat the refusal.
+   */
+  static final Duration STALLED_RECHECK = Duration.ofSeconds(30);
 
   private final GeneratedSecrets generatedSecrets = new GeneratedSecrets();
   private final RedisPasswordRotation passwordRotation = new RedisPasswordRotation();
@@ -112,7 +121,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     RedisPasswordRotation.Outcome rotation = passwordRotation.reconcile(primary, context);
     rotation.events().forEach(message ->
         events.normal(context.getClient(), primary, "RedisPasswordRotation", message));
-    List<String> problems = PodSecrets.of(primary).problems(primary, context);
+    List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, context);
     if (problems.isEmpty()) {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
@@ -124,16 +133,27 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   @Override
   public ErrorStatusUpdateControl<AuthService> updateErrorStatus(AuthService primary,
       Context<AuthService> context, Exception e) {
-    String message = Optional.ofNullable(e.getMessage()).orElse(e.getClass().getSimpleName());
+    ReconcileFailure first = ReconcileFailure.of(e);
+    boolean retriesExhausted = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
+    boolean stalledBefore = Optional.ofNullable(primary.getStatus())
+        .map(AuthServiceStatus::getConditions).orElse(List.of()).stream()
+        .anyMatch(c -> AuthServiceStatusBuilder.STALLED.equals(c.getType())
+            && first.reason().equals(c.getReason()));
+    ReconcileFailure failure = retriesExhausted || stalledBefore ? first.persisting() : first;
     AuthServiceStatus status = primary.unreadableSpec()
         .map(problem -> statusBuilder.unreadableSpec(primary, problem))
         .orElseGet(() -> statusBuilder.build(primary,
-            observe(primary, context, List.of(), Optional.of(message))));
+            observe(primary, context, List.of(), Optional.of(failure))));
+    ErrorStatusUpdateControl<AuthService> control;
     if (status.equals(primary.getStatus())) {
-      return ErrorStatusUpdateControl.<AuthService>noStatusUpdate();
+      control = ErrorStatusUpdateControl.noStatusUpdate();
+    } else {
+      recordReadyTransition(context, primary, status);
+      control = ErrorStatusUpdateControl.patchStatus(statusPatch(primary, status));
     }
-    recordReadyTransition(context, primary, status);
-    return ErrorStatusUpdateControl.patchStatus(statusPatch(primary, status));
+    // A refusal that needs a person is not retried with backoff: the same write would be refused
+    // again. The AuthService changing triggers a reconcile; the recheck covers a fix elsewhere.
+    return failure.needsPerson() ? control.withNoRetry().rescheduleAfter(STALLED_RECHECK) : control;
   }
 
   private UpdateControl<AuthService> statusUpdate(AuthService primary, Context<AuthService> context,
@@ -161,13 +181,13 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   }
 
   private static ObservedState observe(AuthService primary, Context<AuthService> context,
-      List<String> problems, Optional<String> error) {
+      List<SecretProblem> problems, Optional<ReconcileFailure> failure) {
     return new ObservedState(
         child(context, Deployment.class, AuthDeployment.name(primary)),
         child(context, StatefulSet.class, ManagedRedisStatefulSet.name(primary)),
         problems,
         context.getSecondaryResource(PoolHealth.class),
-        error);
+        failure);
   }
 
   private static <T extends HasMetadata> Optional<T> child(Context<AuthService> context,

@@ -8,6 +8,7 @@ import dev.gatehouse.operator.dependent.Component;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
 import dev.gatehouse.operator.dependent.ManagedRedisStatefulSet;
 import dev.gatehouse.operator.dependent.ResourceLabels;
+import dev.gatehouse.operator.dependent.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolState;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -33,6 +34,10 @@ import java.util.Optional;
 class AuthServiceStatusBuilder {
 
   static final String READY = "Ready";
+  /** kstatus's Failed: set, with Ready's reason, only while the AuthService needs a person. */
+  static final String STALLED = "Stalled";
+  /** kstatus's InProgress: set, with Ready's reason, while the operator or the pods are at work. */
+  static final String RECONCILING = "Reconciling";
   static final String REDIS_AVAILABLE = "RedisAvailable";
   static final String REDIS_POOL_HEALTHY = "RedisPoolHealthy";
   static final String REDIS_CAPACITY = "RedisCapacitySufficient";
@@ -65,7 +70,15 @@ class AuthServiceStatusBuilder {
     status.setRedisPool(redisPool);
 
     List<Condition> conditions = new ArrayList<>();
-    conditions.add(ready(observed, desired, ready, generation, previous));
+    ReadyState readyState = ready(observed, desired, ready);
+    conditions.add(condition(READY, readyState.ready() ? "True" : "False", readyState.reason(),
+        readyState.message(), generation, previous));
+    // Abnormal-true, as kstatus reads them: present only while true, so exactly one of Ready,
+    // Reconciling and Stalled is True at a time.
+    if (!readyState.ready()) {
+      conditions.add(condition(readyState.stalled() ? STALLED : RECONCILING, "True",
+          readyState.reason(), readyState.message(), generation, previous));
+    }
     if (ManagedRedisEnabled.isManaged(primary)) {
       conditions.add(redisAvailable(observed, generation, previous));
       conditions.add(redisPersistent(primary, generation, previous));
@@ -77,36 +90,47 @@ class AuthServiceStatusBuilder {
   }
 
   /**
-   * For an AuthService whose spec the operator cannot read: only Ready, naming the field. Nothing
-   * else can be judged, and the children are left as they are.
+   * For an AuthService whose spec the operator cannot read: Ready and Stalled, naming the field (a
+   * person must correct it). Nothing else can be judged, and the children are left as they are.
    */
   AuthServiceStatus unreadableSpec(AuthService primary, String problem) {
     long generation = Optional.ofNullable(primary.getMetadata().getGeneration()).orElse(0L);
     List<Condition> previous = Optional.ofNullable(primary.getStatus())
         .map(AuthServiceStatus::getConditions).orElse(List.of());
+    String message = "The operator cannot read this AuthService: " + problem + ". The CRD now"
+        + " refuses such a value; correct the field (kubectl edit or apply) and the operator takes"
+        + " it up.";
     AuthServiceStatus status = new AuthServiceStatus();
     status.setObservedGeneration(generation);
-    status.setConditions(new ArrayList<>(List.of(condition(READY, "False", "SpecUnreadable",
-        "The operator cannot read this AuthService: " + problem + ". The CRD now refuses such a"
-            + " value; correct the field (kubectl edit or apply) and the operator takes it up.",
-        generation, previous))));
+    status.setConditions(new ArrayList<>(List.of(
+        condition(READY, "False", "SpecUnreadable", message, generation, previous),
+        condition(STALLED, "True", "SpecUnreadable", message, generation, previous))));
     return status;
   }
 
-  private Condition ready(ObservedState observed, int desired, int ready, long generation,
-      List<Condition> previous) {
-    if (observed.error().isPresent()) {
-      return condition(READY, "False", "ReconcileError", observed.error().get(), generation, previous);
+  /** What Ready says, and whether a person has to act before it can become True. */
+  private record ReadyState(boolean ready, boolean stalled, String reason, String message) {
+
+    static ReadyState progressing(String reason, String message) {
+      return new ReadyState(false, false, reason, message);
     }
-    if (!observed.referenceProblems().isEmpty()) {
-      return condition(READY, "False", "SecretReferenceInvalid",
-          String.join("; ", observed.referenceProblems())
-              + ". Create it, or fix the reference; the operator retries when the Secret changes.",
-          generation, previous);
+  }
+
+  private static ReadyState ready(ObservedState observed, int desired, int ready) {
+    if (observed.failure().isPresent()) {
+      ReconcileFailure failure = observed.failure().get();
+      return new ReadyState(false, failure.needsPerson(), failure.reason(), failure.message());
+    }
+    if (!observed.secretProblems().isEmpty()) {
+      String keeps = observed.authDeployment().isPresent()
+          ? " The running auth pods keep the configuration they have." : "";
+      return new ReadyState(false, true, observed.secretProblems().get(0).reason(),
+          String.join("; ", observed.secretProblems().stream().map(SecretProblem::message).toList())
+              + ". Fix the Secret or the reference; the operator checks again when the Secret"
+              + " changes." + keeps);
     }
     if (observed.authDeployment().isEmpty()) {
-      return condition(READY, "False", "Creating", "The auth Deployment is being created.",
-          generation, previous);
+      return ReadyState.progressing("Creating", "The auth Deployment is being created.");
     }
     Deployment deployment = observed.authDeployment().get();
     DeploymentStatus status = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
@@ -119,17 +143,16 @@ class AuthServiceStatusBuilder {
         && updated >= desired
         && existing == updated;
     if (!rolledOut) {
-      return condition(READY, "False", "RollingOut",
+      return ReadyState.progressing("RollingOut",
           String.format("Rolling out: %d of %d auth pods updated, %d of an older template left.",
-              updated, desired, Math.max(0, existing - updated)),
-          generation, previous);
+              updated, desired, Math.max(0, existing - updated)));
     }
     if (ready < desired) {
-      return condition(READY, "False", "ReplicasNotReady",
-          String.format("%d of %d auth pods are ready.", ready, desired), generation, previous);
+      return ReadyState.progressing("ReplicasNotReady",
+          String.format("%d of %d auth pods are ready.", ready, desired));
     }
-    return condition(READY, "True", "AllReplicasReady",
-        String.format("%d of %d auth pods are ready.", ready, desired), generation, previous);
+    return new ReadyState(true, false, "AllReplicasReady",
+        String.format("%d of %d auth pods are ready.", ready, desired));
   }
 
   private Condition redisAvailable(ObservedState observed, long generation, List<Condition> previous) {

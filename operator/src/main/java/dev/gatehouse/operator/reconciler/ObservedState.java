@@ -1,5 +1,6 @@
 package dev.gatehouse.operator.reconciler;
 
+import dev.gatehouse.operator.dependent.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
@@ -12,13 +13,13 @@ import java.util.Optional;
  *
  * @param authDeployment the auth Deployment, if it exists
  * @param redisStatefulSet the managed Redis StatefulSet, if it exists
- * @param referenceProblems what is wrong with Secrets the spec references, in words
+ * @param secretProblems what is wrong with Secrets the spec references
  * @param poolHealth what the auth pods report of their Redis pool, once the observer has polled
- * @param error the message of a failed reconcile, if this one failed
+ * @param failure why this reconcile failed, if it did
  */
 record ObservedState(
     Optional<Deployment> authDeployment,
     Optional<StatefulSet> redisStatefulSet,
-    List<String> referenceProblems,
+    List<SecretProblem> secretProblems,
     Optional<PoolHealth> poolHealth,
-    Optional<String> error) {}
+    Optional<ReconcileFailure> failure) {}

@@ -33,9 +33,15 @@ final class CachedSecrets {
   }
 
   CachedSecrets with(String name, Map<String, String> entries) {
+    Map<String, byte[]> bytes = new TreeMap<>();
+    entries.forEach((key, value) -> bytes.put(key, value.getBytes(StandardCharsets.UTF_8)));
+    return withBytes(name, bytes);
+  }
+
+  /** A Secret whose entries are bytes that need not be UTF-8 text. */
+  CachedSecrets withBytes(String name, Map<String, byte[]> entries) {
     Map<String, String> data = new TreeMap<>();
-    entries.forEach((key, value) -> data.put(key,
-        Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8))));
+    entries.forEach((key, value) -> data.put(key, Base64.getEncoder().encodeToString(value)));
     secrets.add(new SecretBuilder().withNewMetadata().withName(name).withNamespace("shop")
         .endMetadata().withData(data).build());
     return this;

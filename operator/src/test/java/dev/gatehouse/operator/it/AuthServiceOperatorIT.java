@@ -263,13 +263,13 @@ class AuthServiceOperatorIT {
     apply("production.yaml");
 
     AuthService blocked = awaitStatus("auth-prod",
-        s -> "SecretReferenceInvalid".equals(condition(s, "Ready").getReason()));
+        s -> "SecretMissing".equals(condition(s, "Ready").getReason()));
     assertThat(condition(blocked, "Ready").getStatus()).isEqualTo("False");
     assertThat(condition(blocked, "Ready").getMessage())
         .contains("Secret redis-credentials", "Secret auth-prod-clients", "does not exist", namespace);
     assertThat(client.apps().deployments().inNamespace(namespace).withName("auth-prod").get()).isNull();
     assertThat(client.v1().events().inNamespace(namespace).list().getItems())
-        .extracting(Event::getReason).contains("SecretReferenceInvalid");
+        .extracting(Event::getReason).contains("SecretMissing");
 
     client.secrets().inNamespace(namespace).resource(new SecretBuilder()
         .withNewMetadata().withName("redis-credentials").endMetadata()
@@ -285,7 +285,7 @@ class AuthServiceOperatorIT {
     assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
         .anySatisfy(v -> assertThat(v.getSecret() != null
             && "redis-credentials".equals(v.getSecret().getSecretName())).isTrue());
-    awaitStatus("auth-prod", s -> !"SecretReferenceInvalid".equals(condition(s, "Ready").getReason()));
+    awaitStatus("auth-prod", s -> !"SecretMissing".equals(condition(s, "Ready").getReason()));
     assertThat(client.apps().deployments().inNamespace(namespace).withName("auth-prod-redis").get())
         .as("an external Redis means no managed one").isNull();
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
 import dev.gatehouse.operator.dependent.AuthServices;
+import dev.gatehouse.operator.dependent.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolState;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -45,12 +46,59 @@ class AuthServiceStatusBuilderTest {
   void missingReferenceIsNotReadyWithAMessageThatSaysWhatToCreate() {
     AuthService primary = AuthServices.example("production.yaml");
     AuthServiceStatus status = builder(T0).build(primary, observed(Optional.empty(),
-        List.of("Secret redis-credentials (spec.redis.external.passwordSecretRef) does not exist")));
+        List.of(new SecretProblem("SecretMissing",
+            "Secret redis-credentials (spec.redis.external.passwordSecretRef) does not exist"))));
 
     Condition ready = condition(status, "Ready");
     assertThat(ready.getStatus()).isEqualTo("False");
-    assertThat(ready.getReason()).isEqualTo("SecretReferenceInvalid");
+    assertThat(ready.getReason()).isEqualTo("SecretMissing");
     assertThat(ready.getMessage()).contains("redis-credentials", "does not exist");
+    // kstatus reads Stalled=True as Failed: a person has to create the Secret.
+    assertThat(condition(status, "Stalled")).satisfies(stalled -> {
+      assertThat(stalled.getStatus()).isEqualTo("True");
+      assertThat(stalled.getReason()).isEqualTo("SecretMissing");
+      assertThat(stalled.getMessage()).isEqualTo(ready.getMessage());
+    });
+    assertThat(status.getConditions()).extracting(Condition::getType).doesNotContain("Reconciling");
+  }
+
+  @Test
+  void exactlyOneOfReadyReconcilingAndStalledIsTrue() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    ReconcileFailure refused = new ReconcileFailure("DeploymentRejected", "refused", true);
+    ReconcileFailure unavailable = new ReconcileFailure("DeploymentWriteFailed", "busy", false);
+
+    AuthServiceStatus ready = builder(T0).build(primary, observed(deployment(2, 2), List.of()));
+    AuthServiceStatus rolling = builder(T0).build(primary, observed(deployment(2, 1), List.of()));
+    AuthServiceStatus stalled = builder(T0).build(primary, new ObservedState(deployment(2, 2),
+        Optional.empty(), List.of(), Optional.empty(), Optional.of(refused)));
+    AuthServiceStatus retrying = builder(T0).build(primary, new ObservedState(deployment(2, 2),
+        Optional.empty(), List.of(), Optional.empty(), Optional.of(unavailable)));
+
+    assertThat(types(ready)).doesNotContain("Reconciling", "Stalled");
+    assertThat(condition(rolling, "Reconciling").getReason()).isEqualTo("ReplicasNotReady");
+    assertThat(types(rolling)).doesNotContain("Stalled");
+    assertThat(condition(stalled, "Stalled").getReason()).isEqualTo("DeploymentRejected");
+    assertThat(condition(stalled, "Ready").getReason()).isEqualTo("DeploymentRejected");
+    assertThat(types(stalled)).doesNotContain("Reconciling");
+    assertThat(condition(retrying, "Reconciling").getReason()).isEqualTo("DeploymentWriteFailed");
+    assertThat(types(retrying)).doesNotContain("Stalled");
+  }
+
+  @Test
+  void badSecretContentSaysTheRunningPodsAreKept() {
+    AuthService primary = AuthServices.example("production.yaml");
+    AuthServiceStatus status = builder(T0).build(primary, observed(deployment(3, 3),
+        List.of(new SecretProblem("SecretInvalid", "Secret auth-prod-clients, key clients.yaml:"
+            + " client web has grant-types [implicit]"))));
+
+    assertThat(condition(status, "Stalled").getReason()).isEqualTo("SecretInvalid");
+    assertThat(condition(status, "Ready").getMessage())
+        .contains("key clients.yaml", "The running auth pods keep the configuration they have.");
+  }
+
+  private static List<String> types(AuthServiceStatus status) {
+    return status.getConditions().stream().map(Condition::getType).toList();
   }
 
   @Test
@@ -231,7 +279,7 @@ class AuthServiceStatusBuilderTest {
     return new AuthServiceStatusBuilder(Clock.fixed(now, ZoneOffset.UTC));
   }
 
-  private static ObservedState observed(Optional<Deployment> auth, List<String> problems) {
+  private static ObservedState observed(Optional<Deployment> auth, List<SecretProblem> problems) {
     return new ObservedState(auth, Optional.empty(), problems, Optional.empty(), Optional.empty());
   }
 
