@@ -58,8 +58,12 @@ import java.util.logging.Logger;
  */
 final class FaultyApiServer implements AutoCloseable {
 
-  /** A request as the server saw it. */
-  record Seen(Instant at, String userAgent, String method, String path, int code) {
+  /**
+   * A request as the server saw it; {@code name} is the object's (for a create, from the body),
+   * and {@code at} is when the request arrived, whenever its answer left.
+   */
+  record Seen(Instant at, String userAgent, String method, String path, String name,
+      boolean watch, int code) {
 
     boolean write() {
       return !"GET".equals(method);
@@ -91,8 +95,8 @@ final class FaultyApiServer implements AutoCloseable {
     }
   }
 
-  private record Rule(String method, Predicate<String> path, int nth, Fault fault,
-      AtomicInteger seen, AtomicInteger fired) {}
+  private record Rule(Predicate<Seen> request, int nth, Fault fault, AtomicInteger seen,
+      AtomicInteger fired) {}
 
   private static final Logger QUIET = Logger.getLogger(MockWebServer.class.getName());
   private static final ObjectMapper JSON = Serialization.jsonMapper();
@@ -131,6 +135,9 @@ final class FaultyApiServer implements AutoCloseable {
     return new ConfigBuilder()
         .withMasterUrl(server.url("/"))
         .withTrustCerts(true)
+        // HTTP/1.1, as the mock server's own clients: the JDK client's cleartext HTTP/2 upgrade
+        // of a request with a body can hang against it, past every timeout.
+        .withHttp2Disable(true)
         .withRequestTimeout((int) requestTimeout.toMillis())
         .build();
   }
@@ -138,13 +145,14 @@ final class FaultyApiServer implements AutoCloseable {
   /** A client for the test itself, which no fault is aimed at unless a rule matches it. */
   KubernetesClient client() {
     return new KubernetesClientBuilder().withConfig(new ConfigBuilder()
-        .withMasterUrl(server.url("/")).withTrustCerts(true).withUserAgent(TEST_AGENT)
+        .withMasterUrl(server.url("/")).withTrustCerts(true).withHttp2Disable(true)
+        .withUserAgent(TEST_AGENT)
         .withRequestRetryBackoffLimit(0).build()).build();
   }
 
-  /** The {@code nth} request (from 1) of this method on a path matching {@code path} gets the fault. */
-  void inject(String method, Predicate<String> path, int nth, Fault fault) {
-    rules.add(new Rule(method, path, nth, fault, new AtomicInteger(), new AtomicInteger()));
+  /** The {@code nth} request (from 1) that {@code request} accepts as it arrives gets the fault. */
+  void inject(Predicate<Seen> request, int nth, Fault fault) {
+    rules.add(new Rule(request, nth, fault, new AtomicInteger(), new AtomicInteger()));
   }
 
   /** How many injected faults were answered. */
@@ -175,8 +183,14 @@ final class FaultyApiServer implements AutoCloseable {
   }
 
   private MockResponse dispatch(RecordedRequest request) {
+    Instant at = Instant.now();
     String path = pathOf(request);
-    Optional<Fault> fault = faultFor(request.getMethod(), path);
+    String name = nameOf(request, path);
+    String userAgent = Optional.ofNullable(request.getHeader("User-Agent")).orElse("");
+    boolean watch = Optional.ofNullable(URI.create(request.getPath()).getRawQuery()).orElse("")
+        .contains("watch=true");
+    Optional<Fault> fault =
+        faultFor(new Seen(at, userAgent, request.getMethod(), path, name, watch, 0));
     MockResponse response;
     if (fault.isPresent() && !fault.get().storeFirst()) {
       response = status(fault.get().code(), "injected fault");
@@ -188,21 +202,28 @@ final class FaultyApiServer implements AutoCloseable {
               .orElseGet(() -> status(f.code(), "injected fault after the write was stored")))
           .orElse(served);
     }
-    requests.add(new Seen(Instant.now(),
-        Optional.ofNullable(request.getHeader("User-Agent")).orElse(""), request.getMethod(), path,
-        response.code()));
+    requests.add(new Seen(at, userAgent, request.getMethod(), path, name, watch, response.code()));
     return response;
   }
 
-  private Optional<Fault> faultFor(String method, String path) {
+  private static String nameOf(RecordedRequest request, String path) {
+    if ("POST".equals(request.getMethod()) && request.getBody().size() > 0) {
+      return readTree(body(request)).path("metadata").path("name").asText("");
+    }
+    return path.substring(path.lastIndexOf('/') + 1);
+  }
+
+  /** Every rule counts every request it accepts; the first whose turn it is answers. */
+  private Optional<Fault> faultFor(Seen arriving) {
+    Optional<Fault> fault = Optional.empty();
     for (Rule rule : rules) {
-      if (rule.method().equals(method) && rule.path().test(path)
-          && rule.seen().incrementAndGet() == rule.nth()) {
+      if (rule.request().test(arriving) && rule.seen().incrementAndGet() == rule.nth()
+          && fault.isEmpty()) {
         rule.fired().incrementAndGet();
-        return Optional.of(rule.fault());
+        fault = Optional.of(rule.fault());
       }
     }
-    return Optional.empty();
+    return fault;
   }
 
   private MockResponse serve(RecordedRequest request, String path) {
@@ -223,7 +244,7 @@ final class FaultyApiServer implements AutoCloseable {
   private MockResponse apply(RecordedRequest request, String path) {
     boolean statusOnly = path.endsWith("/status");
     String objectPath = statusOnly ? path.substring(0, path.length() - "/status".length()) : path;
-    ObjectNode body = (ObjectNode) readTree(request.getUtf8Body());
+    ObjectNode body = (ObjectNode) readTree(body(request));
     ObjectNode metadata = (ObjectNode) body.path("metadata");
     String precondition = metadata.path("resourceVersion").asText(null);
     metadata.remove("resourceVersion");
@@ -338,6 +359,11 @@ final class FaultyApiServer implements AutoCloseable {
         .put("apiVersion", "v1").put("kind", "Status").put("status", "Failure")
         .put("message", message).put("reason", reason).put("code", code);
     return new MockResponse().setResponseCode(code).setBody(status.toString());
+  }
+
+  /** The body, left in place for whoever reads it next (the Buffer's own reads consume it). */
+  private static String body(RecordedRequest request) {
+    return new String(request.getBody().getBytes(), StandardCharsets.UTF_8);
   }
 
   private static String pathOf(RecordedRequest request) {
