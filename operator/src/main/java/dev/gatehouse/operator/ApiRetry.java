@@ -16,7 +16,8 @@ import java.time.Duration;
  *       without failing the reconcile. Kept short: each retry holds a reconcile thread, and a
  *       hung server costs one request timeout per try.</li>
  *   <li><b>per reconcile</b>, in JOSDK: anything else (a 409, a 422, a server down for longer),
- *       from 1 s, doubling, at most every {@link #RECONCILE_MAX_INTERVAL}, for ever. A reconcile
+ *       after 1 s, 1 s, 2 s, 4 s (JOSDK doubles from the second retry on), at most every
+ *       {@link #RECONCILE_MAX_INTERVAL}, for ever. A reconcile
  *       is idempotent, so trying again is always safe; stopping after N tries, JOSDK's default,
  *       would leave an AuthService unreconciled after an outage until something else changes.
  *       The cap bounds what a permanently failing AuthService costs the API server, and a fix

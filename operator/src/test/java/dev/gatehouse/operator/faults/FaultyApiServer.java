@@ -1,5 +1,6 @@
 package dev.gatehouse.operator.faults;
 
+import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
@@ -34,6 +35,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -108,6 +110,7 @@ final class FaultyApiServer implements AutoCloseable {
   private final List<Seen> requests = new CopyOnWriteArrayList<>();
   private final List<WebSocket> watches = new CopyOnWriteArrayList<>();
   private final Map<String, AtomicInteger> creates = new ConcurrentHashMap<>();
+  private final Map<String, JsonNode> firstData = new ConcurrentHashMap<>();
   private final KubernetesMockServer server;
 
   static {
@@ -167,6 +170,12 @@ final class FaultyApiServer implements AutoCloseable {
   /** How many times the object at this path was created (server-side apply or POST). */
   int creates(String objectPath) {
     return creates.getOrDefault(objectPath, new AtomicInteger()).get();
+  }
+
+  /** The {@code data} the object at this path was first created with, as stored. */
+  Map<String, String> createdData(String objectPath) {
+    return JSON.convertValue(firstData.get(objectPath).path("data"),
+        new TypeReference<TreeMap<String, String>>() {});
   }
 
   /** Closes every open watch whose path contains {@code pathPart}; returns how many. */
@@ -231,12 +240,18 @@ final class FaultyApiServer implements AutoCloseable {
     if ("PATCH".equals(request.getMethod()) && contentType.startsWith(APPLY)) {
       return apply(request, path);
     }
+    if ("POST".equals(request.getMethod()) && request.getBody().size() > 0) {
+      ObjectNode body = (ObjectNode) readTree(body(request));
+      foldStringData(body);
+      request = request(HttpMethod.POST, path, "application/json", body.toString());
+    }
     MockResponse response = store.dispatch(request);
     if (response.getWebSocketListener() != null) {
       return response.withWebSocketUpgrade(new TrackedWatch(response.getWebSocketListener()));
     }
     if ("POST".equals(request.getMethod()) && response.code() == 201) {
-      countCreate(path + "/" + read(response).path("metadata").path("name").asText());
+      JsonNode created = read(response);
+      countCreate(path + "/" + created.path("metadata").path("name").asText(), created);
     }
     return response;
   }
@@ -259,7 +274,7 @@ final class FaultyApiServer implements AutoCloseable {
       MockResponse created = store.dispatch(
           request(HttpMethod.POST, collection, "application/json", body.toString()));
       if (created.code() == 201) {
-        countCreate(objectPath);
+        countCreate(objectPath, read(created));
       }
       return created;
     }
@@ -334,8 +349,9 @@ final class FaultyApiServer implements AutoCloseable {
     return "unknown";
   }
 
-  private void countCreate(String objectPath) {
+  private void countCreate(String objectPath, JsonNode created) {
     creates.computeIfAbsent(objectPath, p -> new AtomicInteger()).incrementAndGet();
+    firstData.putIfAbsent(objectPath, created);
   }
 
   private static RecordedRequest request(HttpMethod method, String path, String contentType,
