@@ -12,6 +12,7 @@ import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -39,8 +40,12 @@ public final class GatehouseOperator implements AutoCloseable {
    */
   public static GatehouseOperator start(Config clientConfig, OperatorSettings settings)
       throws IOException {
+    Config config = ApiRetry.requestRetries(
+        new ConfigBuilder(clientConfig).withUserAgent(USER_AGENT).build());
     KubernetesClient client = new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(clientConfig).withUserAgent(USER_AGENT).build())
+        .withConfig(config)
+        .withHttpClientBuilderConsumer(http -> http.addOrReplaceInterceptor(RetryAfterDelay.NAME,
+            new RetryAfterDelay(Duration.ofMillis(config.getRequestTimeout()))))
         .build();
     PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
     AtomicBoolean closing = new AtomicBoolean();
@@ -63,6 +68,7 @@ public final class GatehouseOperator implements AutoCloseable {
       }
     });
     operator.register(new AuthServiceReconciler(registry), controller -> {
+      controller.withRetry(ApiRetry.reconcileRetry());
       if (!settings.watchNamespaces().isEmpty()) {
         controller.settingNamespaces(settings.watchNamespaces());
       }

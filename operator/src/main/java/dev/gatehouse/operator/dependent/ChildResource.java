@@ -23,6 +23,12 @@ abstract class ChildResource<R extends HasMetadata>
   abstract String childName(AuthService primary);
 
   @Override
+  public R create(R desired, AuthService primary, Context<AuthService> context) {
+    return CreateOrAdopt.create(() -> super.create(desired, primary, context), desired, primary,
+        context);
+  }
+
+  @Override
   protected ResourceID targetSecondaryResourceID(AuthService primary, Context<AuthService> context) {
     return new ResourceID(childName(primary), primary.getMetadata().getNamespace());
   }

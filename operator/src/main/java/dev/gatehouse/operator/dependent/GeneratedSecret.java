@@ -89,6 +89,16 @@ abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthS
         .build();
   }
 
+  /**
+   * Never a second Secret, nor a second random value: a create refused because an earlier,
+   * lost-answer create stored the Secret adopts the stored one.
+   */
+  @Override
+  public Secret create(Secret desired, AuthService primary, Context<AuthService> context) {
+    return CreateOrAdopt.create(() -> super.create(desired, primary, context), desired, primary,
+        context);
+  }
+
   /** Finds the Secret by name, so that looking it up never generates key material. */
   @Override
   protected ResourceID targetSecondaryResourceID(

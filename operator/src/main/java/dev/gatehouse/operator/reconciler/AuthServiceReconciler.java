@@ -29,7 +29,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
-import io.javaoperatorsdk.operator.api.reconciler.RetryInfo;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Workflow;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.Dependent;
@@ -76,6 +75,8 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
    * only repeat the refusal.
    */
   static final Duration STALLED_RECHECK = Duration.ofSeconds(30);
+  /** A conflict seen this many reconciles in a row (about 15 s of backoff) is not a race. */
+  static final int CONFLICT_TRIES_BEFORE_STALLED = 5;
 
   private final GeneratedSecrets generatedSecrets = new GeneratedSecrets();
   private final RedisPasswordRotation passwordRotation = new RedisPasswordRotation();
@@ -134,12 +135,15 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   public ErrorStatusUpdateControl<AuthService> updateErrorStatus(AuthService primary,
       Context<AuthService> context, Exception e) {
     ReconcileFailure first = ReconcileFailure.of(e);
-    boolean retriesExhausted = context.getRetryInfo().map(RetryInfo::isLastAttempt).orElse(true);
+    // Reconciles are retried for ever (ApiRetry), so "persists" is a count of tries, not the last.
+    boolean persists = context.getRetryInfo()
+        .map(retry -> retry.isLastAttempt() || retry.getAttemptCount() >= CONFLICT_TRIES_BEFORE_STALLED)
+        .orElse(true);
     boolean stalledBefore = Optional.ofNullable(primary.getStatus())
         .map(AuthServiceStatus::getConditions).orElse(List.of()).stream()
         .anyMatch(c -> AuthServiceStatusBuilder.STALLED.equals(c.getType())
             && first.reason().equals(c.getReason()));
-    ReconcileFailure failure = retriesExhausted || stalledBefore ? first.persisting() : first;
+    ReconcileFailure failure = persists || stalledBefore ? first.persisting() : first;
     AuthServiceStatus status = primary.unreadableSpec()
         .map(problem -> statusBuilder.unreadableSpec(primary, problem))
         .orElseGet(() -> statusBuilder.build(primary,

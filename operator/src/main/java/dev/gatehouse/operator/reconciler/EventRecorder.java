@@ -5,7 +5,6 @@ import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.EventBuilder;
 import io.fabric8.kubernetes.api.model.ObjectReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -64,7 +63,9 @@ class EventRecorder {
         .build();
     try {
       client.v1().events().inNamespace(namespace).resource(event).create();
-    } catch (KubernetesClientException e) {
+    } catch (RuntimeException e) {
+      // Refused, throttled past the client's retries, timed out: whatever it was, the reconcile
+      // goes on. (A 500 after the server stored it may leave the Event twice: harmless.)
       log.warn("Could not record event {} on {}/{}: {}", reason, namespace,
           primary.getMetadata().getName(), e.getMessage());
     }
