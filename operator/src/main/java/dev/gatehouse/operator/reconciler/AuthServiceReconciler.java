@@ -88,7 +88,8 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   @Override
   public List<EventSource<?, AuthService>> prepareEventSources(
       EventSourceContext<AuthService> context) {
-    List<EventSource<?, AuthService>> sources = new ArrayList<>(generatedSecrets.eventSources(context));
+    List<EventSource<?, AuthService>> sources = new ArrayList<>();
+    sources.add(generatedSecrets.eventSource(context));
     sources.add(ReferencedSecrets.eventSource(context));
     sources.add(ManagedRedisPods.eventSource(context));
     sources.addAll(PoolHealthObserver.eventSources(context, registry));
@@ -108,13 +109,17 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     RedisPasswordRotation.Outcome rotation = passwordRotation.reconcile(primary, context);
     rotation.events().forEach(message ->
         events.normal(context.getClient(), primary, "RedisPasswordRotation", message));
+    boolean referenceMissing = ReferencedSecrets.label(primary, context);
     List<String> problems = PodSecrets.of(primary).problems(primary, context);
     if (problems.isEmpty()) {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
     UpdateControl<AuthService> update =
         statusUpdate(primary, context, observe(primary, context, problems, Optional.empty()));
-    return rotation.waiting() ? update.rescheduleAfter(ROTATION_RETRY) : update;
+    if (rotation.waiting()) {
+      return update.rescheduleAfter(ROTATION_RETRY);
+    }
+    return referenceMissing ? update.rescheduleAfter(ReferencedSecrets.MISSING_RETRY) : update;
   }
 
   @Override
