@@ -24,8 +24,11 @@ public class AuthServiceSpec {
   @Default(DEFAULT_IMAGE)
   private String image = DEFAULT_IMAGE;
 
-  @JsonPropertyDescription("Compute resources of each auth pod's container.")
-  private ResourceRequirements resources;
+  @JsonPropertyDescription("Compute resources of each auth pod's container. Without it: requests"
+      + " cpu 250m and memory 320Mi, limit memory 512Mi (the JVM's heap is 70 % of the memory"
+      + " limit). Given, it replaces the default as a whole; `{}` asks for none.")
+  @Default(DefaultResources.AUTH)
+  private ResourceRequirements resources = DefaultResources.of(DefaultResources.AUTH);
 
   @JsonPropertyDescription("Placement, labels and annotations of the auth pods.")
   private PodSpec pod;

@@ -31,8 +31,11 @@ public class ManagedRedisSpec {
   @Default(DEFAULT_IMAGE)
   private String image = DEFAULT_IMAGE;
 
-  @JsonPropertyDescription("Compute resources of the Redis container.")
-  private ResourceRequirements resources;
+  @JsonPropertyDescription("Compute resources of the Redis container. Without it: requests cpu"
+      + " 100m and memory 128Mi, limit memory 512Mi (about a million revocations, with room for"
+      + " the fork of a snapshot). Given, it replaces the default as a whole; `{}` asks for none.")
+  @Default(DefaultResources.REDIS)
+  private ResourceRequirements resources = DefaultResources.of(DefaultResources.REDIS);
 
   @JsonPropertyDescription("Redis `maxclients`: the most connections the server accepts. Keep it"
       + " above the planned total of the auth pods' pools.")
