@@ -6,6 +6,7 @@ import dev.gatehouse.operator.dependent.AuthDeployment;
 import dev.gatehouse.operator.dependent.AuthPodDisruptionBudget;
 import dev.gatehouse.operator.dependent.AuthServiceService;
 import dev.gatehouse.operator.dependent.GeneratedSecrets;
+import dev.gatehouse.operator.dependent.ManagedFieldsDroppingStore;
 import dev.gatehouse.operator.dependent.ManagedRedisConfigMap;
 import dev.gatehouse.operator.dependent.LegacyRedisDeployment;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
@@ -23,6 +24,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -45,7 +47,10 @@ import java.util.Optional;
  * the workflow of child objects, then the status. A missing reference stops the workflow so that
  * no pod is rolled onto a Secret that does not exist, and running pods are left alone.
  */
-@ControllerConfiguration(name = AuthServiceReconciler.NAME)
+// The AuthServices are cached without managedFields: nothing reads them (the status is applied
+// without), and kubectl's and GitOps tools' field sets would be most of each cached object.
+@ControllerConfiguration(name = AuthServiceReconciler.NAME,
+    informer = @Informer(itemStore = ManagedFieldsDroppingStore.class))
 @Workflow(
     explicitInvocation = true,
     dependents = {
