@@ -35,7 +35,8 @@ import java.util.TreeMap;
  * under the restricted Pod Security profile, and carry a {@link ConfigHash} of what they read so a
  * rotated Secret rolls them.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR,
+    itemStore = SerializedStore.class))
 public class AuthDeployment extends ChildResource<Deployment> {
 
   public static final String CONTAINER = "auth-service";
