@@ -11,7 +11,7 @@
 #   COUNT=50 RUNS=1 operator/bench/converge.sh             # a quick look
 #   COUNT=1000 BASELINE=/path/to/other/checkout operator/bench/converge.sh
 #       # each of 3 rounds runs the other checkout's operator too (built there with
-#       # `./mvnw -pl operator -am install -DskipTests`), order alternating by round
+#       # `./mvnw -pl operator compile`), order alternating by round
 #
 # Results: operator/target/bench/results.md; the operator's logs: operator/target/bench/operator-run-N.log.
 # JVM_OPTIONS (default: the chart's memory limit and JVM flags, below) is passed to this build's

@@ -137,7 +137,7 @@ class OperatorConvergenceBenchmark {
       }
     }
     System.out.println(report(results));
-    assertThat(results).hasSize(runs);
+    assertThat(results).hasSize(runs * builds.size());
   }
 
   private Run measure(int run, int round, Build build, String example, Path kubeconfig)
