@@ -46,7 +46,8 @@ import org.slf4j.LoggerFactory;
  * the pod's own redis.conf and password file. Mounted Secrets and ConfigMaps are written to a
  * private directory and the paths that name them are mapped there; a PersistentVolumeClaim is the
  * directory its {@link VolumeProvisioner} volume has, kept across pods. A process stops when its pod
- * is deleted (SIGTERM, the pod's grace period, SIGKILL); a replacement pod (new UID) gets a new
+ * is deleted (the container's preStop sleep, SIGTERM, SIGKILL at the end of the pod's grace
+ * period); a replacement pod (new UID) gets a new
  * process once the old one has exited, if it has the old one's IP, name or claim. Services are
  * reached through {@link ServiceProxy}, the stand-in for kube-proxy.
  *
@@ -64,6 +65,11 @@ public final class PodRunner implements AutoCloseable {
   private static final long RETRY_SECONDS = 2;
   /** The kubelet's default {@code terminationGracePeriodSeconds}, for a pod that declares none. */
   private static final long DEFAULT_GRACE_SECONDS = 30;
+  /**
+   * The kubelet's minimum time between SIGTERM and SIGKILL when a preStop hook used up the grace
+   * period (kuberuntime's minimumGracePeriodInSeconds).
+   */
+  private static final long MINIMUM_GRACE_AFTER_PRE_STOP_SECONDS = 2;
   /** After SIGKILL: how long to wait for the exit before giving up on the process. */
   private static final long KILL_WAIT_SECONDS = 5;
   /** {@code <service>.<namespace>.svc[.cluster.local]}: the names cluster DNS would resolve. */
@@ -324,7 +330,8 @@ public final class PodRunner implements AutoCloseable {
     long grace = Optional.ofNullable(pod.getSpec().getTerminationGracePeriodSeconds())
         .orElse(DEFAULT_GRACE_SECONDS);
     RunningPod started = new RunningPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-        pod.getMetadata().getUid(), ip, component, process, volumes, logFile, grace);
+        pod.getMetadata().getUid(), ip, component, process, volumes, logFile, grace,
+        preStopSleepSeconds(key, container));
     process.onExit().thenAccept(exited -> {
       if (running.get(key) == started && !killed.contains(key) && !closed) {
         log.error("{} exited with code {}; see {}", key, exited.exitValue(), logFile);
@@ -439,12 +446,33 @@ public final class PodRunner implements AutoCloseable {
     }
   }
 
-  /** SIGTERM, then SIGKILL after the pod's grace period, off the sync thread; then the files go. */
+  /**
+   * The seconds of the container's preStop {@code sleep} action, 0 without a preStop hook. Only the
+   * sleep action is run here: a pod with another kind of hook is refused rather than stopped
+   * without it.
+   */
+  private static long preStopSleepSeconds(String key, Container container) {
+    if (container.getLifecycle() == null || container.getLifecycle().getPreStop() == null) {
+      return 0;
+    }
+    var preStop = container.getLifecycle().getPreStop();
+    if (preStop.getSleep() == null || preStop.getExec() != null || preStop.getHttpGet() != null
+        || preStop.getTcpSocket() != null) {
+      throw new IllegalStateException("pod " + key + " has a preStop hook other than sleep, which"
+          + " the pod runner does not run: " + preStop);
+    }
+    return Optional.ofNullable(preStop.getSleep().getSeconds()).orElse(0L);
+  }
+
+  /**
+   * preStop, SIGTERM, then SIGKILL at the end of the pod's grace period, off the sync thread; then
+   * the files go.
+   */
   private void stopLater(RunningPod pod) {
     stopProbing(pod);
     // Registered before the stop can complete, so that a fast stop is not left in the map.
     CompletableFuture<Void> go = new CompletableFuture<>();
-    CompletableFuture<Void> stopped = go.thenRunAsync(() -> stop(pod), stops);
+    CompletableFuture<Void> stopped = go.thenRunAsync(() -> stop(pod, true), stops);
     List<String> keys = List.of("ip:" + pod.ip(), "pod:" + pod.namespace() + "/" + pod.name());
     keys.forEach(k -> stopping.put(k, stopped));
     stopped.whenComplete((ignored, error) -> keys.forEach(k -> stopping.remove(k, stopped)));
@@ -459,17 +487,29 @@ public final class PodRunner implements AutoCloseable {
   }
 
   /**
-   * As the kubelet: SIGTERM (redis-server then writes its AOF and RDB, the JVM runs its shutdown
-   * hooks), SIGKILL after the pod's {@code terminationGracePeriodSeconds}. The claims are released
+   * As the kubelet, in its order: the preStop hook (a sleep: the process keeps serving while its
+   * endpoint goes), SIGTERM (redis-server then writes its AOF and RDB, the JVM runs its shutdown
+   * hooks), SIGKILL when the pod's {@code terminationGracePeriodSeconds}, counted from the start of
+   * the preStop hook, are over (at least 2 s after SIGTERM, as the kubelet gives). Without
+   * {@code preStop} (the whole box shutting down) the hook is skipped. The claims are released
    * only when the process has exited.
    */
-  private void stop(RunningPod pod) {
+  private void stop(RunningPod pod, boolean preStop) {
     Process process = pod.process();
-    process.destroy();
     long started = System.nanoTime();
+    long graceEnds = started + TimeUnit.SECONDS.toNanos(pod.graceSeconds());
     boolean killed = false;
     try {
-      if (!process.waitFor(pod.graceSeconds(), TimeUnit.SECONDS)) {
+      if (preStop && pod.preStopSleepSeconds() > 0) {
+        long hook = Math.min(pod.preStopSleepSeconds(), pod.graceSeconds());
+        if (process.waitFor(hook, TimeUnit.SECONDS)) {
+          log.warn("{}/{} exited during its preStop sleep", pod.namespace(), pod.name());
+        }
+      }
+      process.destroy();
+      long remaining = Math.max(graceEnds - System.nanoTime(),
+          TimeUnit.SECONDS.toNanos(MINIMUM_GRACE_AFTER_PRE_STOP_SECONDS));
+      if (!process.waitFor(remaining, TimeUnit.NANOSECONDS)) {
         killed = true;
         process.destroyForcibly();
         if (!process.waitFor(KILL_WAIT_SECONDS, TimeUnit.SECONDS)) {
@@ -504,7 +544,7 @@ public final class PodRunner implements AutoCloseable {
     pods.close();
     executor.shutdownNow();
     probes.shutdownNow();
-    running.values().parallelStream().forEach(this::stop);
+    running.values().parallelStream().forEach(pod -> stop(pod, false));
     running.clear();
     serviceProxies.values().forEach(list -> list.forEach(ServiceProxy::close));
     if (provisioner != null) {
@@ -539,9 +579,13 @@ public final class PodRunner implements AutoCloseable {
     }
   }
 
-  /** A pod's process as the runner started it; {@code graceSeconds} is its SIGTERM-to-SIGKILL time. */
+  /**
+   * A pod's process as the runner started it; {@code graceSeconds} is its time from the start of
+   * termination to SIGKILL, {@code preStopSleepSeconds} its container's preStop sleep (0: none).
+   */
   public record RunningPod(String namespace, String name, String uid, String ip, String component,
-                           Process process, PodVolumes volumes, Path log, long graceSeconds) {
+                           Process process, PodVolumes volumes, Path log, long graceSeconds,
+                           long preStopSleepSeconds) {
 
     /** http://IP:8080 for an auth pod. */
     public String baseUrl() {

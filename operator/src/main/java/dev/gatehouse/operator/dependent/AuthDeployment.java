@@ -17,6 +17,8 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -33,7 +35,8 @@ import java.util.TreeMap;
  * under the restricted Pod Security profile, and carry a {@link ConfigHash} of what they read so a
  * rotated Secret rolls them.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR,
+    itemStore = SerializedStore.class))
 public class AuthDeployment extends ChildResource<Deployment> {
 
   public static final String CONTAINER = "auth-service";
@@ -47,6 +50,21 @@ public class AuthDeployment extends ChildResource<Deployment> {
   static final String CLIENTS_FILE = SECRETS_ROOT + "/clients/" + PodSecrets.CLIENTS_KEY;
   /** Owner read and group read: the pod's fsGroup owns the files, so the non-root user reads them. */
   private static final int SECRET_FILE_MODE = 0440;
+  /**
+   * How long a stopping pod keeps serving before it is told to stop: the time for its endpoint's
+   * removal to reach kube-proxy and the ingress controllers, which send it new connections until
+   * then. A refused connect or a closed keep-alive connection is what a shorter wait costs.
+   */
+  static final int DRAIN_SECONDS = 10;
+  /**
+   * preStop drain, then the auth service's graceful shutdown (spring.lifecycle
+   * .timeout-per-shutdown-phase, 15 s, in auth-service's application.yaml: in-flight requests
+   * finish), then 5 s for the JVM to exit before the kubelet's SIGKILL.
+   */
+  static final long TERMINATION_GRACE_SECONDS = DRAIN_SECONDS + 15 + 5;
+  /** Spread by zone first, then by node: losing either must not take all auth pods at once. */
+  private static final List<String> SPREAD_TOPOLOGY_KEYS =
+      List.of("topology.kubernetes.io/zone", "kubernetes.io/hostname");
 
   public AuthDeployment() {
     super(Deployment.class);
@@ -107,13 +125,34 @@ public class AuthDeployment extends ChildResource<Deployment> {
         .withNodeSelector(pod.getNodeSelector())
         .withTolerations(pod.getTolerations())
         .withAffinity(pod.getAffinity())
+        .withTopologySpreadConstraints(spread(primary))
         .withPriorityClassName(pod.getPriorityClassName())
+        .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
         .withContainers(container(primary, spec, secrets))
         .withVolumes(volumes(secrets))
         .endSpec()
         .endTemplate()
         .endSpec()
         .build();
+  }
+
+  /**
+   * Soft (ScheduleAnyway): a single-node or single-zone cluster still runs every replica. Counted
+   * within one ReplicaSet (pod-template-hash), so that a rollout's new pods spread among
+   * themselves instead of around the old ones. Apart from the user's affinity, which stays theirs.
+   */
+  private static List<TopologySpreadConstraint> spread(AuthService primary) {
+    return SPREAD_TOPOLOGY_KEYS.stream()
+        .map(key -> new TopologySpreadConstraintBuilder()
+            .withMaxSkew(1)
+            .withTopologyKey(key)
+            .withWhenUnsatisfiable("ScheduleAnyway")
+            .withNewLabelSelector()
+            .withMatchLabels(ResourceLabels.selector(primary, Component.AUTH))
+            .endLabelSelector()
+            .withMatchLabelKeys("pod-template-hash")
+            .build())
+        .toList();
   }
 
   private static String configHash(PodSecrets secrets, Context<AuthService> context) {
@@ -147,6 +186,10 @@ public class AuthDeployment extends ChildResource<Deployment> {
         .withStartupProbe(httpProbe("/actuator/health/liveness", 2, 60))
         .withLivenessProbe(httpProbe("/actuator/health/liveness", 10, 3))
         .withReadinessProbe(httpProbe("/actuator/health/readiness", 5, 2))
+        // The kubelet's own sleep: the image needs no shell or sleep binary (Kubernetes 1.30+,
+        // the chart's kubeVersion).
+        .withNewLifecycle().withNewPreStop().withNewSleep().withSeconds((long) DRAIN_SECONDS)
+        .endSleep().endPreStop().endLifecycle()
         .withSecurityContext(RestrictedPodSecurity.container())
         .build();
   }

@@ -9,7 +9,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** Node drains take at most one auth pod at a time, so logins keep working during maintenance. */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR,
+    itemStore = SerializedStore.class))
 public class AuthPodDisruptionBudget
     extends ChildResource<PodDisruptionBudget> {
 

@@ -9,7 +9,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The ClusterIP Service in front of the auth pods, named like the AuthService. */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_AUTH_SELECTOR,
+    itemStore = SerializedStore.class))
 public class AuthServiceService extends ChildResource<Service> {
 
   public AuthServiceService() {

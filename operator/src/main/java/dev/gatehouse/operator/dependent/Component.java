@@ -2,8 +2,8 @@ package dev.gatehouse.operator.dependent;
 
 /** The parts of one AuthService, as named in the {@code app.kubernetes.io/component} label. */
 public enum Component {
-  AUTH("auth-service", "gatehouse-auth"),
-  REDIS("redis", "redis");
+  AUTH(ResourceLabels.AUTH_COMPONENT, "gatehouse-auth"),
+  REDIS(ResourceLabels.REDIS_COMPONENT, "redis");
 
   private final String label;
   private final String appName;

@@ -3,12 +3,10 @@ package dev.gatehouse.operator.dependent;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
-import io.javaoperatorsdk.operator.api.config.informer.InformerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
-import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResourceConfigBuilder;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import java.util.HashSet;
 import java.util.Map;
@@ -20,20 +18,13 @@ import java.util.TreeMap;
  * Updater, so a reconcile can never overwrite key material. Deleting the Secret is how a user
  * rotates it: the next reconcile generates a new one, and the pods that read it roll because their
  * template carries a hash of it. Owned by the AuthService, so it goes when the AuthService goes.
+ * Its informer is the one {@link GeneratedSecrets} shares between all of them.
  */
 abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthService>
     implements Creator<Secret, AuthService>, GarbageCollected<AuthService> {
 
   GeneratedSecret() {
     super(Secret.class);
-    configureWith(
-        new KubernetesDependentResourceConfigBuilder<Secret>()
-            .withKubernetesDependentInformerConfig(
-                InformerConfiguration.builder(Secret.class)
-                    .withName(getClass().getSimpleName())
-                    .withLabelSelector(ResourceLabels.MANAGED_SELECTOR)
-                    .build())
-            .build());
   }
 
   /** The name of the generated Secret of this primary. */

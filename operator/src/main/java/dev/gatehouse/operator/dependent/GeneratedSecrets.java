@@ -4,10 +4,11 @@ import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
-import io.javaoperatorsdk.operator.api.reconciler.EventSourceUtils;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.dependent.ReconcileResult;
-
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.Mappers;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -17,15 +18,32 @@ import java.util.List;
  * Deployment whose config hash was computed before its Secret existed would roll a second time.
  * Created here first, they are in the informer cache (JOSDK's temporary cache) when the workflow's
  * {@code desired()} methods look them up.
+ *
+ * <p>One informer serves all of them, and the Redis users record too: with one informer per kind
+ * of generated Secret, each would cache every labelled Secret of the namespace, so each Secret was
+ * held once per informer (docs/benchmarks.md, "Operator").
  */
 public class GeneratedSecrets {
+
+  public static final String EVENT_SOURCE = "generated-secrets";
 
   private final RedisPasswordSecret redisPassword = new RedisPasswordSecret();
   private final SigningKeySecret signingKeys = new SigningKeySecret();
   private final AdminTokenSecret adminToken = new AdminTokenSecret();
 
-  public List<EventSource<?, AuthService>> eventSources(EventSourceContext<AuthService> context) {
-    return EventSourceUtils.dependentEventSources(context, redisPassword, signingKeys, adminToken);
+  public EventSource<Secret, AuthService> eventSource(EventSourceContext<AuthService> context) {
+    InformerEventSource<Secret, AuthService> secrets = new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(Secret.class, AuthService.class)
+            .withName(EVENT_SOURCE)
+            .withLabelSelector(ResourceLabels.MANAGED_SELECTOR)
+            .withItemStore(new ManagedFieldsDroppingStore<>())
+            .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AuthService.class))
+            .build(),
+        context);
+    for (GeneratedSecret dependent : List.of(redisPassword, signingKeys, adminToken)) {
+      dependent.setEventSource(secrets);
+    }
+    return secrets;
   }
 
   /**

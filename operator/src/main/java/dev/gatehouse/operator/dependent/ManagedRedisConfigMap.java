@@ -14,7 +14,9 @@ import java.util.Map;
  * redis.conf of the managed Redis. It holds no secret: the accepted passwords arrive through the
  * {@code include} of a file mounted from {@link RedisUsersSecret}.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+// Matched by content, not by server-side-apply ownership (JOSDK does not apply ConfigMaps).
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR,
+    itemStore = ManagedFieldsDroppingStore.class))
 public class ManagedRedisConfigMap extends ChildResource<ConfigMap> {
 
   public static final String CONFIG_KEY = "redis.conf";

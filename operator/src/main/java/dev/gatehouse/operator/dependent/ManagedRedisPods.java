@@ -27,6 +27,7 @@ public final class ManagedRedisPods {
             .withLabelSelector(ResourceLabels.MANAGED_SELECTOR + ","
                 + ResourceLabels.COMPONENT + "=" + Component.REDIS.label())
             .withSecondaryToPrimaryMapper(ResourceLabels::instanceOf)
+            .withItemStore(new ManagedFieldsDroppingStore<>())
             .build(),
         context);
   }

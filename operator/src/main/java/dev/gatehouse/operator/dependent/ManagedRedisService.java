@@ -9,7 +9,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependent;
 
 /** The address of the managed Redis that the auth pods connect to. */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_REDIS_SELECTOR,
+    itemStore = SerializedStore.class))
 public class ManagedRedisService extends ChildResource<Service> {
 
   public ManagedRedisService() {

@@ -30,7 +30,8 @@ import java.util.Map;
  * <p>Its pod template carries a hash of redis.conf only, not of the passwords: a password rotation
  * reaches the running Redis through {@link RedisPasswordRotation}, so it never restarts Redis.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR,
+    itemStore = SerializedStore.class))
 public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
 
   public static final int REDIS_PORT = 6379;

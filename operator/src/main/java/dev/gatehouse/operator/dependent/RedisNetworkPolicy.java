@@ -18,7 +18,8 @@ import java.util.Optional;
  * Admits to the managed Redis, on the Redis port, only this AuthService's auth pods and the
  * operator's own pods (which tell Redis of password rotations).
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR))
+@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR,
+    itemStore = SerializedStore.class))
 public class RedisNetworkPolicy extends ChildResource<NetworkPolicy> {
 
   private final Optional<OperatorPods> operator;

@@ -22,6 +22,16 @@ public final class ResourceLabels {
   public static final String COMPONENT = "app.kubernetes.io/component";
   public static final String PART_OF = "app.kubernetes.io/part-of";
 
+  /** The {@link #COMPONENT} values of {@link Component}, as constants for informer annotations. */
+  static final String AUTH_COMPONENT = "auth-service";
+  static final String REDIS_COMPONENT = "redis";
+  /**
+   * For two dependents of one kind: each informer caches its own component's objects only, not
+   * both (an informer caches everything its selector matches).
+   */
+  static final String MANAGED_AUTH_SELECTOR = MANAGED_SELECTOR + "," + COMPONENT + "=" + AUTH_COMPONENT;
+  static final String MANAGED_REDIS_SELECTOR = MANAGED_SELECTOR + "," + COMPONENT + "=" + REDIS_COMPONENT;
+
   private ResourceLabels() {}
 
   /** The full label set; sorted, so that desired objects serialize the same every time. */

@@ -6,6 +6,7 @@ import dev.gatehouse.operator.dependent.ResourceLabels;
 import dev.gatehouse.operator.dependent.AuthDeployment;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
+import dev.gatehouse.operator.dependent.ManagedFieldsDroppingStore;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -30,6 +31,7 @@ final class AuthPods {
             .withLabelSelector(ResourceLabels.MANAGED_SELECTOR + ","
                 + ResourceLabels.COMPONENT + "=" + Component.AUTH.label())
             .withSecondaryToPrimaryMapper(ResourceLabels::instanceOf)
+            .withItemStore(new ManagedFieldsDroppingStore<>())
             .build(),
         context);
   }

@@ -6,6 +6,7 @@ import dev.gatehouse.operator.dependent.AuthDeployment;
 import dev.gatehouse.operator.dependent.AuthPodDisruptionBudget;
 import dev.gatehouse.operator.dependent.AuthServiceService;
 import dev.gatehouse.operator.dependent.GeneratedSecrets;
+import dev.gatehouse.operator.dependent.ManagedFieldsDroppingStore;
 import dev.gatehouse.operator.dependent.ManagedRedisConfigMap;
 import dev.gatehouse.operator.dependent.LegacyRedisDeployment;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
+import io.javaoperatorsdk.operator.api.config.informer.Informer;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -47,7 +49,10 @@ import java.util.Optional;
  * missing or bad reference stops the workflow so that no pod is rolled onto it, and running pods
  * are left alone.
  */
-@ControllerConfiguration(name = AuthServiceReconciler.NAME)
+// The AuthServices are cached without managedFields: nothing reads them (the status is applied
+// without), and kubectl's and GitOps tools' field sets would be most of each cached object.
+@ControllerConfiguration(name = AuthServiceReconciler.NAME,
+    informer = @Informer(itemStore = ManagedFieldsDroppingStore.class))
 @Workflow(
     explicitInvocation = true,
     dependents = {
@@ -98,7 +103,8 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   @Override
   public List<EventSource<?, AuthService>> prepareEventSources(
       EventSourceContext<AuthService> context) {
-    List<EventSource<?, AuthService>> sources = new ArrayList<>(generatedSecrets.eventSources(context));
+    List<EventSource<?, AuthService>> sources = new ArrayList<>();
+    sources.add(generatedSecrets.eventSource(context));
     sources.add(ReferencedSecrets.eventSource(context));
     sources.add(ManagedRedisPods.eventSource(context));
     sources.addAll(PoolHealthObserver.eventSources(context, registry));
@@ -122,13 +128,17 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     RedisPasswordRotation.Outcome rotation = passwordRotation.reconcile(primary, context);
     rotation.events().forEach(message ->
         events.normal(context.getClient(), primary, "RedisPasswordRotation", message));
+    boolean referenceMissing = ReferencedSecrets.label(primary, context);
     List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, context);
     if (problems.isEmpty()) {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
     UpdateControl<AuthService> update = statusUpdate(primary, context,
         statusBuilder.build(primary, observe(primary, context, problems, Optional.empty())));
-    return rotation.waiting() ? update.rescheduleAfter(ROTATION_RETRY) : update;
+    if (rotation.waiting()) {
+      return update.rescheduleAfter(ROTATION_RETRY);
+    }
+    return referenceMissing ? update.rescheduleAfter(ReferencedSecrets.MISSING_RETRY) : update;
   }
 
   @Override

@@ -77,6 +77,19 @@ public final class AuditLog {
     return writes;
   }
 
+  /** Every completed request (reads and watches too) after {@code mark} that matches {@code filter}. */
+  public List<Entry> requestsSince(Mark mark, Predicate<? super Entry> filter) {
+    barrier();
+    List<Entry> requests = new ArrayList<>();
+    for (String line : completeLinesFrom(mark.offset())) {
+      Entry entry = Entry.parse(line);
+      if (filter.test(entry)) {
+        requests.add(entry);
+      }
+    }
+    return requests;
+  }
+
   /** Requests whose User-Agent header starts with {@code prefix} (fabric8 sends it verbatim). */
   public static Predicate<Entry> byUserAgent(String prefix) {
     return entry -> entry.userAgent() != null && entry.userAgent().startsWith(prefix);

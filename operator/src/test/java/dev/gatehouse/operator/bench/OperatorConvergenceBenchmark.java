@@ -55,9 +55,13 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  *
  * <p>Each run: a fresh namespace and a fresh operator process, ready before the first create;
  * {@value #DEFAULT_COUNT} AuthServices made from examples/minimal.yaml under other names, created
- * one after another; the clock stops when every one has status.observedGeneration 1 and
- * {@value #CHILDREN} objects it owns. Then the operator must go quiet, and its writes are counted
- * in the audit log: up to quiet (convergence), and over the following 60 s (steady state).
+ * by {@value #DEFAULT_CLIENTS} clients in parallel (so that one client's round trips are not the
+ * figure); the clock stops when every one has status.observedGeneration 1 and {@value #CHILDREN}
+ * objects it owns. Then the operator must go quiet, and its writes are counted in the audit log: up
+ * to quiet (convergence), and over the following 60 s (steady state).
+ *
+ * <p>With a baseline build (gatehouse.bench.baselineClasspath), each round runs both builds, one
+ * after the other, the order alternating from round to round, so that both see the same machine.
  */
 class OperatorConvergenceBenchmark {
 
@@ -65,7 +69,11 @@ class OperatorConvergenceBenchmark {
   static final RealApiServerExtension apiServer = new RealApiServerExtension();
 
   static final int DEFAULT_COUNT = 200;
-  /** 3 generated Secrets, the Redis ConfigMap, 2 Deployments, 2 Services, a NetworkPolicy, a PDB. */
+  static final int DEFAULT_CLIENTS = 8;
+  /**
+   * 3 generated Secrets and the Redis users record, the Redis ConfigMap, the auth Deployment,
+   * 2 Services, a NetworkPolicy, a PDB (the Redis StatefulSet is not counted).
+   */
   static final int CHILDREN = 10;
   private static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(Secret.class,
       ConfigMap.class, Deployment.class, Service.class, NetworkPolicy.class, PodDisruptionBudget.class);
@@ -83,6 +91,7 @@ class OperatorConvergenceBenchmark {
 
   private final int count = Integer.getInteger("gatehouse.bench.count", DEFAULT_COUNT);
   private final int runs = Integer.getInteger("gatehouse.bench.runs", 3);
+  private final int clients = Integer.getInteger("gatehouse.bench.clients", DEFAULT_CLIENTS);
   private final Path outputDir = Path.of(required("gatehouse.bench.output"));
   private final KubernetesClient client = apiServer.client();
   private final HttpClient http = HttpClient.newHttpClient();
@@ -107,31 +116,43 @@ class OperatorConvergenceBenchmark {
     // Untyped, as kubectl sends it: the CRD fills the defaults, not the Java model's initializers.
     String example = Files.readString(Path.of(required("gatehouse.examples.dir"), "minimal.yaml"));
 
+    List<Build> builds = new ArrayList<>();
+    builds.add(new Build("this", required("gatehouse.bench.classpath"),
+        System.getProperty("gatehouse.bench.jvmOptions", DEFAULT_JVM_OPTIONS)));
+    String baseline = System.getProperty("gatehouse.bench.baselineClasspath", "");
+    if (!baseline.isBlank()) {
+      builds.add(new Build("baseline", baseline,
+          System.getProperty("gatehouse.bench.baselineJvmOptions", DEFAULT_JVM_OPTIONS)));
+    }
     List<Run> results = new ArrayList<>();
-    for (int run = 1; run <= runs; run++) {
-      results.add(measure(run, example, kubeconfig));
-      Files.writeString(outputDir.resolve("results.md"), report(results));
+    for (int round = 1; round <= runs; round++) {
+      // Baseline first in odd rounds, this build first in even ones.
+      List<Build> order = new ArrayList<>(builds);
+      if (round % 2 == 1) {
+        java.util.Collections.reverse(order);
+      }
+      for (Build build : order) {
+        results.add(measure(results.size() + 1, round, build, example, kubeconfig));
+        Files.writeString(outputDir.resolve("results.md"), report(results));
+      }
     }
     System.out.println(report(results));
-    assertThat(results).hasSize(runs);
+    assertThat(results).hasSize(runs * builds.size());
   }
 
-  private Run measure(int run, String example, Path kubeconfig)
+  private Run measure(int run, int round, Build build, String example, Path kubeconfig)
       throws Exception {
     String namespace = apiServer.createNamespace("bench-run-" + run);
-    Process operator = startOperator(namespace, kubeconfig, outputDir.resolve("operator-run-" + run + ".log"));
+    Process operator = startOperator(build, namespace, kubeconfig,
+        outputDir.resolve("operator-run-" + run + ".log"));
     try (Caches caches = new Caches(client, namespace)) {
       AuditLog.Mark beforeCreates = apiServer.auditLog().mark();
+      long readyRssKiB = memoryKiB(operator.pid()).get("VmRSS");
 
       // The machine is shared: what else ran is part of the figure, so the report shows it.
       String loadBefore = loadAverage();
       long start = System.nanoTime();
-      for (int i = 0; i < count; i++) {
-        GenericKubernetesResource resource =
-            Serialization.unmarshal(example, GenericKubernetesResource.class);
-        resource.getMetadata().setName(String.format(Locale.ROOT, "auth-%03d", i));
-        client.resource(resource).inNamespace(namespace).create();
-      }
+      createInParallel(namespace, example);
       long created = System.nanoTime();
       caches.awaitConverged(count, start + CONVERGENCE_TIMEOUT.toNanos());
       long converged = System.nanoTime();
@@ -145,26 +166,58 @@ class OperatorConvergenceBenchmark {
 
       assertThat(operator.isAlive()).as("operator process of run %d", run).isTrue();
       Map<String, Long> memory = memoryKiB(operator.pid());
-      return new Run(run, Duration.ofNanos(created - start), Duration.ofNanos(converged - start),
-          toQuiet, convergenceWrites, steadyWrites, memory.get("VmHWM"), memory.get("VmRSS"),
-          loadBefore + " / " + loadAtConvergence);
+      return new Run(run, round, build.name(), Duration.ofNanos(created - start),
+          Duration.ofNanos(converged - start), toQuiet, convergenceWrites, steadyWrites, readyRssKiB,
+          memory.get("VmHWM"), memory.get("VmRSS"), loadBefore + " / " + loadAtConvergence);
     } finally {
       stop(operator);
     }
   }
 
+  /**
+   * The AuthServices from {@link #clients} clients at once, each with its own connections, as
+   * several kubectl processes or a GitOps tool's workers would send them.
+   */
+  private void createInParallel(String namespace, String example) throws Exception {
+    java.util.concurrent.ExecutorService senders = java.util.concurrent.Executors.newFixedThreadPool(clients);
+    List<KubernetesClient> own = new ArrayList<>();
+    try {
+      List<java.util.concurrent.Future<?>> done = new ArrayList<>();
+      for (int c = 0; c < clients; c++) {
+        KubernetesClient sender = new io.fabric8.kubernetes.client.KubernetesClientBuilder()
+            .withConfig(client.getConfiguration()).build();
+        own.add(sender);
+        int first = c;
+        done.add(senders.submit(() -> {
+          for (int i = first; i < count; i += clients) {
+            GenericKubernetesResource resource =
+                Serialization.unmarshal(example, GenericKubernetesResource.class);
+            resource.getMetadata().setName(String.format(Locale.ROOT, "auth-%03d", i));
+            sender.resource(resource).inNamespace(namespace).create();
+          }
+          return null;
+        }));
+      }
+      for (java.util.concurrent.Future<?> f : done) {
+        f.get();
+      }
+    } finally {
+      senders.shutdownNow();
+      own.forEach(KubernetesClient::close);
+    }
+  }
+
   /** The operator as a pod runs it: its own JVM, its main(), the runtime classpath only. */
-  private Process startOperator(String namespace, Path kubeconfig, Path log) throws Exception {
+  private Process startOperator(Build build, String namespace, Path kubeconfig, Path log)
+      throws Exception {
     int port;
     try (ServerSocket socket = new ServerSocket(0)) {
       port = socket.getLocalPort();
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(
-        System.getProperty("gatehouse.bench.jvmOptions", DEFAULT_JVM_OPTIONS).trim().split("\\s+")));
-    command.addAll(List.of("-cp", required("gatehouse.bench.classpath"),
-        GatehouseOperator.class.getName()));
+    command.addAll(Arrays.asList(build.jvmOptions().trim().split("\\s+")));
+    command.addAll(List.of("-cp", build.classpath(), GatehouseOperator.class.getName()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
@@ -217,9 +270,10 @@ class OperatorConvergenceBenchmark {
         byUserAgent(GatehouseOperator.USER_AGENT).and(inNamespace(namespace)));
   }
 
-  /** The 1-minute load average of the machine, from /proc/loadavg. */
+  /** The 1-, 5- and 15-minute load averages of the machine, as uptime prints them. */
   private static String loadAverage() throws IOException {
-    return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+    String[] fields = Files.readString(Path.of("/proc/loadavg")).split(" ");
+    return fields[0] + " " + fields[1] + " " + fields[2];
   }
 
   private static Map<String, Long> memoryKiB(long pid) throws IOException {
@@ -278,28 +332,39 @@ class OperatorConvergenceBenchmark {
 
   private String report(List<Run> results) throws IOException {
     StringBuilder out = new StringBuilder();
-    out.append("| run | creates | converged | quiet after | writes | writes/AuthService"
-        + " | writes in 60 s steady | peak RSS (VmHWM) | RSS at end | load 1 min, start / end"
+    out.append("| run | round | build | creates | converged | quiet after | writes | writes/AuthService"
+        + " | writes in 60 s steady | RSS at ready | peak RSS (VmHWM) | RSS at end"
+        + " | (peak - ready) / AuthService | load 1/5/15 min, start / converged"
         + " | operator WARN/ERROR lines |\n");
-    out.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    out.append("|---|---|---|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Run r : results) {
       out.append(String.format(Locale.ROOT,
-          "| %d | %.1f s | %.1f s | +%.1f s | %d | %.2f | %d | %d MiB | %d MiB | %s | %d |%n",
-          r.run(), seconds(r.createPhase()), seconds(r.converged()), seconds(r.quietAfter()),
-          r.convergenceWrites().size(), (double) r.convergenceWrites().size() / count,
-          r.steadyWrites().size(), r.peakRssKiB() / 1024, r.endRssKiB() / 1024, r.load(),
-          problemsLogged(r.run())));
+          "| %d | %d | %s | %.1f s | %.1f s | +%.1f s | %d | %.2f | %d | %d MiB | %d MiB | %d MiB"
+              + " | %.0f KiB | %s | %d |%n",
+          r.run(), r.round(), r.build(), seconds(r.createPhase()), seconds(r.converged()),
+          seconds(r.quietAfter()), r.convergenceWrites().size(),
+          (double) r.convergenceWrites().size() / count, r.steadyWrites().size(),
+          r.readyRssKiB() / 1024, r.peakRssKiB() / 1024, r.endRssKiB() / 1024,
+          (double) (r.peakRssKiB() - r.readyRssKiB()) / count, r.load(), problemsLogged(r.run())));
     }
-    List<Double> converged = results.stream().map(r -> seconds(r.converged())).sorted().toList();
-    out.append(String.format(Locale.ROOT, "%nMedian convergence of %d AuthServices: %.1f s over %d runs.%n",
-        count, converged.get(converged.size() / 2), converged.size()));
-    Run last = results.get(results.size() - 1);
-    out.append("\nWrites of run ").append(last.run()).append(" up to quiet, by request:\n");
-    byRequest(last.convergenceWrites()).forEach((request, n) -> out.append(String.format(Locale.ROOT,
-        "- %s: %d (%.2f per AuthService)%n", request, n, (double) n / count)));
-    if (!last.steadyWrites().isEmpty()) {
-      out.append("\nWrites of run ").append(last.run()).append(" in the steady 60 s:\n");
-      last.steadyWrites().forEach(entry -> out.append("- ").append(entry).append('\n'));
+    for (String build : results.stream().map(Run::build).distinct().toList()) {
+      List<Run> ofBuild = results.stream().filter(r -> r.build().equals(build)).toList();
+      List<Double> converged = ofBuild.stream().map(r -> seconds(r.converged())).sorted().toList();
+      List<Long> peak = ofBuild.stream().map(r -> r.peakRssKiB() / 1024).sorted().toList();
+      out.append(String.format(Locale.ROOT, "%nBuild %s: median convergence of %d AuthServices %.1f s,"
+              + " median peak RSS %d MiB, over %d runs.%n", build, count,
+          converged.get(converged.size() / 2), peak.get(peak.size() / 2), converged.size()));
+    }
+    for (String build : results.stream().map(Run::build).distinct().toList()) {
+      Run last = results.stream().filter(r -> r.build().equals(build)).reduce((x, y) -> y).orElseThrow();
+      out.append("\nWrites of run ").append(last.run()).append(" (").append(build)
+          .append(") up to quiet, by request:\n");
+      byRequest(last.convergenceWrites()).forEach((request, n) -> out.append(String.format(Locale.ROOT,
+          "- %s: %d (%.2f per AuthService)%n", request, n, (double) n / count)));
+      if (!last.steadyWrites().isEmpty()) {
+        out.append("\nWrites of run ").append(last.run()).append(" in the steady 60 s:\n");
+        last.steadyWrites().forEach(entry -> out.append("- ").append(entry).append('\n'));
+      }
     }
     return out.toString();
   }
@@ -321,9 +386,12 @@ class OperatorConvergenceBenchmark {
     return value;
   }
 
-  record Run(int run, Duration createPhase, Duration converged, Duration quietAfter,
-      List<AuditLog.Entry> convergenceWrites, List<AuditLog.Entry> steadyWrites, long peakRssKiB,
-      long endRssKiB, String load) {
+  record Build(String name, String classpath, String jvmOptions) {
+  }
+
+  record Run(int run, int round, String build, Duration createPhase, Duration converged,
+      Duration quietAfter, List<AuditLog.Entry> convergenceWrites, List<AuditLog.Entry> steadyWrites,
+      long readyRssKiB, long peakRssKiB, long endRssKiB, String load) {
   }
 
   /**

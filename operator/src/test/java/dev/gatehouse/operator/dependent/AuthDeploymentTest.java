@@ -7,6 +7,10 @@ import dev.gatehouse.operator.api.v1alpha1.RedisMode;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
+import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -176,6 +180,66 @@ class AuthDeploymentTest {
         .getSpec().getTemplate().getMetadata().getLabels();
 
     assertThat(labels).containsEntry("app.kubernetes.io/instance", "auth").containsEntry("team", "identity");
+  }
+
+  @Test
+  void podsGetTheDefaultResourcesUnlessTheSpecNamesItsOwn() {
+    AuthService minimal = AuthServices.example("minimal.yaml");
+    Container defaulted = container(dependent.desired(minimal, new CachedSecrets().context()));
+    assertThat(defaulted.getResources().getRequests())
+        .isEqualTo(Map.of("cpu", new Quantity("250m"), "memory", new Quantity("320Mi")));
+    assertThat(defaulted.getResources().getLimits()).isEqualTo(Map.of("memory", new Quantity("512Mi")));
+
+    // Replaced as a whole, not merged key by key: no default CPU request rides along.
+    AuthService own = AuthServices.example("minimal.yaml");
+    own.getSpec().setResources(new ResourceRequirementsBuilder()
+        .addToLimits("memory", new Quantity("1Gi")).build());
+    Container chosen = container(dependent.desired(own, new CachedSecrets().context()));
+    assertThat(chosen.getResources().getLimits()).isEqualTo(Map.of("memory", new Quantity("1Gi")));
+    assertThat(chosen.getResources().getRequests()).isEmpty();
+
+    AuthService none = AuthServices.example("minimal.yaml");
+    none.getSpec().setResources(new ResourceRequirements());
+    assertThat(container(dependent.desired(none, new CachedSecrets().context())).getResources())
+        .isEqualTo(new ResourceRequirements());
+  }
+
+  @Test
+  void replicasSpreadOverZonesAndNodesBesideTheUsersOwnAffinity() {
+    AuthService primary = AuthServices.example("production.yaml");
+    PodSpec pod = dependent.desired(primary, new CachedSecrets().context())
+        .getSpec().getTemplate().getSpec();
+
+    assertThat(pod.getTopologySpreadConstraints())
+        .extracting(TopologySpreadConstraint::getTopologyKey)
+        .containsExactly("topology.kubernetes.io/zone", "kubernetes.io/hostname");
+    assertThat(pod.getTopologySpreadConstraints()).allSatisfy(spread -> {
+      assertThat(spread.getMaxSkew()).isEqualTo(1);
+      assertThat(spread.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
+      assertThat(spread.getLabelSelector().getMatchLabels()).isEqualTo(
+          ResourceLabels.selector(primary, Component.AUTH));
+      assertThat(spread.getMatchLabelKeys()).containsExactly("pod-template-hash");
+    });
+    assertThat(pod.getAffinity()).isEqualTo(primary.getSpec().getPod().getAffinity());
+    assertThat(pod.getAffinity().getPodAntiAffinity()
+        .getPreferredDuringSchedulingIgnoredDuringExecution()).hasSize(1);
+  }
+
+  @Test
+  void aStoppingPodKeepsServingUntilItsEndpointIsGoneThenDrains() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    PodSpec pod = dependent.desired(primary, new CachedSecrets().context())
+        .getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    assertThat(container.getLifecycle().getPreStop().getSleep().getSeconds()).isEqualTo(10L);
+    assertThat(container.getLifecycle().getPreStop().getExec()).isNull();
+    // The drain, then the service's own graceful shutdown (15 s), then time to exit.
+    assertThat(pod.getTerminationGracePeriodSeconds()).isGreaterThanOrEqualTo(10L + 15L + 1L);
+  }
+
+  private static Container container(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getSpec().getContainers().get(0);
   }
 
   private static Map<String, String> env(Container container) {

@@ -7,6 +7,7 @@ import dev.gatehouse.operator.api.v1alpha1.RedisStorageSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.ResourceRequirementsBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
@@ -64,6 +65,23 @@ class ManagedRedisTest {
     assertThat(ManagedRedisConfigMap.redisConf(primary)).contains("dir /data", "appendonly yes",
         "appendfsync everysec", "aof-use-rdb-preamble yes", "save 3600 1 300 100 60 10000");
     assertThat(ManagedRedisStatefulSet.claimName(primary)).isEqualTo("data-auth-redis-0");
+  }
+
+  @Test
+  void redisGetsTheDefaultResourcesUnlessTheSpecNamesItsOwn() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    Container defaulted = statefulSet(primary, PASSWORD).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    assertThat(defaulted.getResources().getRequests())
+        .isEqualTo(Map.of("cpu", new Quantity("100m"), "memory", new Quantity("128Mi")));
+    assertThat(defaulted.getResources().getLimits()).isEqualTo(Map.of("memory", new Quantity("512Mi")));
+
+    primary.getSpec().getRedis().getManaged().setResources(new ResourceRequirementsBuilder()
+        .addToRequests("memory", new Quantity("2Gi")).build());
+    Container chosen = statefulSet(primary, PASSWORD).getSpec().getTemplate().getSpec()
+        .getContainers().get(0);
+    assertThat(chosen.getResources().getRequests()).isEqualTo(Map.of("memory", new Quantity("2Gi")));
+    assertThat(chosen.getResources().getLimits()).isEmpty();
   }
 
   @Test

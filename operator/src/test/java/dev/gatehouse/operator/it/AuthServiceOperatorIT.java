@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceSpec;
+import dev.gatehouse.operator.api.v1alpha1.ManagedRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
 import dev.gatehouse.operator.api.v1alpha1.RedisMode;
@@ -13,9 +15,11 @@ import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.apiserver.AuditLog;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
 import dev.gatehouse.operator.dependent.ConfigHash;
+import dev.gatehouse.operator.dependent.ReferencedSecrets;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -118,6 +122,35 @@ class AuthServiceOperatorIT {
     assertThat(status.getStatus().getRedisPool().getPlannedConnections()).isEqualTo(32L);
     assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
     assertThat(condition(status, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
+  }
+
+  @Test
+  void theApiServerFillsTheDefaultResourcesAndAcceptsTheDrainAndTheSpread() throws IOException {
+    // Untyped, as kubectl sends it: the CRD's defaults, not the Java model's initializers.
+    GenericKubernetesResource untyped = Serialization.unmarshal(Files.readString(
+        Path.of(System.getProperty("gatehouse.examples.dir"), "minimal.yaml")),
+        GenericKubernetesResource.class);
+    client.resource(untyped).inNamespace(namespace).create();
+
+    AuthService stored = get("auth");
+    assertThat(stored.getSpec().getResources()).isEqualTo(new AuthServiceSpec().getResources());
+    assertThat(stored.getSpec().getRedis().getManaged().getResources())
+        .isEqualTo(new ManagedRedisSpec().getResources());
+
+    io.fabric8.kubernetes.api.model.PodSpec pod = await(Deployment.class, "auth").getSpec()
+        .getTemplate().getSpec();
+    assertThat(pod.getContainers().get(0).getResources()).isEqualTo(stored.getSpec().getResources());
+    assertThat(pod.getContainers().get(0).getLifecycle().getPreStop().getSleep().getSeconds())
+        .isEqualTo(10L);
+    assertThat(pod.getTerminationGracePeriodSeconds()).isEqualTo(30L);
+    assertThat(pod.getTopologySpreadConstraints()).hasSize(2)
+        .allSatisfy(spread -> assertThat(spread.getMatchLabelKeys()).containsExactly("pod-template-hash"));
+    assertThat(await(StatefulSet.class, "auth-redis").getSpec().getTemplate().getSpec()
+        .getContainers().get(0).getResources())
+        .isEqualTo(stored.getSpec().getRedis().getManaged().getResources());
+    awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 1L);
+    // Applied as the API server stores it: the operator does not fight its own output.
+    awaitQuiet();
   }
 
   @Test
@@ -291,6 +324,42 @@ class AuthServiceOperatorIT {
   }
 
   @Test
+  void aReferencedSecretIsLabelledWatchedAndRollsThePodsWhenItChangesAndNoOtherSecretIsCached() {
+    // Restarted here, so that its first lists and watches are in the audit log after the mark.
+    operator.close();
+    AuditLog.Mark start = apiServer.auditLog().mark();
+    operator = InProcessOperator.watching(apiServer, namespace);
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName("auth-clients").endMetadata()
+        .withStringData(Map.of("clients.yaml", "clients: []\n")).build()).create();
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName("someone-elses").endMetadata()
+        .withStringData(Map.of("clients.yaml", "not ours")).build()).create();
+
+    AuthService withClients = example("minimal.yaml");
+    withClients.getSpec().setClientsSecretRef(
+        new dev.gatehouse.operator.api.v1alpha1.SecretReference("auth-clients"));
+    client.resource(withClients).inNamespace(namespace).fieldManager("kubectl").forceConflicts()
+        .serverSideApply();
+
+    Deployment first = await(Deployment.class, "auth");
+    assertThat(client.secrets().inNamespace(namespace).withName("auth-clients").get()
+        .getMetadata().getLabels()).containsEntry(ReferencedSecrets.LABEL, "true");
+    assertThat(client.secrets().inNamespace(namespace).withName("someone-elses").get()
+        .getMetadata().getLabels()).doesNotContainKey(ReferencedSecrets.LABEL);
+
+    client.secrets().inNamespace(namespace).withName("auth-clients").edit(secret -> new SecretBuilder(secret)
+        .withData(null).withStringData(Map.of("clients.yaml", "clients: []\n# edited\n")).build());
+    awaitCondition(() -> !templateHash(deployment("auth")).equals(templateHash(first)));
+
+    List<AuditLog.Entry> secretReads = apiServer.auditLog().requestsSince(start,
+        byUserAgent(GatehouseOperator.USER_AGENT).and(AuditLog.onResource("secrets"))
+            .and(e -> "list".equals(e.verb()) || "watch".equals(e.verb())));
+    assertThat(secretReads).as("the operator's lists and watches of Secrets").isNotEmpty()
+        .allSatisfy(read -> assertThat(read.requestUri()).contains("labelSelector="));
+  }
+
+  @Test
   void switchingToAnExternalRedisDeletesTheManagedOne() {
     apply("minimal.yaml");
     await(StatefulSet.class, "auth-redis");
@@ -386,6 +455,10 @@ class AuthServiceOperatorIT {
 
   private AuthService get(String name) {
     return client.resources(AuthService.class).inNamespace(namespace).withName(name).get();
+  }
+
+  private static String templateHash(Deployment deployment) {
+    return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
   }
 
   private Deployment deployment(String name) {

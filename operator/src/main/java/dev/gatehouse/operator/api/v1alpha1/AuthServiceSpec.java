@@ -50,8 +50,11 @@ public class AuthServiceSpec {
 
   @JsonPropertyDescription("Compute resources of each auth pod's container: `requests` and"
       + " `limits` of cpu, memory, ephemeral-storage, hugepages-<size> or vendor resources, each"
-      + " request no larger than its limit.")
-  private ResourceRequirements resources;
+      + " request no larger than its limit. Without it: requests cpu 250m and memory 320Mi, limit"
+      + " memory 512Mi (the JVM's heap is 70 % of the memory limit). Given, it replaces the default"
+      + " as a whole; `{}` asks for none.")
+  @Default(DefaultResources.AUTH)
+  private ResourceRequirements resources = DefaultResources.of(DefaultResources.AUTH);
 
   @JsonPropertyDescription("Placement, labels and annotations of the auth pods.")
   private PodSpec pod;

@@ -26,8 +26,11 @@ public class ManagedRedisSpec {
       message = "redis.managed.image " + AuthServiceSpec.IMAGE_MESSAGE)
   private String image = DEFAULT_IMAGE;
 
-  @JsonPropertyDescription("Compute resources of the Redis container, as for the auth pods.")
-  private ResourceRequirements resources;
+  @JsonPropertyDescription("Compute resources of the Redis container. Without it: requests cpu"
+      + " 100m and memory 128Mi, limit memory 512Mi (about a million revocations, with room for"
+      + " the fork of a snapshot). Given, it replaces the default as a whole; `{}` asks for none.")
+  @Default(DefaultResources.REDIS)
+  private ResourceRequirements resources = DefaultResources.of(DefaultResources.REDIS);
 
   @JsonPropertyDescription("Redis `maxclients`: the most connections the server accepts. Keep it"
       + " above the planned total of the auth pods' pools. 1 to 100000.")
