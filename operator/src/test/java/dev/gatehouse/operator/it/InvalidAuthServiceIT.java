@@ -372,7 +372,9 @@ class InvalidAuthServiceIT {
           created.getAdditionalProperties().get("spec")).get("redis");
       assertThat(redis.get("managed")).as("defaulted under mode External")
           .isEqualTo(Map.of("image", "docker.io/library/redis:7.4-alpine", "maxClients", 10000,
-              "storage", Map.of("size", "1Gi"), "ephemeral", false));
+              "storage", Map.of("size", "1Gi"), "ephemeral", false,
+              "resources", Map.of("requests", Map.of("cpu", "100m", "memory", "128Mi"),
+                  "limits", Map.of("memory", "512Mi"))));
       redis.remove("external");
       redis.put("mode", "Managed");
       redis.put("managed", Map.of("storage", Map.of("size", "10Gi")));
