@@ -58,8 +58,9 @@ public class ClientAuthenticator {
         if (client != null && SecretDigest.matches(verifiedSecretDigests.get(client.id()), credentials.secret())) {
             // The secret already verified: no guess, so nothing is reserved, but a locked-out
             // client is refused here too, or 200-versus-429 would tell a guesser which guess was
-            // right. One read, coalesced under load: the only round trip a successful client
-            // authentication adds (counting every success atomically would cost a write each).
+            // right. One read, batched with the reads of concurrent requests (on introspection, with
+            // the token's own revocation look-up): counting every success atomically would cost a
+            // write each.
             return lockouts.checkClient(client.id()).flatMap(attempt -> attempt.allowed()
                     ? Mono.just(client) : Mono.error(throttled(attempt)));
         }

@@ -91,7 +91,7 @@ public class LockoutStore {
     private final BatchedMget clientChecks;
     private final boolean clientChecksFailOpen;
 
-    public LockoutStore(RedisPool redis, GatehouseProperties properties) {
+    public LockoutStore(RedisPool redis, BatchedMget lookups, GatehouseProperties properties) {
         this.redis = redis;
         this.properties = properties.lockout();
         // Client authentication guards introspection, which FAIL_OPEN keeps answering while Redis
@@ -101,8 +101,8 @@ public class LockoutStore {
         this.clientChecksFailOpen = properties.verification().whenRedisUnavailable()
                 == VerificationProperties.RedisUnavailablePolicy.FAIL_OPEN;
         // Checks of already-verified client secrets, one per token or introspection call: they
-        // share MGETs under load, like the revocation look-ups, on at most a quarter of the pool.
-        this.clientChecks = new BatchedMget(redis, 256, Math.max(1, Math.min(4, redis.properties().maxConnections() / 4)));
+        // share MGETs with the revocation look-ups of concurrent requests.
+        this.clientChecks = lookups;
     }
 
     /** Reserves a password attempt for the user and the address, or says which is locked out. */
