@@ -88,7 +88,7 @@ class IntrospectionRoute implements NettyRouteProvider {
         Mono<Signal<TokenIntrospector.Introspection>> introspection = token == null || token.isEmpty()
                 ? Mono.just(Signal.complete())
                 : introspector.introspect(token).materialize();
-        return Mono.zip(OAuthForm.authenticate(clients, authorization, parameters), introspection)
+        return Mono.zip(OAuthForm.authenticate(clients, authorization, parameters, true), introspection)
                 .flatMap(both -> {
                     both.getT1().requiredToken();
                     return Mono.just(both.getT2()).dematerialize();
