@@ -1,8 +1,8 @@
 package dev.gatehouse.auth.web;
 
 import dev.gatehouse.auth.grant.ClientAuthenticator;
-import dev.gatehouse.auth.token.TokenIntrospector;
 import dev.gatehouse.auth.redis.BatchedMget;
+import dev.gatehouse.auth.token.TokenIntrospector;
 import java.io.ByteArrayOutputStream;
 import java.util.Map;
 import org.springframework.beans.factory.annotation.Value;
