@@ -45,8 +45,13 @@ public class ClientAuthenticator {
      * @param authorization the Authorization header, or null
      * @param formClientId {@code client_id} of the form, or null
      * @param formClientSecret {@code client_secret} of the form, or null
+     * @param mayFailOpen true only for an endpoint that answers without Redis under the FAIL_OPEN
+     *        verification policy (introspection): there the client checks fail open with it. Elsewhere
+     *        a check Redis cannot answer is a 503, so a client authenticated for the token or
+     *        revocation endpoint is proof that Redis answered during this request.
      */
-    public Mono<RegisteredClient> authenticate(String authorization, String formClientId, String formClientSecret) {
+    public Mono<RegisteredClient> authenticate(String authorization, String formClientId, String formClientSecret,
+                                               boolean mayFailOpen) {
         Credentials credentials;
         if (authorization != null && authorization.regionMatches(true, 0, "Basic ", 0, 6)) {
             if (formClientSecret != null) {
@@ -62,12 +67,13 @@ public class ClientAuthenticator {
         if (client != null && SecretDigest.matches(verifiedSecretDigests.get(client.id()), credentials.secret())) {
             // The secret already verified: no guess, so nothing is reserved, but a locked-out
             // client is refused here too, or 200-versus-429 would tell a guesser which guess was
-            // right. One read, coalesced under load: the only round trip a successful client
-            // authentication adds (counting every success atomically would cost a write each).
-            return lockouts.checkClient(client.id()).flatMap(attempt -> attempt.allowed()
+            // right. One read, batched with the reads of concurrent requests (on introspection, with
+            // the token's own revocation look-up): counting every success atomically would cost a
+            // write each.
+            return lockouts.checkClient(client.id(), mayFailOpen).flatMap(attempt -> attempt.allowed()
                     ? Mono.just(client) : Mono.error(throttled(attempt)));
         }
-        return verifyOnce(credentials, client).flatMap(matches -> {
+        return verifyOnce(credentials, client, mayFailOpen).flatMap(matches -> {
             if (!matches) {
                 return Mono.error(GrantException.invalidClient("client authentication failed"));
             }
@@ -83,17 +89,18 @@ public class ClientAuthenticator {
      * client starting on a cold pod under load must not lock itself out. A success gives its
      * reservation back, so the counter counts failures (and checks in progress).
      */
-    private Mono<Boolean> verifyOnce(Credentials credentials, RegisteredClient client) {
-        String key = credentials.id().length() + ":" + credentials.id() + SecretDigest.hex(credentials.secret());
+    private Mono<Boolean> verifyOnce(Credentials credentials, RegisteredClient client, boolean mayFailOpen) {
+        String key = (mayFailOpen ? "o" : "c") + credentials.id().length() + ":" + credentials.id()
+                + SecretDigest.hex(credentials.secret());
         return Mono.defer(() -> {
             AtomicReference<Mono<Boolean>> created = new AtomicReference<>();
             Mono<Boolean> check = inFlight.computeIfAbsent(key, k -> {
-                Mono<Boolean> mono = lockouts.reserveClient(credentials.id())
+                Mono<Boolean> mono = lockouts.reserveClient(credentials.id(), mayFailOpen)
                         .flatMap(attempt -> attempt.allowed()
                                 ? hasher.matches(credentials.secret(), client == null ? null : client.secretHash())
                                 : Mono.error(throttled(attempt)))
                         .flatMap(matches -> matches
-                                ? lockouts.clientSucceeded(credentials.id()).thenReturn(true)
+                                ? lockouts.clientSucceeded(credentials.id(), mayFailOpen).thenReturn(true)
                                 : Mono.just(false))
                         .doFinally(signal -> inFlight.remove(k, created.get()))
                         .cache();

@@ -1,6 +1,5 @@
 package dev.gatehouse.auth.grant;
 
-import java.io.ByteArrayOutputStream;
 import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
@@ -27,42 +26,90 @@ public final class FormUrlEncoding {
     }
 
     public static String decode(String encoded) throws Malformed {
+        if (isPlainAscii(encoded)) {
+            return encoded;
+        }
         byte[] bytes = encoded.getBytes(StandardCharsets.UTF_8);
         return decode(bytes, 0, bytes.length);
     }
 
-    /** Decodes {@code bytes[from, to)}. */
+    /**
+     * Decodes {@code bytes[from, to)}. What clients send (ids, secrets, tokens) is nearly always
+     * ASCII without an escape: that is copied once, with no decoder and no intermediate buffers,
+     * which were most of what introspection allocated (docs/benchmarks.md, issue 12).
+     */
     public static String decode(byte[] bytes, int from, int to) throws Malformed {
-        ByteArrayOutputStream decoded = new ByteArrayOutputStream(to - from);
+        if (isPlainAscii(bytes, from, to)) {
+            return new String(bytes, from, to - from, StandardCharsets.US_ASCII);
+        }
+        byte[] decoded = new byte[to - from];
+        int length = 0;
         for (int i = from; i < to; i++) {
             byte b = bytes[i];
             if (b == '+') {
-                decoded.write(' ');
+                decoded[length++] = ' ';
             } else if (b == '%') {
                 int high = i + 1 < to ? hex(bytes[i + 1]) : -1;
                 int low = i + 2 < to ? hex(bytes[i + 2]) : -1;
                 if (high < 0 || low < 0) {
                     throw new Malformed("malformed percent-escape");
                 }
-                decoded.write(high << 4 | low);
+                decoded[length++] = (byte) (high << 4 | low);
                 i += 2;
             } else {
-                decoded.write(b);
+                decoded[length++] = b;
             }
         }
-        return utf8(decoded.toByteArray());
+        return utf8(decoded, length);
     }
 
     /** Strict UTF-8: invalid sequences are {@link Malformed}, not replacement characters. */
     public static String utf8(byte[] bytes) throws Malformed {
+        return utf8(bytes, bytes.length);
+    }
+
+    private static String utf8(byte[] bytes, int length) throws Malformed {
+        if (isAscii(bytes, length)) {
+            return new String(bytes, 0, length, StandardCharsets.US_ASCII);
+        }
         try {
             return StandardCharsets.UTF_8.newDecoder()
                     .onMalformedInput(CodingErrorAction.REPORT)
                     .onUnmappableCharacter(CodingErrorAction.REPORT)
-                    .decode(ByteBuffer.wrap(bytes)).toString();
+                    .decode(ByteBuffer.wrap(bytes, 0, length)).toString();
         } catch (CharacterCodingException e) {
             throw new Malformed("not UTF-8");
         }
+    }
+
+    /** ASCII (hence UTF-8) with nothing to decode: no {@code %}, no {@code +}. */
+    private static boolean isPlainAscii(byte[] bytes, int from, int to) {
+        for (int i = from; i < to; i++) {
+            byte b = bytes[i];
+            if (b < 0 || b == '%' || b == '+') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isPlainAscii(String text) {
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c >= 0x80 || c == '%' || c == '+') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static boolean isAscii(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (bytes[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     private static int hex(byte b) {

@@ -7,6 +7,8 @@ import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.AtomicInteger;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.MonoSink;
 
@@ -19,8 +21,22 @@ import reactor.core.publisher.MonoSink;
  * are on the wire, so a lone request waits for nothing; otherwise it joins the next batch, sent as
  * soon as one in flight returns. Batches grow with the load and no timer is involved. A failed
  * batch fails each of its look-ups with the pool's error, so the fail-closed policy is unchanged.
+ *
+ * <p>One instance serves every per-request read (revocation marks, a client's lockout counter), so
+ * reads that requests make side by side travel in the same commands: introspection's client check
+ * and revocation look-up cost one round trip, not two in a row (docs/benchmarks.md, issue 12).
  */
+@Component
 public final class BatchedMget {
+
+    /**
+     * A revocation look-up is two keys, so a batch answers up to 128 verifications in one MGET.
+     * Four batches on the wire keep a lone request from waiting behind a full one while leaving the
+     * rest of the pool (16 connections by default) to issuance, refresh and revocation; with a pool
+     * of one or two connections, half of it at most.
+     */
+    static final int MAX_KEYS_PER_BATCH = 256;
+    static final int MAX_BATCHES_IN_FLIGHT = 4;
 
     private final RedisPool redis;
     private final int maxKeysPerBatch;
@@ -28,6 +44,11 @@ public final class BatchedMget {
     private final Queue<Lookup> waiting = new ConcurrentLinkedQueue<>();
     private final AtomicInteger inFlight = new AtomicInteger();
     private final AtomicInteger draining = new AtomicInteger();
+
+    @Autowired
+    public BatchedMget(RedisPool redis) {
+        this(redis, MAX_KEYS_PER_BATCH, Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, redis.properties().maxConnections() / 2)));
+    }
 
     /**
      * @param maxKeysPerBatch bounds one command (a look-up is never split, so a batch holds at

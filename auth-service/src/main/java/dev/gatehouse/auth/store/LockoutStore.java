@@ -91,18 +91,19 @@ public class LockoutStore {
     private final BatchedMget clientChecks;
     private final boolean clientChecksFailOpen;
 
-    public LockoutStore(RedisPool redis, GatehouseProperties properties) {
+    public LockoutStore(RedisPool redis, BatchedMget lookups, GatehouseProperties properties) {
         this.redis = redis;
         this.properties = properties.lockout();
         // Client authentication guards introspection, which FAIL_OPEN keeps answering while Redis
         // is down. There both client paths fail open alike (the fast one admits only the right
         // secret; the slow one still pays the hash, as before throttling): failing open on one
-        // alone would make 200-versus-503 a free oracle for guessers.
+        // alone would make 200-versus-503 a free oracle for guessers. Endpoints that need Redis
+        // whatever the policy (token, revocation) fail closed on both paths alike.
         this.clientChecksFailOpen = properties.verification().whenRedisUnavailable()
                 == VerificationProperties.RedisUnavailablePolicy.FAIL_OPEN;
         // Checks of already-verified client secrets, one per token or introspection call: they
-        // share MGETs under load, like the revocation look-ups, on at most a quarter of the pool.
-        this.clientChecks = new BatchedMget(redis, 256, Math.max(1, Math.min(4, redis.properties().maxConnections() / 4)));
+        // share MGETs with the revocation look-ups of concurrent requests.
+        this.clientChecks = lookups;
     }
 
     /** Reserves a password attempt for the user and the address, or says which is locked out. */
@@ -123,26 +124,33 @@ public class LockoutStore {
         return run(SUCCEEDED, SUCCEEDED_SHA, new String[] {userKey(username), addressKey(address)}, "1").then();
     }
 
-    /** Reserves a client-secret check (one that will pay the slow hash). */
-    public Mono<Attempt> reserveClient(String clientId) {
+    /**
+     * Reserves a client-secret check (one that will pay the slow hash).
+     *
+     * @param mayFailOpen whether the endpoint answers without Redis under FAIL_OPEN (introspection)
+     */
+    public Mono<Attempt> reserveClient(String clientId, boolean mayFailOpen) {
         return reserve(new String[] {clientKey(clientId)}, Integer.toString(properties.maxFailuresPerClient()),
                 Long.toString(properties.clientWindow().toMillis()))
                 .map(result -> result.get(0) == 0 ? Attempt.ALLOWED : new Attempt(Lockout.CLIENT, result.get(1)))
-                .transform(this::clientFailOpen);
+                .transform(attempt -> clientFailOpen(attempt, mayFailOpen));
     }
 
     /** A reserved client-secret check succeeded: it gives its attempt back, and no one else's. */
-    public Mono<Void> clientSucceeded(String clientId) {
+    public Mono<Void> clientSucceeded(String clientId, boolean mayFailOpen) {
         return run(SUCCEEDED, SUCCEEDED_SHA, new String[] {clientKey(clientId)}, "0").then()
-                .onErrorResume(RedisUnavailableException.class, e -> clientChecksFailOpen ? Mono.empty() : Mono.error(e));
+                .onErrorResume(RedisUnavailableException.class,
+                        e -> clientChecksFailOpen && mayFailOpen ? Mono.empty() : Mono.error(e));
     }
 
     /**
      * Whether a client is locked out, without reserving anything: for a secret that matched the
      * digest of one already verified, which is no guess. One read, coalesced with concurrent ones;
      * only a refusal pays a second round trip, for its {@code Retry-After}.
+     *
+     * @param mayFailOpen as for {@link #reserveClient}
      */
-    public Mono<Attempt> checkClient(String clientId) {
+    public Mono<Attempt> checkClient(String clientId, boolean mayFailOpen) {
         String key = clientKey(clientId);
         return clientChecks.get(key).flatMap(values -> {
             String value = values.get(0).getValueOrElse(null);
@@ -151,12 +159,15 @@ public class LockoutStore {
             }
             return redis.execute(commands -> commands.pttl(key))
                     .map(ttl -> new Attempt(Lockout.CLIENT, ttl > 0 ? ttl : properties.clientWindow().toMillis()));
-        }).transform(this::clientFailOpen);
+        }).transform(attempt -> clientFailOpen(attempt, mayFailOpen));
     }
 
-    /** Under FAIL_OPEN verification, a client check Redis cannot answer lets the attempt through. */
-    private Mono<Attempt> clientFailOpen(Mono<Attempt> attempt) {
-        return clientChecksFailOpen
+    /**
+     * Under FAIL_OPEN verification, a client check for an endpoint that answers without Redis lets
+     * the attempt through when Redis cannot answer it.
+     */
+    private Mono<Attempt> clientFailOpen(Mono<Attempt> attempt, boolean mayFailOpen) {
+        return clientChecksFailOpen && mayFailOpen
                 ? attempt.onErrorResume(RedisUnavailableException.class, e -> Mono.just(Attempt.ALLOWED))
                 : attempt;
     }

@@ -19,22 +19,12 @@ public class RevocationStore {
     static final String JTI_PREFIX = "gh:revoked:jti:";
     static final String USER_PREFIX = "gh:revoked:user:";
 
-    /**
-     * A look-up is two keys, so a batch answers up to 128 verifications in one MGET. Four batches on
-     * the wire keep a lone request from waiting behind a full one while leaving the rest of the
-     * pool (16 connections by default) to issuance, refresh and revocation; with a pool of one or
-     * two connections, half of it at most.
-     */
-    static final int MAX_KEYS_PER_BATCH = 256;
-    static final int MAX_BATCHES_IN_FLIGHT = 4;
-
     private final RedisPool redis;
     private final BatchedMget lookups;
 
-    public RevocationStore(RedisPool redis) {
+    public RevocationStore(RedisPool redis, BatchedMget lookups) {
         this.redis = redis;
-        this.lookups = new BatchedMget(redis, MAX_KEYS_PER_BATCH,
-                Math.max(1, Math.min(MAX_BATCHES_IN_FLIGHT, redis.properties().maxConnections() / 2)));
+        this.lookups = lookups;
     }
 
     /** @param remainingLife until the token expires (plus clock skew); nothing is stored if it already has */

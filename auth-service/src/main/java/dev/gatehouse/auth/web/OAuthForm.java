@@ -29,10 +29,13 @@ record OAuthForm(RegisteredClient client, Map<String, String> parameters) {
     /**
      * Authenticates the client of {@code parameters} (a mutable map from {@link #parse});
      * {@code client_secret} is taken out of the parameters, so nothing downstream holds it.
+     *
+     * @param mayFailOpen see {@link ClientAuthenticator#authenticate}
      */
     static Mono<OAuthForm> authenticate(ClientAuthenticator clients, String authorization,
-                                        Map<String, String> parameters) {
-        return clients.authenticate(authorization, parameters.get("client_id"), parameters.remove("client_secret"))
+                                        Map<String, String> parameters, boolean mayFailOpen) {
+        return clients.authenticate(authorization, parameters.get("client_id"), parameters.remove("client_secret"),
+                        mayFailOpen)
                 .map(client -> new OAuthForm(client, parameters));
     }
 

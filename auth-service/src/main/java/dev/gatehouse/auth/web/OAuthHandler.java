@@ -92,7 +92,8 @@ public class OAuthHandler {
     /**
      * The body read whole (up to {@code spring.codec.max-in-memory-size}, else 413) and parsed by
      * {@link OAuthForm#parse}, as {@link IntrospectionRoute} does; the raw Content-Type header,
-     * since {@link HttpHeaders#getContentType()} throws on an unparsable one.
+     * since {@link HttpHeaders#getContentType()} throws on an unparsable one. The token and
+     * revocation endpoints need Redis under every policy, so their client checks fail closed.
      */
     private Mono<OAuthForm> authenticatedForm(ServerRequest request) {
         HttpHeaders headers = request.headers().asHttpHeaders();
@@ -106,6 +107,6 @@ public class OAuthHandler {
                 .defaultIfEmpty(new byte[0])
                 .flatMap(body -> OAuthForm.authenticate(clients,
                         OAuthForm.authorization(headers.get(HttpHeaders.AUTHORIZATION)),
-                        OAuthForm.parse(headers.getFirst(HttpHeaders.CONTENT_TYPE), body)));
+                        OAuthForm.parse(headers.getFirst(HttpHeaders.CONTENT_TYPE), body), false));
     }
 }

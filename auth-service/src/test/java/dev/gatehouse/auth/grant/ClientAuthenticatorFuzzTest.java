@@ -42,7 +42,7 @@ class ClientAuthenticatorFuzzTest {
     void basic(byte[] credentials) throws Exception {
         String header = "Basic " + new String(credentials, StandardCharsets.ISO_8859_1);
         try {
-            Mono<RegisteredClient> result = authenticator().authenticate(header, null, null);
+            Mono<RegisteredClient> result = authenticator().authenticate(header, null, null, true);
             if (result == null) {
                 throw new AssertionError("authenticate returned null");
             }

@@ -24,4 +24,26 @@ class FormUrlEncodingTest {
                 .isInstanceOf(FormUrlEncoding.Malformed.class)
                 .satisfies(e -> assertThat(e.getMessage()).doesNotContain("secretpart").doesNotContain(encoded));
     }
+
+    /** The plain-ASCII shortcut and the decoding path must agree on every kind of input. */
+    @Test
+    void decodesRawBytesOfARangeWithAndWithoutTheAsciiShortcut() throws Exception {
+        byte[] body = "xx=ab.c-_~&y=caf\u00e9&z=%41+B".getBytes(java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(FormUrlEncoding.decode(body, 3, 10)).isEqualTo("ab.c-_~");
+        assertThat(FormUrlEncoding.decode(body, 13, 18)).isEqualTo("caf\u00e9");
+        assertThat(FormUrlEncoding.decode(body, 21, body.length)).isEqualTo("A B");
+        assertThat(FormUrlEncoding.decode(body, 3, 3)).isEmpty();
+        assertThat(FormUrlEncoding.decode("caf\u00e9 \u20ac")).isEqualTo("caf\u00e9 \u20ac");
+        assertThat(FormUrlEncoding.utf8("plain".getBytes(java.nio.charset.StandardCharsets.US_ASCII))).isEqualTo("plain");
+        assertThat(FormUrlEncoding.utf8(new byte[] {(byte) 0xC3, (byte) 0xA9})).isEqualTo("\u00e9");
+    }
+
+    @Test
+    void refusesRawInvalidUtf8WithoutAnyEscape() {
+        byte[] raw = {'a', (byte) 0xFF, 'b'};
+        assertThatThrownBy(() -> FormUrlEncoding.decode(raw, 0, raw.length)).isInstanceOf(FormUrlEncoding.Malformed.class);
+        assertThatThrownBy(() -> FormUrlEncoding.utf8(raw)).isInstanceOf(FormUrlEncoding.Malformed.class);
+        byte[] truncated = {'a', (byte) 0xC3};
+        assertThatThrownBy(() -> FormUrlEncoding.utf8(truncated)).isInstanceOf(FormUrlEncoding.Malformed.class);
+    }
 }

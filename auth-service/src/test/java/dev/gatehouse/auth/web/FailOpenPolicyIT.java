@@ -8,7 +8,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /**
  * The non-default policy: with {@code when-redis-unavailable=FAIL_OPEN}, a Redis outage lets tokens
  * that verify through (skipping only the revocation check), while forgeries are still refused and
- * issuance still answers 503.
+ * issuance still answers 503, for a known secret and a wrong one alike.
  */
 class FailOpenPolicyIT {
 
@@ -25,6 +25,11 @@ class FailOpenPolicyIT {
                     .expectHeader().valueEquals(ForwardAuthHandler.SUBJECT, AuthServiceExtension.SERVICE_CLIENT);
             service.forwardAuth(token.substring(0, token.length() - 4) + "AAAA").expectStatus().isUnauthorized();
             service.postForm("/oauth2/token", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,
+                    Map.of("grant_type", "client_credentials")).expectStatus().isEqualTo(503);
+            // The token endpoint needs Redis under every policy, so its client checks fail closed on
+            // the slow path too: a wrong secret is a 503 (no guess evaluated unthrottled), and no
+            // client reaches a grant unless Redis answered for its request.
+            service.postForm("/oauth2/token", AuthServiceExtension.SERVICE_CLIENT, "not-the-secret",
                     Map.of("grant_type", "client_credentials")).expectStatus().isEqualTo(503);
             // Introspection authenticates its caller; the client-throttling check fails open too.
             service.postForm("/oauth2/introspect", AuthServiceExtension.SERVICE_CLIENT, AuthServiceExtension.SERVICE_SECRET,

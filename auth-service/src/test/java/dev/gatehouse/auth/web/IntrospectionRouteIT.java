@@ -37,6 +37,24 @@ class IntrospectionRouteIT {
                 .jsonPath("$.instance").isEqualTo(IntrospectionRoute.PATH);
     }
 
+    /** The token is checked beside the client's authentication, but answered only after it. */
+    @Test
+    void aValidTokenIsToldNothingOfToAClientThatFailsAuthentication() {
+        String token = service.clientCredentialsToken();
+        service.postForm(IntrospectionRoute.PATH, SERVICE_CLIENT, "wrong", Map.of("token", token))
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_client").jsonPath("$.active").doesNotExist();
+        service.client().post().uri(IntrospectionRoute.PATH)
+                .header(HttpHeaders.CONTENT_TYPE, MediaType.APPLICATION_FORM_URLENCODED_VALUE)
+                .bodyValue("token=" + token).exchange()
+                .expectStatus().isUnauthorized()
+                .expectBody().jsonPath("$.error").isEqualTo("invalid_client").jsonPath("$.active").doesNotExist();
+        // A missing token is reported only to an authenticated client.
+        service.postForm(IntrospectionRoute.PATH, SERVICE_CLIENT, "wrong", Map.of()).expectStatus().isUnauthorized();
+        service.postForm(IntrospectionRoute.PATH, SERVICE_CLIENT, SERVICE_SECRET, Map.of("token", token))
+                .expectStatus().isOk().expectBody().jsonPath("$.active").isEqualTo(true);
+    }
+
     @Test
     void malformedFormsAreInvalidRequestsNotServerErrors() {
         for (String body : new String[] {"token=a&token=b", "token=%zz", "", "client_id=" + SERVICE_CLIENT}) {

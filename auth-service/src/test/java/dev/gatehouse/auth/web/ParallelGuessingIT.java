@@ -115,7 +115,7 @@ class ParallelGuessingIT {
     void parallelWrongClientSecretsAreCountedOneByOneEvenForAClientAlreadyVerified() {
         // The right secret has been verified once, so this pod answers it from its digest cache:
         // the lockout must hold there too.
-        service.clientCredentialsToken();
+        String token = service.clientCredentialsToken();
         WebClient web = web();
         Map<Integer, Long> statuses = inParallel(50, i -> web.post().uri("/oauth2/token")
                 .headers(headers -> headers.setBasicAuth(SERVICE_CLIENT, "wrong-secret-" + i))
@@ -128,6 +128,12 @@ class ParallelGuessingIT {
                 .expectStatus().isEqualTo(429)
                 .expectHeader().exists(HttpHeaders.RETRY_AFTER)
                 .expectBody().jsonPath("$.access_token").doesNotExist();
+        // Introspection reads the lockout beside the token's revocation marks: refused all the
+        // same, and nothing of the token is told.
+        service.postForm("/oauth2/introspect", SERVICE_CLIENT, SERVICE_SECRET, Map.of("token", token))
+                .expectStatus().isEqualTo(429)
+                .expectHeader().exists(HttpHeaders.RETRY_AFTER)
+                .expectBody().jsonPath("$.active").doesNotExist();
         // Another client is not affected.
         service.postForm("/oauth2/token", APP_CLIENT, APP_SECRET,
                         Map.of("grant_type", "password", "username", "nobody-here", "password", "x"))
