@@ -2,6 +2,7 @@ package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
@@ -83,7 +84,11 @@ public final class ReferencedSecrets {
     boolean missing = false;
     for (String name : unseen) {
       try {
-        Secret labelled = context.getClient().secrets().inNamespace(namespace).withName(name)
+        // Patched through a stub: by name alone, fabric8 reads the Secret first, and the operator
+        // may list and watch Secrets but not get one.
+        Secret stub = new SecretBuilder().withNewMetadata().withName(name).withNamespace(namespace)
+            .endMetadata().build();
+        Secret labelled = context.getClient().secrets().inNamespace(namespace).resource(stub)
             .patch(PatchContext.of(PatchType.JSON_MERGE), LABEL_PATCH);
         informer.handleRecentResourceCreate(ResourceID.fromResource(primary), labelled);
       } catch (KubernetesClientException e) {

@@ -15,7 +15,7 @@ import java.util.concurrent.TimeUnit;
 /**
  * An object's status as kstatus computes it (sigs.k8s.io/cli-utils, what Flux's health checks and
  * kpt wait with), and its health as Argo CD computes it with the check users install from
- * examples/gitops/argocd/authservice-health.yaml: the real library and Argo CD's Lua interpreter,
+ * examples/gitops/argocd/authservice-health-patch.yaml: the real library and Argo CD's Lua interpreter,
  * run as the probe of src/test/go/kstatus that the build makes with hack/kstatus-binary.sh.
  */
 final class Kstatus {
@@ -39,7 +39,7 @@ final class Kstatus {
     }
     try {
       Path argocdHealth = Path.of(System.getProperty("gatehouse.examples.dir"),
-          "gitops/argocd/authservice-health.yaml");
+          "gitops/argocd/authservice-health-patch.yaml");
       Process process = new ProcessBuilder(binary.toString(), "-argocd-health",
           argocdHealth.toString()).redirectErrorStream(true).start();
       try (OutputStream in = process.getOutputStream()) {
