@@ -2,6 +2,7 @@ package dev.gatehouse.auth.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.auth.support.Contracts;
 import java.io.IOException;
 import java.io.Reader;
 import java.io.UncheckedIOException;
@@ -67,7 +68,7 @@ class GatehousePropertiesTest {
     /** contracts/auth-pod-environment.properties: what the operator sets, with example values. */
     private static Map<String, Object> operatorEnvironment() {
         Properties contract = new Properties();
-        try (Reader reader = Files.newBufferedReader(Path.of("..", "contracts", "auth-pod-environment.properties"))) {
+        try (Reader reader = Files.newBufferedReader(Contracts.path("auth-pod-environment.properties"))) {
             contract.load(reader);
         } catch (IOException e) {
             throw new UncheckedIOException(e);

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.auth.config.JwtAlgorithm;
 import dev.gatehouse.auth.grant.ClientRegistry;
+import dev.gatehouse.auth.support.Contracts;
 import dev.gatehouse.auth.token.JcaProviders;
 import dev.gatehouse.auth.token.KeyRing;
 import java.io.IOException;
@@ -22,7 +23,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class ContractSamplesTest {
 
-    private static final Path CONTRACT = Path.of(System.getProperty("gatehouse.contracts.dir", "../contracts"));
+    private static final Path CONTRACT = Contracts.path("");
     private static final JcaProviders PROVIDERS = new JcaProviders();
 
     static Stream<String> signingKeys() throws IOException {

@@ -3,10 +3,10 @@ package dev.gatehouse.auth.redis;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.auth.config.ReconnectProperties;
+import dev.gatehouse.auth.support.Contracts;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import org.junit.jupiter.api.Test;
@@ -59,7 +59,7 @@ class RedisHealthReportTest {
 
     private static String sampleWarningCode(String sample) {
         try {
-            return JsonMapper.builder().build().readTree(Files.readString(Path.of("..", "contracts", "health-redis", sample)))
+            return JsonMapper.builder().build().readTree(Files.readString(Contracts.path("health-redis", sample)))
                     .path("warnings").path(0).path("code").asString();
         } catch (IOException e) {
             throw new UncheckedIOException(e);

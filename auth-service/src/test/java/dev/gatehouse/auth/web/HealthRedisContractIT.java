@@ -3,6 +3,7 @@ package dev.gatehouse.auth.web;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.auth.support.AuthServiceExtension;
+import dev.gatehouse.auth.support.Contracts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ import tools.jackson.databind.json.JsonMapper;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class HealthRedisContractIT {
 
-    private static final Path SAMPLES = Path.of("..", "contracts", "health-redis");
+    private static final Path SAMPLES = Contracts.path("health-redis");
     private static final JsonMapper JSON = JsonMapper.builder().build();
 
     @RegisterExtension
