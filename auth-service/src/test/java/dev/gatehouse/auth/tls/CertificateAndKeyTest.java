@@ -1,15 +1,21 @@
 package dev.gatehouse.auth.tls;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.auth.support.Contracts;
 import dev.gatehouse.auth.support.TlsFiles;
 import dev.gatehouse.auth.tls.CertificateAndKey.InvalidTlsFiles;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import java.util.stream.Stream;
 
 /** What a mounted TLS Secret may hold, and what the service refuses to serve. */
 class CertificateAndKeyTest {
@@ -25,6 +31,24 @@ class CertificateAndKeyTest {
         tls = new TlsFiles(work);
         sec1 = tls.issue("sec1", false);
         pkcs8 = tls.issue("pkcs8", true);
+    }
+
+    static Stream<String> samples() throws IOException {
+        try (Stream<Path> dirs = Files.list(Contracts.path("tls"))) {
+            return dirs.map(dir -> dir.getFileName().toString()).sorted().toList().stream();
+        }
+    }
+
+    /** contracts/tls: the operator's SecretContentTest judges every sample alike. */
+    @ParameterizedTest(name = "tls/{0}")
+    @MethodSource("samples")
+    void contractSamplesAreServedOrRefused(String sample) {
+        Path dir = Contracts.path("tls", sample);
+        if (sample.startsWith("valid-")) {
+            assertThatCode(() -> CertificateAndKey.read(dir)).doesNotThrowAnyException();
+        } else {
+            assertThatThrownBy(() -> CertificateAndKey.read(dir)).isInstanceOf(InvalidTlsFiles.class);
+        }
     }
 
     @Test

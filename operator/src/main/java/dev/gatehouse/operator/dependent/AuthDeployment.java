@@ -48,6 +48,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
   static final String JWT_KEYS_DIR = SECRETS_ROOT + "/jwt";
   static final String ADMIN_TOKEN_FILE = SECRETS_ROOT + "/admin/token";
   static final String CLIENTS_FILE = SECRETS_ROOT + "/clients/" + PodSecrets.CLIENTS_KEY;
+  static final String TLS_DIR = SECRETS_ROOT + "/tls";
   /** Owner read and group read: the pod's fsGroup owns the files, so the non-root user reads them. */
   private static final int SECRET_FILE_MODE = 0440;
   /**
@@ -175,17 +176,19 @@ public class AuthDeployment extends ChildResource<Deployment> {
         mount("admin-token", SECRETS_ROOT + "/admin", true),
         mount("tmp", "/tmp", false)));
     secrets.clients().ifPresent(name -> mounts.add(mount("clients", SECRETS_ROOT + "/clients", true)));
+    secrets.tls().ifPresent(name -> mounts.add(mount("tls", TLS_DIR, true)));
+    String scheme = secrets.tls().isPresent() ? "HTTPS" : "HTTP";
     return new ContainerBuilder()
         .withName(CONTAINER)
         .withImage(spec.getImage())
         .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
-        .withEnv(environment(primary, spec))
+        .withEnv(environment(primary, spec, secrets))
         .withResources(spec.getResources())
         .withVolumeMounts(mounts)
         // Start-up (a JVM) is slow once; afterwards liveness may be strict.
-        .withStartupProbe(httpProbe("/actuator/health/liveness", 2, 60))
-        .withLivenessProbe(httpProbe("/actuator/health/liveness", 10, 3))
-        .withReadinessProbe(httpProbe("/actuator/health/readiness", 5, 2))
+        .withStartupProbe(httpProbe(scheme, "/actuator/health/liveness", 2, 60))
+        .withLivenessProbe(httpProbe(scheme, "/actuator/health/liveness", 10, 3))
+        .withReadinessProbe(httpProbe(scheme, "/actuator/health/readiness", 5, 2))
         // The kubelet's own sleep: the image needs no shell or sleep binary (Kubernetes 1.30+,
         // the chart's kubeVersion).
         .withNewLifecycle().withNewPreStop().withNewSleep().withSeconds((long) DRAIN_SECONDS)
@@ -195,12 +198,12 @@ public class AuthDeployment extends ChildResource<Deployment> {
   }
 
   /** The settings of docs/auth-service-contract.md, in a fixed order. */
-  static List<EnvVar> environment(AuthService primary, AuthServiceSpec spec) {
+  static List<EnvVar> environment(AuthService primary, AuthServiceSpec spec, PodSecrets secrets) {
     ExternalRedisSpec external = spec.getRedis().getExternal();
     PoolSpec pool = Optional.ofNullable(spec.getRedis().getPool()).orElseGet(PoolSpec::new);
     JwtSpec jwt = spec.getJwt();
     String namespace = primary.getMetadata().getNamespace();
-    return List.of(
+    List<EnvVar> environment = new ArrayList<>(List.of(
         env("SERVER_PORT", Integer.toString(HTTP_PORT)),
         // The JVM sizes its heap from the container's memory limit, leaving room for Netty buffers.
         env("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"),
@@ -224,7 +227,9 @@ public class AuthDeployment extends ChildResource<Deployment> {
         env("GATEHOUSE_JWT_REFRESHTOKENTTL", jwt.getRefreshTokenTtl()),
         env("GATEHOUSE_JWT_KEYSDIR", JWT_KEYS_DIR),
         env("GATEHOUSE_ADMIN_TOKENFILE", ADMIN_TOKEN_FILE),
-        env("GATEHOUSE_CLIENTSFILE", CLIENTS_FILE));
+        env("GATEHOUSE_CLIENTSFILE", CLIENTS_FILE)));
+    secrets.tls().ifPresent(name -> environment.add(env("GATEHOUSE_TLS_DIR", TLS_DIR)));
+    return environment;
   }
 
   /** Sets readOnly only when true: the API server drops a false one, and SSA matching would loop. */
@@ -261,12 +266,23 @@ public class AuthDeployment extends ChildResource<Deployment> {
         .addNewItem().withKey(PodSecrets.CLIENTS_KEY).withPath(PodSecrets.CLIENTS_KEY).endItem()
         .withDefaultMode(SECRET_FILE_MODE)
         .endSecret().build()));
+    // Not in the config hash: a renewed certificate is taken by the running pods (the auth
+    // service re-reads the files), so a renewal must not roll them. ca.crt is left out: the pods
+    // serve the chain in tls.crt and verify no client certificates.
+    secrets.tls().ifPresent(name -> volumes.add(new VolumeBuilder().withName("tls")
+        .withNewSecret()
+        .withSecretName(name)
+        .addNewItem().withKey(PodSecrets.TLS_CERTIFICATE_KEY).withPath(PodSecrets.TLS_CERTIFICATE_KEY).endItem()
+        .addNewItem().withKey(PodSecrets.TLS_KEY_KEY).withPath(PodSecrets.TLS_KEY_KEY).endItem()
+        .withDefaultMode(SECRET_FILE_MODE)
+        .endSecret().build()));
     return volumes;
   }
 
-  private static Probe httpProbe(String path, int periodSeconds, int failureThreshold) {
+  /** HTTPS probes do not verify the certificate: the kubelet never does. */
+  private static Probe httpProbe(String scheme, String path, int periodSeconds, int failureThreshold) {
     return new ProbeBuilder()
-        .withNewHttpGet().withPath(path).withPort(new IntOrString("http")).endHttpGet()
+        .withNewHttpGet().withScheme(scheme).withPath(path).withPort(new IntOrString("http")).endHttpGet()
         .withPeriodSeconds(periodSeconds)
         .withFailureThreshold(failureThreshold)
         .withTimeoutSeconds(2)

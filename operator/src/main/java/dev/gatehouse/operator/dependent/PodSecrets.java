@@ -4,6 +4,7 @@ import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
+import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.ArrayList;
@@ -19,10 +20,14 @@ public record PodSecrets(
     SecretKeyReference redisPassword, boolean redisPasswordGenerated,
     String signingKeys, boolean signingKeysGenerated,
     String adminToken,
-    Optional<String> clients) {
+    Optional<String> clients,
+    Optional<String> tls) {
 
   /** The key of the clients Secret that holds the clients file. */
   public static final String CLIENTS_KEY = "clients.yaml";
+  /** The keys of a {@code kubernetes.io/tls} Secret that the pods read. */
+  public static final String TLS_CERTIFICATE_KEY = "tls.crt";
+  public static final String TLS_KEY_KEY = "tls.key";
 
   public static PodSecrets of(AuthService primary) {
     ExternalRedisSpec external = primary.getSpec().getRedis().getExternal();
@@ -33,7 +38,9 @@ public record PodSecrets(
     String signingKeys = userKeys != null ? userKeys.getName() : SigningKeySecret.name(primary);
     return new PodSecrets(redisPassword, external == null, signingKeys, userKeys == null,
         AdminTokenSecret.name(primary),
-        Optional.ofNullable(primary.getSpec().getClientsSecretRef()).map(SecretReference::getName));
+        Optional.ofNullable(primary.getSpec().getClientsSecretRef()).map(SecretReference::getName),
+        Optional.ofNullable(primary.getSpec().getTls()).map(TlsSpec::getSecretRef)
+            .map(SecretReference::getName));
   }
 
   /** The Secrets the user must provide: these are watched, and never created by the operator. */
@@ -46,6 +53,7 @@ public record PodSecrets(
       names.add(signingKeys);
     }
     clients.ifPresent(names::add);
+    tls.filter(name -> !names.contains(name)).ifPresent(names::add);
     return names;
   }
 
@@ -83,6 +91,11 @@ public record PodSecrets(
         present(context, name, CLIENTS_KEY, "spec.clientsSecretRef", namespace, problems)
             .flatMap(secret -> ClientsFile.problem(SecretData.value(secret, CLIENTS_KEY)))
             .ifPresent(what -> problems.add(SecretProblem.invalid(name, CLIENTS_KEY, what))));
+    tls.ifPresent(name ->
+        present(context, name, TLS_CERTIFICATE_KEY, "spec.tls.secretRef", namespace, problems)
+            .flatMap(secret -> present(context, name, TLS_KEY_KEY, "spec.tls.secretRef", namespace,
+                problems))
+            .ifPresent(secret -> TlsSecretContent.problems(name, secret).forEach(problems::add)));
     return problems;
   }
 

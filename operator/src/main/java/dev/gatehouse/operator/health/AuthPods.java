@@ -48,6 +48,18 @@ final class AuthPods {
   }
 
   /**
+   * Whether the pod serves HTTPS, read from the pod itself (its readiness probe's scheme): during a
+   * roll that turns TLS on or off, old and new pods differ.
+   */
+  static boolean servesHttps(Pod pod) {
+    return pod.getSpec().getContainers().stream()
+        .filter(c -> AuthDeployment.CONTAINER.equals(c.getName()))
+        .map(c -> c.getReadinessProbe())
+        .filter(probe -> probe != null && probe.getHttpGet() != null)
+        .anyMatch(probe -> "HTTPS".equals(probe.getHttpGet().getScheme()));
+  }
+
+  /**
    * Running, not being deleted, and with an address to ask; ready or not. A pod turns unready when
    * it cannot reach Redis, and that is exactly when its report says why.
    */

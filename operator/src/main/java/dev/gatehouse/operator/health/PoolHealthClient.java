@@ -17,6 +17,11 @@ import org.slf4j.LoggerFactory;
  * Asks one auth pod for its pool health. Every request is bounded in time, and a semaphore bounds
  * how many are in flight across all AuthServices, so a thousand unreachable pods cannot pile up
  * sockets. Any failure (refused, timeout, not 200, unreadable body) is "did not report".
+ *
+ * <p>A pod with {@code spec.tls} is asked over HTTPS without verifying its certificate, as the
+ * kubelet's HTTPS probes do: the request carries no credential and the answer is pool statistics,
+ * and the certificate names the Service, not the pod address asked. What a forged answer could do
+ * is change status, never who gets a token.
  */
 class PoolHealthClient {
 
@@ -24,6 +29,7 @@ class PoolHealthClient {
   private static final Logger log = LoggerFactory.getLogger(PoolHealthClient.class);
 
   private final HttpClient http;
+  private final HttpClient https;
   private static final ObjectMapper JSON = new ObjectMapper();
   private final Duration timeout;
   private final Semaphore inFlight;
@@ -32,16 +38,18 @@ class PoolHealthClient {
     this.timeout = timeout;
     this.inFlight = new Semaphore(maxInFlight);
     this.http = HttpClient.newBuilder().connectTimeout(timeout).build();
+    this.https = HttpClient.newBuilder().connectTimeout(timeout).sslContext(UnverifiedTls.context())
+        .build();
   }
 
-  CompletableFuture<Optional<PodPoolReport>> fetch(String podIp, int port) {
-    URI uri = URI.create("http://" + hostLiteral(podIp) + ":" + port + PATH);
+  CompletableFuture<Optional<PodPoolReport>> fetch(String podIp, int port, boolean tls) {
+    URI uri = URI.create((tls ? "https://" : "http://") + hostLiteral(podIp) + ":" + port + PATH);
     if (!inFlight.tryAcquire()) {
       log.debug("Skipping {}: {} requests already in flight", uri, inFlight.availablePermits());
       return CompletableFuture.completedFuture(Optional.empty());
     }
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
-    return http.sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
+    return (tls ? https : http).sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
         .thenApply(response -> parse(uri, response))
         .exceptionally(failure -> {
           log.debug("No pool health from {}: {}", uri, failure.toString());

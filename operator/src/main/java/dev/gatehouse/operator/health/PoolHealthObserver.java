@@ -84,7 +84,8 @@ public final class PoolHealthObserver
         .sorted(Comparator.comparing(pod -> pod.getMetadata().getName()))
         .toList();
     List<CompletableFuture<Optional<PodPoolReport>>> requests = running.stream()
-        .map(pod -> client.fetch(pod.getStatus().getPodIP(), AuthPods.httpPort(pod)))
+        .map(pod -> client.fetch(pod.getStatus().getPodIP(), AuthPods.httpPort(pod),
+            AuthPods.servesHttps(pod)))
         .toList();
     awaitAll(requests);
     List<PodPoolReport> reports = requests.stream()

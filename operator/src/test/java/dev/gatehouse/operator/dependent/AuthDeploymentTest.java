@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.RedisMode;
+import dev.gatehouse.operator.api.v1alpha1.SecretReference;
+import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -18,7 +20,10 @@ import java.io.IOException;
 import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.Properties;
 import java.util.function.Function;
 import java.util.stream.Collectors;
@@ -65,14 +70,54 @@ class AuthDeploymentTest {
         Path.of(System.getProperty("gatehouse.contracts.dir"), "auth-pod-environment.properties"))) {
       contract.load(reader);
     }
+    Set<String> withoutTls = new TreeSet<>(contract.stringPropertyNames());
+    withoutTls.remove("GATEHOUSE_TLS_DIR");
     for (String example : new String[] {"minimal.yaml", "production.yaml"}) {
       AuthService primary = AuthServices.example(example);
-      Container container = dependent.desired(primary, generatedSecrets(primary, PASSWORD).context())
-          .getSpec().getTemplate().getSpec().getContainers().get(0);
+      assertThat(env(container(primary)).keySet()).as(example)
+          .containsExactlyInAnyOrderElementsOf(withoutTls);
 
-      assertThat(env(container).keySet()).as(example)
+      primary.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
+      assertThat(env(container(primary)).keySet()).as(example + " with spec.tls")
           .containsExactlyInAnyOrderElementsOf(contract.stringPropertyNames());
     }
+  }
+
+  @Test
+  void withTlsThePodsServeHttpsFromTheSecretAndARenewalDoesNotRollThem() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    primary.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
+    CachedSecrets secrets = generatedSecrets(primary, PASSWORD)
+        .with("auth-tls", Map.of("tls.crt", "first", "tls.key", "first-key", "ca.crt", "ca"));
+    Deployment deployment = dependent.desired(primary, secrets.context());
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    assertThat(env(container)).containsEntry("GATEHOUSE_TLS_DIR", "/var/run/secrets/gatehouse/tls");
+    assertThat(container.getVolumeMounts()).anySatisfy(mount -> {
+      assertThat(mount.getName()).isEqualTo("tls");
+      assertThat(mount.getMountPath()).isEqualTo("/var/run/secrets/gatehouse/tls");
+      assertThat(mount.getReadOnly()).isTrue();
+    });
+    Volume tls = pod.getVolumes().stream().filter(v -> v.getName().equals("tls")).findFirst().orElseThrow();
+    assertThat(tls.getSecret().getSecretName()).isEqualTo("auth-tls");
+    assertThat(tls.getSecret().getItems()).extracting(item -> item.getKey())
+        .containsExactly("tls.crt", "tls.key");
+    assertThat(List.of(container.getStartupProbe(), container.getLivenessProbe(), container.getReadinessProbe()))
+        .allSatisfy(probe -> assertThat(probe.getHttpGet().getScheme()).isEqualTo("HTTPS"));
+
+    Deployment renewed = dependent.desired(primary, generatedSecrets(primary, PASSWORD)
+        .with("auth-tls", Map.of("tls.crt", "second", "tls.key", "second-key", "ca.crt", "ca")).context());
+    assertThat(renewed.getSpec().getTemplate().getMetadata().getAnnotations())
+        .isEqualTo(deployment.getSpec().getTemplate().getMetadata().getAnnotations());
+
+    Container plain = container(AuthServices.example("minimal.yaml"));
+    assertThat(plain.getReadinessProbe().getHttpGet().getScheme()).isEqualTo("HTTP");
+  }
+
+  private Container container(AuthService primary) {
+    return dependent.desired(primary, generatedSecrets(primary, PASSWORD).context())
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
   }
 
   @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
+import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
@@ -39,6 +40,10 @@ class SecretContentTest {
     return samples("clients");
   }
 
+  static Stream<String> tls() throws IOException {
+    return samples("tls");
+  }
+
   @ParameterizedTest(name = "signing-keys/{0}")
   @MethodSource("signingKeys")
   void signingKeySamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) {
@@ -63,6 +68,49 @@ class SecretContentTest {
         assertNoMaterial(problem.message(), entries);
       });
     }
+  }
+
+  @ParameterizedTest(name = "tls/{0}")
+  @MethodSource("tls")
+  void tlsSamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) {
+    Map<String, String> entries = files(CONTRACT.resolve("tls").resolve(sample));
+    AuthService primary = AuthServices.example("production.yaml");
+    primary.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
+
+    List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, new CachedSecrets()
+        .with("redis-credentials", Map.of("password", "pw"))
+        .with("auth-prod-clients", Map.of("clients.yaml", "clients: []\n"))
+        .with("auth-tls", entries)
+        .context());
+
+    if (valid(sample)) {
+      assertThat(problems).isEmpty();
+    } else {
+      assertThat(problems).singleElement().satisfies(problem -> {
+        assertThat(problem.reason()).isEqualTo("SecretInvalid");
+        assertThat(problem.message()).startsWith("Secret auth-tls, key tls.");
+        assertNoMaterial(problem.message(), entries);
+      });
+    }
+  }
+
+  @Test
+  void aTlsSecretWithoutItsKeysIsNamed() {
+    AuthService primary = AuthServices.example("production.yaml");
+    primary.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
+    CachedSecrets secrets = new CachedSecrets()
+        .with("redis-credentials", Map.of("password", "pw"))
+        .with("auth-prod-clients", Map.of("clients.yaml", "clients: []\n"));
+
+    assertThat(PodSecrets.of(primary).problems(primary, secrets.context()))
+        .extracting(SecretProblem::reason, SecretProblem::message)
+        .containsExactly(org.assertj.core.groups.Tuple.tuple("SecretMissing",
+            "Secret auth-tls (spec.tls.secretRef) does not exist in namespace shop"));
+    assertThat(PodSecrets.of(primary).problems(primary,
+        secrets.with("auth-tls", Map.of("ca.crt", "x")).context()))
+        .extracting(SecretProblem::message)
+        .containsExactly("Secret auth-tls has no key tls.crt (spec.tls.secretRef)");
+    assertThat(PodSecrets.of(primary).referencedByUser()).contains("auth-tls");
   }
 
   @ParameterizedTest(name = "clients/{0}")

@@ -79,6 +79,10 @@ public class AuthServiceSpec {
       + " does not.")
   private SecretReference clientsSecretRef;
 
+  @JsonPropertyDescription("HTTPS for the auth pods. Without it they serve plain HTTP, for a"
+      + " mesh or an ingress that terminates TLS in front of them.")
+  private TlsSpec tls;
+
   public Integer getReplicas() {
     return replicas;
   }
@@ -125,6 +129,14 @@ public class AuthServiceSpec {
 
   public void setClientsSecretRef(SecretReference clientsSecretRef) {
     this.clientsSecretRef = clientsSecretRef;
+  }
+
+  public TlsSpec getTls() {
+    return tls;
+  }
+
+  public void setTls(TlsSpec tls) {
+    this.tls = tls;
   }
 
   public JwtSpec getJwt() {
