@@ -153,6 +153,15 @@ start etcd "$bin/etcd" --name box --data-dir "$dir/etcd" --unsafe-no-fsync \
   --initial-cluster "box=http://127.0.0.1:$etcd_peer_port" --listen-metrics-urls ""
 wait_for etcd 60 curl -fs "http://127.0.0.1:$etcd_port/health"
 
+# Structured authentication, no JWT issuer yet: a test or a user adds one (a Gatehouse issuer, so
+# that kubectl users log in with Gatehouse tokens) by rewriting DIR/authentication-config.yaml,
+# which the API server reloads by itself (docs/cluster-in-a-box.md).
+cat > "$dir/authentication-config.yaml" <<'EOF'
+apiVersion: apiserver.config.k8s.io/v1beta1
+kind: AuthenticationConfiguration
+jwt: []
+EOF
+
 # --endpoint-reconciler-type=none: the only address is loopback, which the `kubernetes` Service's
 # EndpointSlice may not hold; nothing here needs in-cluster access to the API server.
 start kube-apiserver "$bin/kube-apiserver" \
@@ -165,6 +174,7 @@ start kube-apiserver "$bin/kube-apiserver" \
   --service-account-issuer https://kubernetes.default.svc \
   --service-cluster-ip-range 10.96.0.0/16 \
   --authorization-mode Node,RBAC \
+  --authentication-config "$dir/authentication-config.yaml" \
   --enable-priority-and-fairness=false
 wait_for kube-apiserver 120 healthy "https://127.0.0.1:$api_port/readyz"
 

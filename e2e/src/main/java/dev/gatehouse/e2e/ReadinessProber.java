@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.URI;
+import dev.gatehouse.operator.health.UnverifiedTls;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
@@ -41,6 +42,12 @@ final class ReadinessProber implements Runnable {
   private static final HttpClient HTTP = HttpClient.newBuilder()
       .connectTimeout(Duration.ofSeconds(1))
       .version(HttpClient.Version.HTTP_1_1)
+      .build();
+  /** The kubelet does not verify an HTTPS probe's certificate, so neither does the runner. */
+  private static final HttpClient HTTPS = HttpClient.newBuilder()
+      .connectTimeout(Duration.ofSeconds(1))
+      .version(HttpClient.Version.HTTP_1_1)
+      .sslContext(UnverifiedTls.context())
       .build();
 
   private final KubernetesClient client;
@@ -103,8 +110,9 @@ final class ReadinessProber implements Runnable {
     try {
       if (probe.getHttpGet() != null) {
         int port = port(probe.getHttpGet().getPort());
-        URI uri = URI.create("http://" + ip + ":" + port + probe.getHttpGet().getPath());
-        HttpResponse<Void> response = HTTP.send(HttpRequest.newBuilder(uri)
+        boolean https = "HTTPS".equals(probe.getHttpGet().getScheme());
+        URI uri = URI.create((https ? "https://" : "http://") + ip + ":" + port + probe.getHttpGet().getPath());
+        HttpResponse<Void> response = (https ? HTTPS : HTTP).send(HttpRequest.newBuilder(uri)
             .timeout(Duration.ofSeconds(timeoutSeconds)).GET().build(), HttpResponse.BodyHandlers.discarding());
         return response.statusCode() >= 200 && response.statusCode() < 400;
       }

@@ -88,6 +88,22 @@ public final class ClusterInABox implements BeforeAllCallback {
   public record KubectlResult(int exitCode, String output) {
   }
 
+  /**
+   * kubectl as a user who holds only {@code token}: no kubeconfig credentials, which kubectl would
+   * send beside it (a client certificate authenticates before any token is looked at).
+   */
+  public KubectlResult kubectlWithToken(String token, String... args) {
+    return running.kubectlWithToken(token, args);
+  }
+
+  /**
+   * The API server's structured authentication config (hack/cluster-in-a-box.sh). The API server
+   * reloads it when it changes; a test that rewrites it restores {@code jwt: []} afterwards.
+   */
+  public Path authenticationConfig() {
+    return running.workDir.resolve("cluster/authentication-config.yaml");
+  }
+
   /** A new namespace whose default ServiceAccount exists (pods are refused until it does). */
   public String newNamespace(String prefix) {
     String name = prefix + "-" + namespaces.incrementAndGet();
@@ -292,8 +308,23 @@ public final class ClusterInABox implements BeforeAllCallback {
     }
 
     KubectlResult kubectl(String... args) {
-      List<String> command = new ArrayList<>(List.of(binDir.resolve("kubectl").toString(),
-          "--kubeconfig", kubeconfig.toString()));
+      return run(List.of("--kubeconfig", kubeconfig.toString()), args);
+    }
+
+    KubectlResult kubectlWithToken(String token, String... args) {
+      Path empty = workDir.resolve("cluster/no-credentials.kubeconfig");
+      try {
+        Files.writeString(empty, "apiVersion: v1\nkind: Config\n");
+      } catch (IOException e) {
+        throw new UncheckedIOException(e);
+      }
+      return run(List.of("--kubeconfig", empty.toString(), "--server", client.getConfiguration().getMasterUrl(),
+          "--certificate-authority", workDir.resolve("cluster/pki/ca.crt").toString(), "--token", token), args);
+    }
+
+    private KubectlResult run(List<String> connection, String... args) {
+      List<String> command = new ArrayList<>(List.of(binDir.resolve("kubectl").toString()));
+      command.addAll(connection);
       command.addAll(List.of(args));
       try {
         Process process = new ProcessBuilder(command).redirectErrorStream(true).start();

@@ -9,15 +9,16 @@ import javax.net.ssl.TrustManager;
 import javax.net.ssl.X509ExtendedTrustManager;
 
 /**
- * TLS that encrypts but accepts any server certificate and name, for the pool-health poll only
- * (see {@link PoolHealthClient} for why that is enough there). An {@link X509ExtendedTrustManager},
- * so that the JDK does not add its own host-name check, which a pod address would fail.
+ * TLS that encrypts but accepts any server certificate and name, as the kubelet's HTTPS probes do:
+ * for the pool-health poll only (see {@link PoolHealthClient} for why that is enough there), and
+ * for the cluster in a box's probes. An {@link X509ExtendedTrustManager}, so that the JDK does not
+ * add its own host-name check, which a pod address would fail.
  */
-final class UnverifiedTls {
+public final class UnverifiedTls {
 
   private UnverifiedTls() {}
 
-  static SSLContext context() {
+  public static SSLContext context() {
     try {
       SSLContext context = SSLContext.getInstance("TLS");
       context.init(null, new TrustManager[] {new AcceptAny()}, null);
