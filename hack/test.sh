@@ -7,12 +7,14 @@ cd "$(dirname "$0")/.."
 
 # Debian packages the tests run: redis-server (the auth service's store); nginx (the forward-auth
 # recipe is run by a real nginx); openssl and curl (the e2e tier's cluster in a box makes its
-# certificates with openssl and checks component health with curl).
+# certificates with openssl and checks component health with curl; the TLS tests make theirs with
+# openssl too); prometheus for its promtool, which lints the service's metrics (no server is run).
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
+[ -x /usr/bin/promtool ] || missing+=(prometheus)
 if [ ${#missing[@]} -gt 0 ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "${missing[*]} missing: run 'sudo apt-get install -y ${missing[*]}', then this again." >&2
@@ -20,7 +22,7 @@ if [ ${#missing[@]} -gt 0 ]; then
   fi
   echo "Installing ${missing[*]} (Debian packages); the tests start their own servers on free ports." >&2
   apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "${missing[@]}" >/dev/null
+  DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
   # The package may start its own nginx on port 80; the tests start theirs on loopback.
   /usr/sbin/nginx -s quit >/dev/null 2>&1 || true
 fi

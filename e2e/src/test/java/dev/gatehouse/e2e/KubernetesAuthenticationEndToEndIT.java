@@ -76,6 +76,10 @@ class KubernetesAuthenticationEndToEndIT {
       authService.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
     });
     await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(cluster.authService(ns, NAME)));
+    // The operator's pool-health poll reaches the HTTPS pods too (30 s interval by default).
+    await("RedisPoolHealthy=True").atMost(Duration.ofSeconds(60)).until(() -> ClusterInABox
+        .condition(cluster.authService(ns, NAME), "RedisPoolHealthy")
+        .map(c -> "True".equals(c.getStatus())).orElse(false));
 
     HttpClient https = HttpClient.newBuilder().sslContext(trusting(work.resolve("ca.crt")))
         .connectTimeout(Duration.ofSeconds(2)).version(HttpClient.Version.HTTP_1_1).build();
