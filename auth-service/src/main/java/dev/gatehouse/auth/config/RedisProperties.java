@@ -11,7 +11,10 @@ import java.time.Duration;
 import org.springframework.boot.context.properties.bind.DefaultValue;
 
 /**
- * Where Redis is and how to talk to it. The password comes from {@code password-file} (a mounted
+ * Where Redis is and how to talk to it. {@code replicaAcks}: how many replicas must hold a write
+ * that keeps someone out (a revocation, a disabled user, a rotated or revoked refresh family)
+ * before it is acknowledged, checked with {@code WAIT} within {@code replicaAckTimeout}; 0 with a
+ * single Redis, which has no replica to wait for. The password comes from {@code password-file} (a mounted
  * Secret) or {@code password} (an env var set by {@code secretKeyRef}); {@link #toString()} leaves
  * both out so that no log line or error message ever carries it.
  */
@@ -26,11 +29,20 @@ public record RedisProperties(
         @DefaultValue("1s") @NotNull Duration commandTimeout,
         @DefaultValue("10000") @Min(1) int requestQueueSize,
         @Valid @DefaultValue PoolProperties pool,
-        @Valid @DefaultValue ReconnectProperties reconnect) {
+        @Valid @DefaultValue ReconnectProperties reconnect,
+        @Valid @DefaultValue SentinelProperties sentinel,
+        @DefaultValue("0") @Min(0) @Max(16) int replicaAcks,
+        @DefaultValue("500ms") @NotNull Duration replicaAckTimeout) {
 
     @AssertTrue(message = "set gatehouse.redis.password-file or gatehouse.redis.password, not both")
     public boolean isPasswordSourceUnambiguous() {
         return passwordFile == null || password == null || password.isEmpty();
+    }
+
+    /** WAIT must answer before the command itself times out, or every durable write would fail. */
+    @AssertTrue(message = "gatehouse.redis.replica-ack-timeout must be shorter than gatehouse.redis.command-timeout")
+    public boolean isReplicaAckTimeoutWithinCommandTimeout() {
+        return replicaAckTimeout == null || commandTimeout == null || replicaAckTimeout.compareTo(commandTimeout) < 0;
     }
 
     /** The password to authenticate with, or null when Redis has none. */
@@ -45,6 +57,7 @@ public record RedisProperties(
     public String toString() {
         return "RedisProperties[host=" + host + ", port=" + port + ", tls=" + tls + ", database=" + database
                 + ", passwordFile=" + passwordFile + ", password=" + (password == null ? "unset" : "<redacted>")
-                + ", pool=" + pool + ", reconnect=" + reconnect + "]";
+                + ", pool=" + pool + ", reconnect=" + reconnect + ", sentinel=" + sentinel
+                + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout=" + replicaAckTimeout + "]";
     }
 }

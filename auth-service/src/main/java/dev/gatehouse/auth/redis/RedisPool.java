@@ -60,6 +60,14 @@ public class RedisPool implements DisposableBean {
     private final Disposable eventSubscription;
     private final RedisURI uri;
     private final String where;
+    /**
+     * Behind Sentinel a command that times out may be talking to a primary that was paused or cut
+     * off and has since been replaced: such a connection is closed, not returned, so the next one
+     * asks a Sentinel where the primary is now.
+     */
+    private final boolean dropTimedOutConnections;
+    private final int replicaAcks;
+    private final Duration replicaAckTimeout;
 
     public RedisPool(GatehouseProperties gatehouse, MeterRegistry registry) {
         RedisProperties redis = gatehouse.redis();
@@ -85,7 +93,12 @@ public class RedisPool implements DisposableBean {
                 .subscribe(event -> statistics.disconnected());
 
         this.uri = redisUri(redis);
-        this.where = redis.host() + ":" + redis.port();
+        this.where = redis.sentinel().enabled()
+                ? "Sentinel master " + redis.sentinel().master() + " via " + String.join(",", redis.sentinel().nodes())
+                : redis.host() + ":" + redis.port();
+        this.dropTimedOutConnections = redis.sentinel().enabled();
+        this.replicaAcks = redis.replicaAcks();
+        this.replicaAckTimeout = redis.replicaAckTimeout();
         this.pool = PoolBuilder.from(connect())
                 .sizeBetween(properties.minIdle(), properties.maxConnections())
                 .maxPendingAcquire(properties.maxPendingAcquires())
@@ -147,10 +160,10 @@ public class RedisPool implements DisposableBean {
     }
 
     private static RedisURI redisUri(RedisProperties redis) {
-        RedisURI.Builder builder = RedisURI.builder()
+        RedisURI.Builder builder = redis.sentinel().enabled() ? sentinels(redis) : RedisURI.builder()
                 .withHost(redis.host())
-                .withPort(redis.port())
-                .withSsl(redis.tls())
+                .withPort(redis.port());
+        builder.withSsl(redis.tls())
                 .withDatabase(redis.database())
                 .withTimeout(redis.commandTimeout());
         char[] password = redis.resolvePassword();
@@ -158,6 +171,23 @@ public class RedisPool implements DisposableBean {
             builder.withPassword(password);
         }
         return builder.build();
+    }
+
+    /** Lettuce asks these Sentinels, in order, for the primary's address on every connect. */
+    private static RedisURI.Builder sentinels(RedisProperties redis) {
+        RedisURI.Builder builder = RedisURI.builder().withSentinelMasterId(redis.sentinel().master());
+        char[] sentinelPassword = redis.sentinel().resolvePassword();
+        for (String node : redis.sentinel().nodes()) {
+            int colon = node.lastIndexOf(':');
+            RedisURI.Builder sentinel = RedisURI.builder().withHost(node.substring(0, colon))
+                    .withPort(Integer.parseInt(node.substring(colon + 1))).withSsl(redis.tls())
+                    .withTimeout(redis.connectTimeout());
+            if (sentinelPassword != null) {
+                sentinel.withPassword(sentinelPassword);
+            }
+            builder.withSentinel(sentinel.build());
+        }
+        return builder;
     }
 
     private void registerGauges(MeterRegistry registry) {
@@ -185,9 +215,37 @@ public class RedisPool implements DisposableBean {
                             .doOnNext(ref -> statistics.recordAcquire(System.nanoTime() - started)),
                     ref -> commands.apply(ref.poolable().reactive()),
                     PooledRef::release,
-                    (ref, error) -> ref.poolable().isOpen() ? ref.release() : ref.invalidate(),
+                    (ref, error) -> ref.poolable().isOpen() && !(dropTimedOutConnections && timedOut(error))
+                            ? ref.release() : ref.invalidate(),
                     PooledRef::release);
         }).onErrorMap(this::isUnavailability, this::toUnavailable);
+    }
+
+    /**
+     * Runs a write whose loss would let someone back in (a failover can lose what reached only the
+     * old primary), and answers only once {@code replica-acks} replicas hold it: {@code WAIT} on
+     * the same connection, which counts the replicas that have this connection's writes. Fewer
+     * within {@code replica-ack-timeout} is a 503: the write may well be applied, and repeating it
+     * is harmless, but it was not made durable and the client must not be told it was.
+     */
+    public <T> Mono<T> executeDurably(Function<RedisReactiveCommands<String, String>, Mono<T>> commands) {
+        if (replicaAcks == 0) {
+            return execute(commands);
+        }
+        return execute(redis -> commands.apply(redis)
+                .flatMap(result -> awaitReplicas(redis).thenReturn(result))
+                .switchIfEmpty(awaitReplicas(redis).then(Mono.empty())));
+    }
+
+    private Mono<Void> awaitReplicas(RedisReactiveCommands<String, String> redis) {
+        return redis.waitForReplication(replicaAcks, replicaAckTimeout.toMillis())
+                .flatMap(acknowledged -> acknowledged >= replicaAcks ? Mono.<Void>empty()
+                        : Mono.error(new RedisUnavailableException("the write reached " + acknowledged
+                                + " of the " + replicaAcks + " replicas required within " + replicaAckTimeout)));
+    }
+
+    private static boolean timedOut(Throwable error) {
+        return error instanceof io.lettuce.core.RedisCommandTimeoutException || error instanceof TimeoutException;
     }
 
     private boolean isUnavailability(Throwable error) {

@@ -101,7 +101,7 @@ public class RefreshTokenStore {
     /** Uses a refresh token once: its successor, or why not. */
     public Mono<Rotation> rotate(String token, String clientId, Duration ttl) {
         String successor = newToken();
-        return redis.execute(commands -> commands.<List<Object>>eval(ROTATE, ScriptOutputType.MULTI,
+        return redis.executeDurably(commands -> commands.<List<Object>>eval(ROTATE, ScriptOutputType.MULTI,
                         new String[] {TOKEN_PREFIX + SecretDigest.hex(token), TOKEN_PREFIX + SecretDigest.hex(successor)},
                         clientId, Long.toString(clock.millis()), Long.toString(ttl.toMillis()),
                         RevocationStore.USER_PREFIX, FAMILY_PREFIX).next())
@@ -114,7 +114,7 @@ public class RefreshTokenStore {
 
     /** RFC 7009 for refresh tokens: revokes the token's family if {@code clientId} owns it. */
     public Mono<Boolean> revokeFamily(String token, String clientId) {
-        return redis.execute(commands -> commands.<Long>eval(REVOKE, ScriptOutputType.INTEGER,
+        return redis.executeDurably(commands -> commands.<Long>eval(REVOKE, ScriptOutputType.INTEGER,
                         new String[] {TOKEN_PREFIX + SecretDigest.hex(token)}, clientId, FAMILY_PREFIX).next())
                 .map(revoked -> revoked == 1L);
     }

@@ -32,7 +32,7 @@ public class RevocationStore {
         if (remainingLife.isNegative() || remainingLife.isZero()) {
             return Mono.empty();
         }
-        return redis.execute(commands -> commands.set(JTI_PREFIX + jti, "1", SetArgs.Builder.px(remainingLife))).then();
+        return redis.executeDurably(commands -> commands.set(JTI_PREFIX + jti, "1", SetArgs.Builder.px(remainingLife))).then();
     }
 
     /**
@@ -41,7 +41,7 @@ public class RevocationStore {
      * @param keepFor the longest life of a token issued before {@code at}
      */
     public Mono<Void> revokeAllOf(String subject, Instant at, Duration keepFor) {
-        return redis.execute(commands -> commands.set(USER_PREFIX + subject, Long.toString(at.toEpochMilli()),
+        return redis.executeDurably(commands -> commands.set(USER_PREFIX + subject, Long.toString(at.toEpochMilli()),
                 SetArgs.Builder.px(keepFor))).then();
     }
 

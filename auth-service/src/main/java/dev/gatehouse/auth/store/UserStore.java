@@ -45,14 +45,14 @@ public class UserStore {
 
     /** @return false if there is no such user */
     public Mono<Boolean> setDisabled(String username, boolean disabled) {
-        return redis.execute(commands -> commands.<Long>eval(SET_DISABLED, ScriptOutputType.INTEGER,
+        return redis.executeDurably(commands -> commands.<Long>eval(SET_DISABLED, ScriptOutputType.INTEGER,
                         new String[] {PREFIX + username}, disabled ? "1" : "0").next())
                 .map(found -> found == 1L);
     }
 
     /** @return false if there is no such user */
     public Mono<Boolean> delete(String username) {
-        return redis.execute(commands -> commands.del(PREFIX + username)).map(deleted -> deleted == 1L);
+        return redis.executeDurably(commands -> commands.del(PREFIX + username)).map(deleted -> deleted == 1L);
     }
 
     public Mono<Optional<User>> find(String username) {

@@ -43,12 +43,18 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
     public static final String ADMIN_TOKEN = "admin-token-for-tests";
     public static final String FIRST_KID = "key-1";
 
-    private final RedisServerExtension redis = new RedisServerExtension();
+    private RedisBackend redis = new RedisServerExtension();
     private final Map<String, String> overrides = new LinkedHashMap<>();
     private Path directory;
     private ConfigurableApplicationContext context;
     private WebTestClient client;
     private int port;
+
+    /** Runs the service on {@code backend} (a Sentinel set, say) instead of one redis-server of its own. */
+    public AuthServiceExtension on(RedisBackend backend) {
+        this.redis = backend;
+        return this;
+    }
 
     /** Sets one application property over the defaults below, for a class that tests a non-default setting. */
     public AuthServiceExtension with(String property, String value) {
@@ -99,8 +105,7 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
         properties.put("gatehouse.environment", "test/auth");
         properties.put("gatehouse.clients-file", directory.resolve("clients.yaml").toString());
         properties.put("gatehouse.admin.token-file", directory.resolve("admin-token").toString());
-        properties.put("gatehouse.redis.host", "127.0.0.1");
-        properties.put("gatehouse.redis.port", Integer.toString(redis.port()));
+        properties.putAll(redis.connectionProperties());
         properties.put("gatehouse.redis.password-file", directory.resolve("redis-password").toString());
         properties.put("gatehouse.redis.pool.max-connections", "8");
         properties.put("gatehouse.redis.pool.acquire-timeout", "1s");
@@ -150,7 +155,10 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
 
     /** The Redis the service uses, for tests that take it away and bring it back. */
     public RedisServerExtension redis() {
-        return redis;
+        if (!(redis instanceof RedisServerExtension server)) {
+            throw new IllegalStateException("this service runs on " + redis + ", not on one redis-server");
+        }
+        return server;
     }
 
     public WebTestClient client() {

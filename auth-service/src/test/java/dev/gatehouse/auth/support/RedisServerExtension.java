@@ -8,11 +8,11 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.extension.AfterAllCallback;
-import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
@@ -21,12 +21,28 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@link #start()} let a test take Redis away and bring it back on the same port. A missing
  * binary fails the tests: a skipped Redis test would be a test that cannot fail.
  */
-public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback {
+public class RedisServerExtension implements RedisBackend {
 
-    private final String password = "test-" + UUID.randomUUID();
+    private final String password;
+    private final List<String> extraArguments;
     private int port;
     private Path directory;
     private Process process;
+
+    public RedisServerExtension() {
+        this("test-" + UUID.randomUUID(), List.of());
+    }
+
+    /** A server with this password and more {@code redis-server} arguments (a replica's {@code --replicaof}). */
+    public RedisServerExtension(String password, List<String> extraArguments) {
+        this.password = password;
+        this.extraArguments = List.copyOf(extraArguments);
+    }
+
+    @Override
+    public Map<String, String> connectionProperties() {
+        return Map.of("gatehouse.redis.host", "127.0.0.1", "gatehouse.redis.port", Integer.toString(port));
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
@@ -42,9 +58,10 @@ public class RedisServerExtension implements BeforeAllCallback, AfterAllCallback
     }
 
     public synchronized void start() throws IOException, InterruptedException {
-        List<String> command = List.of(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
                 "--requirepass", password, "--save", "", "--appendonly", "no", "--dir", directory.toString(),
-                "--maxclients", "1000");
+                "--maxclients", "1000"));
+        command.addAll(extraArguments);
         process = new ProcessBuilder(command)
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("redis.log").toFile())

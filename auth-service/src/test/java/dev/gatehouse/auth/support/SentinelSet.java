@@ -1,0 +1,167 @@
+package dev.gatehouse.auth.support;
+
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.api.StatefulRedisConnection;
+import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
+/**
+ * A Redis set as the Redis operators run it: a primary, a replica and three real
+ * {@code redis-sentinel}s with a quorum of two, all on loopback with passwords (the Sentinels' own
+ * one apart from the data nodes'). Failure is detected after 1 s ({@code down-after-milliseconds}),
+ * so a test sees a failover in seconds. The data nodes are the {@link RedisServerExtension}s a test
+ * kills, pauses and resumes.
+ */
+public final class SentinelSet implements RedisBackend {
+
+    public static final String MASTER = "gatehouse";
+    private static final Duration SETTLE = Duration.ofSeconds(30);
+
+    private final String password = "data-" + UUID.randomUUID();
+    private final String sentinelPassword = "sentinel-" + UUID.randomUUID();
+    private final List<RedisServerExtension> servers = new ArrayList<>();
+    private final List<Process> sentinels = new ArrayList<>();
+    private final List<Integer> sentinelPorts = new ArrayList<>();
+    private Path directory;
+
+    @Override
+    public void beforeAll(ExtensionContext context) throws Exception {
+        directory = Files.createTempDirectory("gatehouse-sentinel");
+        Files.writeString(directory.resolve("sentinel-password"), sentinelPassword + "\n");
+        RedisServerExtension primary = new RedisServerExtension(password, List.of("--masterauth", password));
+        primary.beforeAll(context);
+        servers.add(primary);
+        RedisServerExtension replica = new RedisServerExtension(password, List.of("--masterauth", password,
+                "--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+        replica.beforeAll(context);
+        servers.add(replica);
+        for (int i = 0; i < 3; i++) {
+            int port = FreePort.pick();
+            Path config = directory.resolve("sentinel-" + i + ".conf");
+            Files.writeString(config, String.join("\n",
+                    "port " + port,
+                    "bind 127.0.0.1",
+                    "dir " + directory,
+                    "requirepass " + sentinelPassword,
+                    "sentinel sentinel-pass " + sentinelPassword,
+                    "sentinel monitor " + MASTER + " 127.0.0.1 " + primary.port() + " 2",
+                    "sentinel auth-pass " + MASTER + " " + password,
+                    "sentinel down-after-milliseconds " + MASTER + " 1000",
+                    "sentinel failover-timeout " + MASTER + " 5000",
+                    "sentinel parallel-syncs " + MASTER + " 1", ""));
+            sentinels.add(new ProcessBuilder("redis-sentinel", config.toString()).redirectErrorStream(true)
+                    .redirectOutput(directory.resolve("sentinel-" + i + ".log").toFile()).start());
+            sentinelPorts.add(port);
+        }
+        awaitSettled(primary.port());
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) throws Exception {
+        for (Process sentinel : sentinels) {
+            sentinel.destroyForcibly();
+            sentinel.waitFor(10, TimeUnit.SECONDS);
+        }
+        for (RedisServerExtension server : servers) {
+            server.afterAll(context);
+        }
+        AuthServiceExtension.deleteRecursively(directory);
+    }
+
+    @Override
+    public String password() {
+        return password;
+    }
+
+    @Override
+    public Map<String, String> connectionProperties() {
+        return Map.of(
+                "gatehouse.redis.sentinel.master", MASTER,
+                "gatehouse.redis.sentinel.nodes", sentinelPorts.stream().map(port -> "127.0.0.1:" + port)
+                        .collect(Collectors.joining(",")),
+                "gatehouse.redis.sentinel.password-file", directory.resolve("sentinel-password").toString(),
+                "gatehouse.redis.replica-acks", "1");
+    }
+
+    /** The data node the Sentinels name as primary now. */
+    public RedisServerExtension primary() {
+        int port = primaryPort();
+        return servers.stream().filter(server -> server.port() == port).findFirst()
+                .orElseThrow(() -> new IllegalStateException("the Sentinels name port " + port + " as primary"));
+    }
+
+    /** The data node that is not {@link #primary()}. */
+    public RedisServerExtension replica() {
+        RedisServerExtension primary = primary();
+        return servers.stream().filter(server -> server != primary).findFirst().orElseThrow();
+    }
+
+    /** Asks the first Sentinel that answers where the primary is. */
+    public int primaryPort() {
+        for (int port : sentinelPorts) {
+            RedisClient client = RedisClient.create();
+            try (StatefulRedisSentinelConnection<String, String> sentinel = client.connectSentinel(
+                    RedisURI.builder().withHost("127.0.0.1").withPort(port).withPassword(sentinelPassword.toCharArray())
+                            .withTimeout(Duration.ofSeconds(1)).build())) {
+                InetSocketAddress address = (InetSocketAddress) sentinel.sync().getMasterAddrByName(MASTER);
+                return address.getPort();
+            } catch (RuntimeException unanswered) {
+                // the next one
+            } finally {
+                client.shutdown(0, 1, TimeUnit.SECONDS);
+            }
+        }
+        throw new IllegalStateException("no Sentinel answered");
+    }
+
+    /** Runs one command on a data node, as an operator's check would. */
+    public String info(RedisServerExtension server, String section) {
+        RedisClient client = RedisClient.create();
+        try (StatefulRedisConnection<String, String> connection = client.connect(RedisURI.builder()
+                .withHost("127.0.0.1").withPort(server.port()).withPassword(password.toCharArray())
+                .withTimeout(Duration.ofSeconds(2)).build())) {
+            return connection.sync().info(section);
+        } finally {
+            client.shutdown(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** Until every Sentinel knows the primary, its replica and the two other Sentinels. */
+    private void awaitSettled(int primaryPort) throws InterruptedException, IOException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (sentinelPorts.stream().allMatch(port -> settled(port, primaryPort))) {
+                return;
+            }
+            Thread.sleep(200);
+        }
+        throw new IllegalStateException("the Sentinels did not settle within " + SETTLE + "; logs in " + directory);
+    }
+
+    private boolean settled(int sentinelPort, int primaryPort) {
+        RedisClient client = RedisClient.create();
+        try (StatefulRedisSentinelConnection<String, String> sentinel = client.connectSentinel(
+                RedisURI.builder().withHost("127.0.0.1").withPort(sentinelPort).withPassword(sentinelPassword.toCharArray())
+                        .withTimeout(Duration.ofSeconds(1)).build())) {
+            Map<String, String> master = sentinel.sync().master(MASTER);
+            return Integer.toString(primaryPort).equals(master.get("port"))
+                    && "1".equals(master.get("num-slaves")) && "2".equals(master.get("num-other-sentinels"));
+        } catch (RuntimeException e) {
+            return false;
+        } finally {
+            client.shutdown(0, 1, TimeUnit.SECONDS);
+        }
+    }
+}
