@@ -6,7 +6,7 @@ import dev.gatehouse.operator.api.v1alpha1.AuthServiceSpec;
 import dev.gatehouse.operator.api.v1alpha1.Component;
 import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.JwtSpec;
-import dev.gatehouse.operator.api.v1alpha1.PodSpec;
+import dev.gatehouse.operator.api.v1alpha1.PodSettings;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import dev.gatehouse.operator.informer.SerializedStore;
 import dev.gatehouse.operator.secrets.ConfigHash;
@@ -77,7 +77,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
   @Override
   protected Deployment desired(AuthService primary, Context<AuthService> context) {
     AuthServiceSpec spec = primary.getSpec();
-    PodSpec pod = Optional.ofNullable(spec.getPod()).orElseGet(PodSpec::new);
+    PodSettings pod = Optional.ofNullable(spec.getPod()).orElseGet(PodSettings::new);
     PodSecrets secrets = PodSecrets.of(primary);
 
     Map<String, String> podLabels = new TreeMap<>(Optional.ofNullable(pod.getLabels()).orElse(Map.of()));

@@ -179,7 +179,7 @@ class AuthDeploymentTest {
   @Test
   void userPodLabelsCannotTakeOverTheOperatorsLabels() {
     AuthService primary = AuthServices.example("minimal.yaml");
-    primary.getSpec().setPod(new dev.gatehouse.operator.api.v1alpha1.PodSpec());
+    primary.getSpec().setPod(new dev.gatehouse.operator.api.v1alpha1.PodSettings());
     primary.getSpec().getPod().setLabels(Map.of("app.kubernetes.io/instance", "someone-else",
         "team", "identity"));
 

@@ -128,29 +128,49 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
     }
   }
 
-  static final class SpecReader extends JsonDeserializer<AuthServiceSpec> {
+  /**
+   * Reads the value as the model's type, or, when it does not fit, returns what
+   * {@link #unreadable} makes of it instead of failing the whole AuthService.
+   */
+  private abstract static class LenientReader<T> extends JsonDeserializer<T> {
+    private final Class<T> type;
+
+    LenientReader(Class<T> type) {
+      this.type = type;
+    }
+
+    abstract T unreadable(JsonNode stored, Exception problem);
+
     @Override
-    public AuthServiceSpec deserialize(JsonParser parser, DeserializationContext context)
-        throws IOException {
+    public T deserialize(JsonParser parser, DeserializationContext context) throws IOException {
       JsonNode tree = context.readTree(parser);
       try {
-        return context.readTreeAsValue(tree, AuthServiceSpec.class);
+        return context.readTreeAsValue(tree, type);
       } catch (JacksonException | IllegalArgumentException e) {
-        return new UnreadableSpec(tree, describe(tree, e));
+        return unreadable(tree, e);
       }
     }
   }
 
-  static final class StatusReader extends JsonDeserializer<AuthServiceStatus> {
+  static final class SpecReader extends LenientReader<AuthServiceSpec> {
+    SpecReader() {
+      super(AuthServiceSpec.class);
+    }
+
     @Override
-    public AuthServiceStatus deserialize(JsonParser parser, DeserializationContext context)
-        throws IOException {
-      JsonNode tree = context.readTree(parser);
-      try {
-        return context.readTreeAsValue(tree, AuthServiceStatus.class);
-      } catch (JacksonException | IllegalArgumentException e) {
-        return null;
-      }
+    AuthServiceSpec unreadable(JsonNode stored, Exception problem) {
+      return new UnreadableSpec(stored, describe(stored, problem));
+    }
+  }
+
+  static final class StatusReader extends LenientReader<AuthServiceStatus> {
+    StatusReader() {
+      super(AuthServiceStatus.class);
+    }
+
+    @Override
+    AuthServiceStatus unreadable(JsonNode stored, Exception problem) {
+      return null;
     }
   }
 
