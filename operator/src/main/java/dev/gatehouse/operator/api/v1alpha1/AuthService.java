@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /** A JWT auth service backed by a pooled Redis, run by the Gatehouse operator. */
@@ -129,17 +130,17 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
   }
 
   /**
-   * Reads the value as the model's type, or, when it does not fit, returns what
-   * {@link #unreadable} makes of it instead of failing the whole AuthService.
+   * Reads the value as the model's type or, when it does not fit, returns what {@code unreadable}
+   * makes of the stored JSON and the problem, instead of failing the whole AuthService.
    */
   private abstract static class LenientReader<T> extends JsonDeserializer<T> {
     private final Class<T> type;
+    private final BiFunction<JsonNode, Exception, T> unreadable;
 
-    LenientReader(Class<T> type) {
+    LenientReader(Class<T> type, BiFunction<JsonNode, Exception, T> unreadable) {
       this.type = type;
+      this.unreadable = unreadable;
     }
-
-    abstract T unreadable(JsonNode stored, Exception problem);
 
     @Override
     public T deserialize(JsonParser parser, DeserializationContext context) throws IOException {
@@ -147,30 +148,20 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
       try {
         return context.readTreeAsValue(tree, type);
       } catch (JacksonException | IllegalArgumentException e) {
-        return unreadable(tree, e);
+        return unreadable.apply(tree, e);
       }
     }
   }
 
   static final class SpecReader extends LenientReader<AuthServiceSpec> {
     SpecReader() {
-      super(AuthServiceSpec.class);
-    }
-
-    @Override
-    AuthServiceSpec unreadable(JsonNode stored, Exception problem) {
-      return new UnreadableSpec(stored, describe(stored, problem));
+      super(AuthServiceSpec.class, (stored, e) -> new UnreadableSpec(stored, describe(stored, e)));
     }
   }
 
   static final class StatusReader extends LenientReader<AuthServiceStatus> {
     StatusReader() {
-      super(AuthServiceStatus.class);
-    }
-
-    @Override
-    AuthServiceStatus unreadable(JsonNode stored, Exception problem) {
-      return null;
+      super(AuthServiceStatus.class, (stored, e) -> null);
     }
   }
 
