@@ -23,7 +23,7 @@ import java.util.stream.Collectors;
  *
  * <p>The informer watches only Secrets labelled {@value #LABEL}{@code =true}, which the operator
  * puts on each Secret an AuthService references ({@link #label}). Unselected, it would cache every
- * Secret of the watched namespaces: the operator's own (already in {@link dev.gatehouse.operator.dependent.GeneratedSecrets}'
+ * Secret of the watched namespaces: the operator's own (already in {@code GeneratedSecrets}'
  * informer), Helm's release records (up to 1 MiB each), service-account tokens, TLS keys. Labelling
  * keeps one watch per namespace whatever the number of references, where a watch per referenced
  * name would open one stream each. The cost: a Secret created after the AuthService that names it
