@@ -1,7 +1,7 @@
 package dev.gatehouse.e2e;
 
-import dev.gatehouse.operator.dependent.Component;
-import dev.gatehouse.operator.dependent.ResourceLabels;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -127,7 +127,7 @@ public final class PodRunner implements AutoCloseable {
     this.workDir = workDir.toAbsolutePath();
     this.javaBinary = ProcessHandle.current().info().command().orElse("java");
     this.pods = client.pods().inAnyNamespace()
-        .withLabel(ResourceLabels.MANAGED_BY, ResourceLabels.OPERATOR)
+        .withLabel(AuthServiceResources.MANAGED_BY_LABEL, AuthServiceResources.OPERATOR)
         .runnableInformer(0);
   }
 
@@ -244,7 +244,7 @@ public final class PodRunner implements AutoCloseable {
 
   private RunningPod launch(Pod pod) throws IOException {
     String component = Optional.ofNullable(pod.getMetadata().getLabels())
-        .map(l -> l.get(ResourceLabels.COMPONENT)).orElse("");
+        .map(l -> l.get(AuthServiceResources.COMPONENT_LABEL)).orElse("");
     boolean auth = Component.AUTH.label().equals(component);
     boolean redis = Component.REDIS.label().equals(component);
     if (!auth && !redis) {
@@ -589,7 +589,7 @@ public final class PodRunner implements AutoCloseable {
 
     /** http://IP:8080 for an auth pod. */
     public String baseUrl() {
-      return "http://" + ip + ":" + dev.gatehouse.operator.dependent.AuthDeployment.HTTP_PORT;
+      return "http://" + ip + ":" + AuthServiceResources.AUTH_HTTP_PORT;
     }
   }
 }

@@ -7,8 +7,8 @@ import dev.gatehouse.e2e.ClusterInABox.KubectlResult;
 import dev.gatehouse.e2e.ClusterInABox.OAuthClient;
 import dev.gatehouse.e2e.PodRunner.RunningPod;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
-import dev.gatehouse.operator.dependent.Component;
-import dev.gatehouse.operator.dependent.ResourceLabels;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -114,7 +114,8 @@ class AuthServiceEndToEndIT {
             .noneMatch(p -> p.namespace().equals(ns)));
     // The user's own Secret is not a child and stays; so does Redis's data, on purpose.
     assertThat(client().secrets().inNamespace(ns).withName("e2e-clients").get()).isNotNull();
-    assertThat(client().persistentVolumeClaims().inNamespace(ns).withName("data-" + NAME + "-redis-0").get())
+    assertThat(client().persistentVolumeClaims().inNamespace(ns)
+        .withName(AuthServiceResources.redisDataClaimName(NAME)).get())
         .as("the Redis data claim is retained").isNotNull();
   }
 
@@ -124,7 +125,7 @@ class AuthServiceEndToEndIT {
     OAuthClient oauth = cluster.createMinimalAuthService(ns, 1);
     await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(authService(ns)));
     String redisUid = cluster.runningRedisPod(ns).uid();
-    String secretName = NAME + "-redis-password";
+    String secretName = AuthServiceResources.redisPasswordSecretName(NAME);
     Secret old = client().secrets().inNamespace(ns).withName(secretName).get();
     Set<String> oldReplicaSets = authReplicaSets(ns).stream()
         .map(rs -> rs.getMetadata().getName()).collect(Collectors.toSet());
@@ -183,7 +184,7 @@ class AuthServiceEndToEndIT {
             rs.getMetadata().getAnnotations().get("deployment.kubernetes.io/revision"))))
         .orElseThrow().getMetadata().getLabels().get("pod-template-hash");
     List<Pod> pods = client().pods().inNamespace(ns)
-        .withLabel(ResourceLabels.COMPONENT, Component.AUTH.label()).list().getItems();
+        .withLabel(AuthServiceResources.COMPONENT_LABEL, Component.AUTH.label()).list().getItems();
     assertThat(pods).as("auth pods when Ready turned True for generation %d", generation)
         .allSatisfy(p -> assertThat(p.getMetadata().getLabels().get("pod-template-hash"))
             .as(p.getMetadata().getName()).isEqualTo(newest))
@@ -202,12 +203,12 @@ class AuthServiceEndToEndIT {
 
   private static List<ReplicaSet> authReplicaSets(String ns) {
     return client().apps().replicaSets().inNamespace(ns)
-        .withLabel(ResourceLabels.COMPONENT, Component.AUTH.label()).list().getItems();
+        .withLabel(AuthServiceResources.COMPONENT_LABEL, Component.AUTH.label()).list().getItems();
   }
 
   /** Every object of this AuthService's instance label, as Kind/name. */
   private static Set<String> children(String ns) {
-    Map<String, String> instance = Map.of(ResourceLabels.INSTANCE, NAME);
+    Map<String, String> instance = Map.of(AuthServiceResources.INSTANCE_LABEL, NAME);
     return Stream.of(
             client().apps().deployments().inNamespace(ns).withLabels(instance).list().getItems(),
             client().apps().statefulSets().inNamespace(ns).withLabels(instance).list().getItems(),

@@ -8,8 +8,8 @@ import dev.gatehouse.e2e.PodRunner.RunningPod;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
-import dev.gatehouse.operator.dependent.Component;
-import dev.gatehouse.operator.dependent.ResourceLabels;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
@@ -172,7 +172,7 @@ public final class ClusterInABox implements BeforeAllCallback {
 
   private List<RunningPod> runningPods(String namespace, Component component) {
     return client().pods().inNamespace(namespace)
-        .withLabel(ResourceLabels.COMPONENT, component.label()).list().getItems().stream()
+        .withLabel(AuthServiceResources.COMPONENT_LABEL, component.label()).list().getItems().stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null)
         .map(p -> runner().pod(namespace, p.getMetadata().getName())
             .filter(r -> r.uid().equals(p.getMetadata().getUid()))

@@ -7,8 +7,8 @@ import dev.gatehouse.e2e.AuthApi.Tokens;
 import dev.gatehouse.e2e.ClusterInABox.OAuthClient;
 import dev.gatehouse.e2e.PodRunner.RunningPod;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
-import dev.gatehouse.operator.dependent.Component;
-import dev.gatehouse.operator.dependent.ResourceLabels;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -167,12 +167,13 @@ class DurableRedisEndToEndIT {
     String before = cluster.runningAuthPods(ns).get(0).baseUrl();
     createUser(ns, before, ALICE);
     Tokens alice = AuthApi.tokens(AuthApi.passwordGrant(before, oauth, ALICE, PASSWORD));
-    String oldPassword = secret(ns, NAME + "-redis-password", "password");
+    String oldPassword = secret(ns, AuthServiceResources.redisPasswordSecretName(NAME), "password");
 
     Load load = Load.start(ns, oauth, 3);
     try {
       Thread.sleep(3_000);
-      client().secrets().inNamespace(ns).withName(NAME + "-redis-password").delete();
+      client().secrets().inNamespace(ns).withName(AuthServiceResources.redisPasswordSecretName(NAME))
+          .delete();
       AtomicBoolean bothAccepted = new AtomicBoolean();
       await("the rotation done: pods rolled, the old password retired").atMost(ROLL_OUT)
           .pollInterval(Duration.ofMillis(200)).until(() -> {
@@ -181,7 +182,8 @@ class DurableRedisEndToEndIT {
               bothAccepted.set(true);
             }
             Optional<String> current = Optional.ofNullable(client().secrets().inNamespace(ns)
-                .withName(NAME + "-redis-password").get()).map(s -> decoded(s, "password"));
+                .withName(AuthServiceResources.redisPasswordSecretName(NAME)).get())
+                .map(s -> decoded(s, "password"));
             return current.filter(p -> !p.equals(oldPassword)).map(List::of).equals(Optional.of(accepted))
                 && ClusterInABox.isReady(cluster.authService(ns, NAME));
           });
@@ -247,7 +249,7 @@ class DurableRedisEndToEndIT {
 
     private void refresh(String ns) {
       List<String> readyNames = client().pods().inNamespace(ns)
-          .withLabel(ResourceLabels.COMPONENT, Component.AUTH.label()).list().getItems().stream()
+          .withLabel(AuthServiceResources.COMPONENT_LABEL, Component.AUTH.label()).list().getItems().stream()
           .filter(DurableRedisEndToEndIT::isReady).map(p -> p.getMetadata().getName()).toList();
       ready.set(cluster.runner().pods().stream()
           .filter(p -> p.namespace().equals(ns) && readyNames.contains(p.name())).toList());
@@ -348,11 +350,12 @@ class DurableRedisEndToEndIT {
   }
 
   private static String adminToken(String ns) {
-    return secret(ns, NAME + "-admin-token", "token");
+    return secret(ns, AuthServiceResources.adminTokenSecretName(NAME), "token");
   }
 
   private static List<String> acceptedPasswords(String ns) {
-    Secret users = client().secrets().inNamespace(ns).withName(NAME + "-redis-users").get();
+    Secret users = client().secrets().inNamespace(ns)
+        .withName(AuthServiceResources.redisUsersSecretName(NAME)).get();
     return users == null ? List.of() : decoded(users, "passwords").lines().toList();
   }
 
@@ -365,7 +368,8 @@ class DurableRedisEndToEndIT {
   }
 
   private static PersistentVolumeClaim claim(String ns) {
-    return client().persistentVolumeClaims().inNamespace(ns).withName("data-" + NAME + "-redis-0").get();
+    return client().persistentVolumeClaims().inNamespace(ns)
+        .withName(AuthServiceResources.redisDataClaimName(NAME)).get();
   }
 
   private static Optional<RunningPod> runningRedis(String ns) {
@@ -377,7 +381,7 @@ class DurableRedisEndToEndIT {
   }
 
   private static long readyAuthPods(String ns) {
-    return client().pods().inNamespace(ns).withLabel(ResourceLabels.COMPONENT, Component.AUTH.label())
+    return client().pods().inNamespace(ns).withLabel(AuthServiceResources.COMPONENT_LABEL, Component.AUTH.label())
         .list().getItems().stream().filter(DurableRedisEndToEndIT::isReady).count();
   }
 

@@ -5,6 +5,8 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.e2e.ClusterInABox.KubectlResult;
 import dev.gatehouse.e2e.ClusterInABox.OAuthClient;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -142,11 +144,12 @@ class KubernetesAuthenticationEndToEndIT {
   }
 
   private static Optional<ServiceProxy.Backend> readyAuthPod(String ns) {
-    return cluster.client().pods().inNamespace(ns).withLabel("app.kubernetes.io/component", "auth-service")
+    return cluster.client().pods().inNamespace(ns)
+        .withLabels(AuthServiceResources.selector(NAME, Component.AUTH))
         .list().getItems().stream()
         .filter(KubernetesAuthenticationEndToEndIT::isReady)
         .findFirst()
-        .map(pod -> new ServiceProxy.Backend(pod.getStatus().getPodIP(), 8080));
+        .map(pod -> new ServiceProxy.Backend(pod.getStatus().getPodIP(), AuthServiceResources.AUTH_HTTP_PORT));
   }
 
   private static boolean isReady(Pod pod) {

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.e2e.PodRunner.RunningPod;
-import dev.gatehouse.operator.dependent.Component;
-import dev.gatehouse.operator.dependent.ResourceLabels;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.PersistentVolume;
@@ -167,9 +167,9 @@ class PersistentVolumeEndToEndIT {
   /** The labels the runner acts on, with an app name of the test's own (not a selector of the other's). */
   private static Map<String, String> labels(String app) {
     return Map.of(
-        ResourceLabels.NAME, app,
-        ResourceLabels.MANAGED_BY, ResourceLabels.OPERATOR,
-        ResourceLabels.COMPONENT, Component.REDIS.label());
+        AuthServiceResources.NAME_LABEL, app,
+        AuthServiceResources.MANAGED_BY_LABEL, AuthServiceResources.OPERATOR,
+        AuthServiceResources.COMPONENT_LABEL, Component.REDIS.label());
   }
 
   /** redis-server with the ConfigMap's redis.conf; its data volume comes from a claim. */

@@ -1,24 +1,20 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.secrets.PodSecrets;
+import dev.gatehouse.operator.secrets.SecretMaterial;
 import java.util.Map;
 
 /** The bearer credential of the auth service's admin API (creating and disabling users). */
 public class AdminTokenSecret extends GeneratedSecret {
 
-  public static final String TOKEN_KEY = "token";
-
-  public static String name(AuthService primary) {
-    return primary.getMetadata().getName() + "-admin-token";
-  }
-
-  @Override
-  String secretName(AuthService primary) {
-    return name(primary);
+  public AdminTokenSecret() {
+    super(primary -> AuthServiceResources.adminTokenSecretName(primary.getMetadata().getName()));
   }
 
   @Override
   Map<String, String> generate(AuthService primary) {
-    return Map.of(TOKEN_KEY, SecretMaterial.randomToken(32));
+    return Map.of(PodSecrets.ADMIN_TOKEN_KEY, SecretMaterial.randomToken(32));
   }
 }

@@ -1,11 +1,16 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceSpec;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.JwtSpec;
-import dev.gatehouse.operator.api.v1alpha1.PodSpec;
+import dev.gatehouse.operator.api.v1alpha1.PodSettings;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
+import dev.gatehouse.operator.informer.SerializedStore;
+import dev.gatehouse.operator.secrets.ConfigHash;
+import dev.gatehouse.operator.secrets.PodSecrets;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -35,12 +40,10 @@ import java.util.TreeMap;
  * under the restricted Pod Security profile, and carry a {@link ConfigHash} of what they read so a
  * rotated Secret rolls them.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR,
+@KubernetesDependent(informer = @Informer(labelSelector = AuthServiceResources.MANAGED_SELECTOR,
     itemStore = SerializedStore.class))
 public class AuthDeployment extends ChildResource<Deployment> {
 
-  public static final String CONTAINER = "auth-service";
-  public static final int HTTP_PORT = 8080;
   static final long RUN_AS = 10001L;
 
   static final String SECRETS_ROOT = "/var/run/secrets/gatehouse";
@@ -68,43 +71,36 @@ public class AuthDeployment extends ChildResource<Deployment> {
       List.of("topology.kubernetes.io/zone", "kubernetes.io/hostname");
 
   public AuthDeployment() {
-    super(Deployment.class);
+    super(Deployment.class, AuthServiceResources::authDeploymentName, Component.AUTH);
   }
 
-  public static String name(AuthService primary) {
-    return primary.getMetadata().getName();
-  }
-
-  @Override
-  String childName(AuthService primary) {
-    return name(primary);
-  }
 
   @Override
   protected Deployment desired(AuthService primary, Context<AuthService> context) {
     AuthServiceSpec spec = primary.getSpec();
-    PodSpec pod = Optional.ofNullable(spec.getPod()).orElseGet(PodSpec::new);
+    PodSettings pod = Optional.ofNullable(spec.getPod()).orElseGet(PodSettings::new);
     PodSecrets secrets = PodSecrets.of(primary);
 
     Map<String, String> podLabels = new TreeMap<>(Optional.ofNullable(pod.getLabels()).orElse(Map.of()));
-    podLabels.putAll(ResourceLabels.of(primary, Component.AUTH));
+    podLabels.putAll(ChildMetadata.labels(primary, Component.AUTH));
     Map<String, String> podAnnotations =
         new TreeMap<>(Optional.ofNullable(pod.getAnnotations()).orElse(Map.of()));
     podAnnotations.put(ConfigHash.ANNOTATION, configHash(secrets, context));
     // Which managed-Redis password the pods hold: RedisPasswordRotation retires the previous one
     // once no pod carries its id.
     if (secrets.redisPasswordGenerated()) {
-      RedisPasswordSecret.password(PodSecrets.find(context, RedisPasswordSecret.name(primary)))
+      RedisPasswordSecret.password(PodSecrets.find(context,
+              AuthServiceResources.redisPasswordSecretName(primary.getMetadata().getName())))
           .map(RedisUsersSecret::passwordId)
           .ifPresent(id -> podAnnotations.put(RedisUsersSecret.PASSWORD_ID_ANNOTATION, id));
     }
 
     return new DeploymentBuilder()
-        .withMetadata(ChildMetadata.of(primary, name(primary), Component.AUTH))
+        .withMetadata(metadata(primary))
         .withNewSpec()
         .withReplicas(spec.getReplicas())
         .withNewSelector()
-        .withMatchLabels(ResourceLabels.selector(primary, Component.AUTH))
+        .withMatchLabels(selector(primary))
         .endSelector()
         // An auth tier must not lose capacity during a roll: add a pod before removing one.
         .withNewStrategy()
@@ -126,7 +122,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
         .withNodeSelector(pod.getNodeSelector())
         .withTolerations(pod.getTolerations())
         .withAffinity(pod.getAffinity())
-        .withTopologySpreadConstraints(spread(primary))
+        .withTopologySpreadConstraints(spread(selector(primary)))
         .withPriorityClassName(pod.getPriorityClassName())
         .withTerminationGracePeriodSeconds(TERMINATION_GRACE_SECONDS)
         .withContainers(container(primary, spec, secrets))
@@ -142,14 +138,14 @@ public class AuthDeployment extends ChildResource<Deployment> {
    * within one ReplicaSet (pod-template-hash), so that a rollout's new pods spread among
    * themselves instead of around the old ones. Apart from the user's affinity, which stays theirs.
    */
-  private static List<TopologySpreadConstraint> spread(AuthService primary) {
+  private static List<TopologySpreadConstraint> spread(Map<String, String> pods) {
     return SPREAD_TOPOLOGY_KEYS.stream()
         .map(key -> new TopologySpreadConstraintBuilder()
             .withMaxSkew(1)
             .withTopologyKey(key)
             .withWhenUnsatisfiable("ScheduleAnyway")
             .withNewLabelSelector()
-            .withMatchLabels(ResourceLabels.selector(primary, Component.AUTH))
+            .withMatchLabels(pods)
             .endLabelSelector()
             .withMatchLabelKeys("pod-template-hash")
             .build())
@@ -162,7 +158,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
         .secretKey(PodSecrets.find(context, redis), redis, secrets.redisPassword().getKey())
         .wholeSecret(PodSecrets.find(context, secrets.signingKeys()), secrets.signingKeys())
         .secretKey(PodSecrets.find(context, secrets.adminToken()), secrets.adminToken(),
-            AdminTokenSecret.TOKEN_KEY);
+            PodSecrets.ADMIN_TOKEN_KEY);
     secrets.clients().ifPresent(name ->
         hash.secretKey(PodSecrets.find(context, name), name, PodSecrets.CLIENTS_KEY));
     return hash.digest();
@@ -179,9 +175,10 @@ public class AuthDeployment extends ChildResource<Deployment> {
     secrets.tls().ifPresent(name -> mounts.add(mount("tls", TLS_DIR, true)));
     String scheme = secrets.tls().isPresent() ? "HTTPS" : "HTTP";
     return new ContainerBuilder()
-        .withName(CONTAINER)
+        .withName(AuthServiceResources.AUTH_CONTAINER)
         .withImage(spec.getImage())
-        .addNewPort().withName("http").withContainerPort(HTTP_PORT).withProtocol("TCP").endPort()
+        .addNewPort().withName("http").withContainerPort(AuthServiceResources.AUTH_HTTP_PORT)
+        .withProtocol("TCP").endPort()
         .withEnv(environment(primary, spec, secrets))
         .withResources(spec.getResources())
         .withVolumeMounts(mounts)
@@ -204,13 +201,14 @@ public class AuthDeployment extends ChildResource<Deployment> {
     JwtSpec jwt = spec.getJwt();
     String namespace = primary.getMetadata().getNamespace();
     List<EnvVar> environment = new ArrayList<>(List.of(
-        env("SERVER_PORT", Integer.toString(HTTP_PORT)),
+        env("SERVER_PORT", Integer.toString(AuthServiceResources.AUTH_HTTP_PORT)),
         // The JVM sizes its heap from the container's memory limit, leaving room for Netty buffers.
         env("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"),
         env("GATEHOUSE_ENVIRONMENT", namespace + "/" + primary.getMetadata().getName()),
         env("GATEHOUSE_REDIS_HOST", external != null
             ? external.getHost()
-            : ManagedRedisService.name(primary) + "." + namespace + ".svc"),
+            : AuthServiceResources.redisServiceName(primary.getMetadata().getName()) + "."
+                + namespace + ".svc"),
         env("GATEHOUSE_REDIS_PORT", Integer.toString(external != null
             ? external.getPort() : ManagedRedisStatefulSet.REDIS_PORT)),
         env("GATEHOUSE_REDIS_TLS", Boolean.toString(external != null && Boolean.TRUE.equals(external.getTls()))),
@@ -255,7 +253,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
             .endSecret().build(),
         new VolumeBuilder().withName("admin-token").withNewSecret()
             .withSecretName(secrets.adminToken())
-            .addNewItem().withKey(AdminTokenSecret.TOKEN_KEY).withPath("token").endItem()
+            .addNewItem().withKey(PodSecrets.ADMIN_TOKEN_KEY).withPath("token").endItem()
             .withDefaultMode(SECRET_FILE_MODE)
             .endSecret().build(),
         new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(

@@ -1,10 +1,13 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.Map;
 
 /**
  * Name, namespace, labels and owner of a child object: the same for every kind the operator makes.
@@ -21,9 +24,17 @@ final class ChildMetadata {
     return new ObjectMetaBuilder()
         .withName(name)
         .withNamespace(primary.getMetadata().getNamespace())
-        .withLabels(ResourceLabels.of(primary, component))
+        .withLabels(labels(primary, component))
         .withOwnerReferences(owner(primary))
         .build();
+  }
+
+  static Map<String, String> labels(AuthService primary, Component component) {
+    return AuthServiceResources.labels(primary.getMetadata().getName(), component);
+  }
+
+  static Map<String, String> selector(AuthService primary, Component component) {
+    return AuthServiceResources.selector(primary.getMetadata().getName(), component);
   }
 
   /**

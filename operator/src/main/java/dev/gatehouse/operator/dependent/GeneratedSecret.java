@@ -1,6 +1,8 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.secrets.PodSecrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -12,6 +14,7 @@ import java.util.HashSet;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.function.Function;
 
 /**
  * A Secret the operator generates once and then never touches: it is a {@link Creator} but not an
@@ -23,12 +26,18 @@ import java.util.TreeMap;
 abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthService>
     implements Creator<Secret, AuthService>, GarbageCollected<AuthService> {
 
-  GeneratedSecret() {
+  private final Function<AuthService, String> name;
+
+  /** @param name the Secret's name, from {@link dev.gatehouse.operator.api.v1alpha1.AuthServiceResources} */
+  GeneratedSecret(Function<AuthService, String> name) {
     super(Secret.class);
+    this.name = name;
   }
 
   /** The name of the generated Secret of this primary. */
-  abstract String secretName(AuthService primary);
+  final String secretName(AuthService primary) {
+    return name.apply(primary);
+  }
 
   /** Fresh key material: called only when the Secret does not exist. */
   abstract Map<String, String> generate(AuthService primary);

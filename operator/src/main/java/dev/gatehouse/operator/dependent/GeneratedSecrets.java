@@ -1,6 +1,9 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.informer.ManagedFieldsDroppingStore;
+import dev.gatehouse.operator.secrets.PodSecrets;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -35,7 +38,7 @@ public class GeneratedSecrets {
     InformerEventSource<Secret, AuthService> secrets = new InformerEventSource<>(
         InformerEventSourceConfiguration.from(Secret.class, AuthService.class)
             .withName(EVENT_SOURCE)
-            .withLabelSelector(ResourceLabels.MANAGED_SELECTOR)
+            .withLabelSelector(AuthServiceResources.MANAGED_SELECTOR)
             .withItemStore(new ManagedFieldsDroppingStore<>())
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AuthService.class))
             .build(),

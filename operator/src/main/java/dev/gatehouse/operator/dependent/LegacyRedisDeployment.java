@@ -1,6 +1,7 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 
@@ -17,7 +18,7 @@ public final class LegacyRedisDeployment {
 
   /** Returns true when it deleted one. */
   public static boolean delete(AuthService primary, Context<AuthService> context) {
-    String name = ManagedRedisStatefulSet.name(primary);
+    String name = AuthServiceResources.redisStatefulSetName(primary.getMetadata().getName());
     boolean present = context.getSecondaryResourcesAsStream(Deployment.class)
         .filter(d -> name.equals(d.getMetadata().getName()))
         .filter(d -> d.getMetadata().getDeletionTimestamp() == null)

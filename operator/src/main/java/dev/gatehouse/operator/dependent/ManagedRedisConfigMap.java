@@ -1,6 +1,9 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.informer.ManagedFieldsDroppingStore;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.javaoperatorsdk.operator.api.config.informer.Informer;
@@ -15,24 +18,16 @@ import java.util.Map;
  * {@code include} of a file mounted from {@link RedisUsersSecret}.
  */
 // Matched by content, not by server-side-apply ownership (JOSDK does not apply ConfigMaps).
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR,
+@KubernetesDependent(informer = @Informer(labelSelector = AuthServiceResources.MANAGED_SELECTOR,
     itemStore = ManagedFieldsDroppingStore.class))
 public class ManagedRedisConfigMap extends ChildResource<ConfigMap> {
 
   public static final String CONFIG_KEY = "redis.conf";
 
   public ManagedRedisConfigMap() {
-    super(ConfigMap.class);
+    super(ConfigMap.class, AuthServiceResources::redisConfigMapName, Component.REDIS);
   }
 
-  public static String name(AuthService primary) {
-    return primary.getMetadata().getName() + "-redis-config";
-  }
-
-  @Override
-  String childName(AuthService primary) {
-    return name(primary);
-  }
 
   static String redisConf(AuthService primary) {
     List<String> lines = new ArrayList<>(List.of(
@@ -63,7 +58,7 @@ public class ManagedRedisConfigMap extends ChildResource<ConfigMap> {
   @Override
   protected ConfigMap desired(AuthService primary, Context<AuthService> context) {
     return new ConfigMapBuilder()
-        .withMetadata(ChildMetadata.of(primary, name(primary), Component.REDIS))
+        .withMetadata(metadata(primary))
         .withData(Map.of(CONFIG_KEY, redisConf(primary)))
         .build();
   }

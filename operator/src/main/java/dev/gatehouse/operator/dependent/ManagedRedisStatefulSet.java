@@ -1,6 +1,10 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.informer.SerializedStore;
+import dev.gatehouse.operator.secrets.ConfigHash;
 import dev.gatehouse.operator.api.v1alpha1.ManagedRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.RedisStorageSpec;
 import io.fabric8.kubernetes.api.model.IntOrString;
@@ -30,13 +34,11 @@ import java.util.Map;
  * <p>Its pod template carries a hash of redis.conf only, not of the passwords: a password rotation
  * reaches the running Redis through {@link RedisPasswordRotation}, so it never restarts Redis.
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR,
+@KubernetesDependent(informer = @Informer(labelSelector = AuthServiceResources.MANAGED_SELECTOR,
     itemStore = SerializedStore.class))
 public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
 
   public static final int REDIS_PORT = 6379;
-  /** The claim template's name; the claim of pod {@code <name>-redis-0} is {@code data-<name>-redis-0}. */
-  public static final String DATA_VOLUME = "data";
   static final String DATA_DIR = "/data";
   static final String CONFIG_DIR = "/etc/gatehouse/redis";
   static final String AUTH_DIR = "/etc/gatehouse/redis-auth";
@@ -50,39 +52,22 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
   private static final long TERMINATION_GRACE_SECONDS = 60L;
 
   public ManagedRedisStatefulSet() {
-    super(StatefulSet.class);
+    super(StatefulSet.class, AuthServiceResources::redisStatefulSetName, Component.REDIS);
   }
 
-  public static String name(AuthService primary) {
-    return primary.getMetadata().getName() + "-redis";
-  }
-
-  /** The one Redis pod: a StatefulSet names its pods by ordinal. */
-  public static String podName(AuthService primary) {
-    return name(primary) + "-0";
-  }
-
-  /** The claim of the Redis pod, as the StatefulSet controller names it. */
-  public static String claimName(AuthService primary) {
-    return DATA_VOLUME + "-" + podName(primary);
-  }
-
-  @Override
-  String childName(AuthService primary) {
-    return name(primary);
-  }
 
   @Override
   protected StatefulSet desired(AuthService primary, Context<AuthService> context) {
     ManagedRedisSpec managed = primary.getSpec().getRedis().getManaged();
+    String instance = primary.getMetadata().getName();
     String hash = new ConfigHash()
         .value(ManagedRedisConfigMap.CONFIG_KEY, ManagedRedisConfigMap.redisConf(primary))
         .digest();
     List<Volume> volumes = new ArrayList<>(List.of(
         new VolumeBuilder().withName("config").withNewConfigMap()
-            .withName(ManagedRedisConfigMap.name(primary)).endConfigMap().build(),
+            .withName(AuthServiceResources.redisConfigMapName(instance)).endConfigMap().build(),
         new VolumeBuilder().withName("auth").withNewSecret()
-            .withSecretName(RedisUsersSecret.name(primary))
+            .withSecretName(AuthServiceResources.redisUsersSecretName(instance))
             .addNewItem().withKey(RedisUsersSecret.USERS_KEY).withPath(RedisUsersSecret.USERS_KEY).endItem()
             .withDefaultMode(0440)
             .endSecret().build()));
@@ -90,18 +75,19 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
     if (managed.isPersistent()) {
       claims.add(claimTemplate(primary, managed.getStorage()));
     } else {
-      volumes.add(new VolumeBuilder().withName(DATA_VOLUME).withNewEmptyDir()
+      volumes.add(new VolumeBuilder().withName(AuthServiceResources.REDIS_DATA_VOLUME)
+          .withNewEmptyDir()
           .withSizeLimit(new Quantity("64Mi")).endEmptyDir().build());
     }
     return new StatefulSetBuilder()
-        .withMetadata(ChildMetadata.of(primary, name(primary), Component.REDIS))
+        .withMetadata(metadata(primary))
         .withNewSpec()
         // One Redis: a second pod would be a second, separate store. High availability is
         // replication with Sentinel, not more replicas of this set.
         .withReplicas(1)
-        .withServiceName(ManagedRedisService.name(primary))
+        .withServiceName(AuthServiceResources.redisServiceName(instance))
         .withNewSelector()
-        .withMatchLabels(ResourceLabels.selector(primary, Component.REDIS))
+        .withMatchLabels(selector(primary))
         .endSelector()
         // Retain (Kubernetes' default, said aloud): deleting the AuthService, or a mistaken
         // delete of the StatefulSet, leaves the data; docs/operator.md says how to remove it.
@@ -111,7 +97,7 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
         .withVolumeClaimTemplates(claims)
         .withNewTemplate()
         .withNewMetadata()
-        .withLabels(ResourceLabels.of(primary, Component.REDIS))
+        .withLabels(ChildMetadata.labels(primary, Component.REDIS))
         .addToAnnotations(ConfigHash.ANNOTATION, hash)
         .endMetadata()
         .withNewSpec()
@@ -130,7 +116,8 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
         .withVolumeMounts(
             new VolumeMountBuilder().withName("config").withMountPath(CONFIG_DIR).withReadOnly(true).build(),
             new VolumeMountBuilder().withName("auth").withMountPath(AUTH_DIR).withReadOnly(true).build(),
-            new VolumeMountBuilder().withName(DATA_VOLUME).withMountPath(DATA_DIR).build())
+            new VolumeMountBuilder().withName(AuthServiceResources.REDIS_DATA_VOLUME)
+                .withMountPath(DATA_DIR).build())
         // A TCP check needs no password, so no password goes into a probe command.
         .withReadinessProbe(tcpProbe(5))
         .withLivenessProbe(tcpProbe(10))
@@ -146,8 +133,8 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
   private static PersistentVolumeClaim claimTemplate(AuthService primary, RedisStorageSpec storage) {
     return new PersistentVolumeClaimBuilder()
         .withNewMetadata()
-        .withName(DATA_VOLUME)
-        .withLabels(ResourceLabels.of(primary, Component.REDIS))
+        .withName(AuthServiceResources.REDIS_DATA_VOLUME)
+        .withLabels(ChildMetadata.labels(primary, Component.REDIS))
         .endMetadata()
         .withNewSpec()
         .withAccessModes("ReadWriteOnce")

@@ -1,6 +1,10 @@
 package dev.gatehouse.operator.dependent;
 
+import dev.gatehouse.operator.OperatorPods;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.informer.SerializedStore;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyBuilder;
@@ -18,7 +22,7 @@ import java.util.Optional;
  * Admits to the managed Redis, on the Redis port, only this AuthService's auth pods and the
  * operator's own pods (which tell Redis of password rotations).
  */
-@KubernetesDependent(informer = @Informer(labelSelector = ResourceLabels.MANAGED_SELECTOR,
+@KubernetesDependent(informer = @Informer(labelSelector = AuthServiceResources.MANAGED_SELECTOR,
     itemStore = SerializedStore.class))
 public class RedisNetworkPolicy extends ChildResource<NetworkPolicy> {
 
@@ -29,24 +33,16 @@ public class RedisNetworkPolicy extends ChildResource<NetworkPolicy> {
   }
 
   RedisNetworkPolicy(Optional<OperatorPods> operator) {
-    super(NetworkPolicy.class);
+    super(NetworkPolicy.class, AuthServiceResources::redisNetworkPolicyName, Component.REDIS);
     this.operator = operator;
   }
 
-  public static String name(AuthService primary) {
-    return primary.getMetadata().getName() + "-redis";
-  }
-
-  @Override
-  String childName(AuthService primary) {
-    return name(primary);
-  }
 
   @Override
   protected NetworkPolicy desired(AuthService primary, Context<AuthService> context) {
     List<NetworkPolicyPeer> from = new ArrayList<>(List.of(new NetworkPolicyPeerBuilder()
         .withNewPodSelector()
-        .withMatchLabels(ResourceLabels.selector(primary, Component.AUTH))
+        .withMatchLabels(ChildMetadata.selector(primary, Component.AUTH))
         .endPodSelector()
         .build()));
     operator.ifPresent(pods -> from.add(new NetworkPolicyPeerBuilder()
@@ -58,10 +54,10 @@ public class RedisNetworkPolicy extends ChildResource<NetworkPolicy> {
         .endPodSelector()
         .build()));
     return new NetworkPolicyBuilder()
-        .withMetadata(ChildMetadata.of(primary, name(primary), Component.REDIS))
+        .withMetadata(metadata(primary))
         .withNewSpec()
         .withNewPodSelector()
-        .withMatchLabels(ResourceLabels.selector(primary, Component.REDIS))
+        .withMatchLabels(selector(primary))
         .endPodSelector()
         .withPolicyTypes("Ingress")
         .addNewIngress()

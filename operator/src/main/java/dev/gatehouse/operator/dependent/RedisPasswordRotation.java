@@ -1,6 +1,10 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.informer.ManagedRedisPods;
+import dev.gatehouse.operator.secrets.PodSecrets;
 import dev.gatehouse.operator.redis.RedisAdminConnection;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -62,14 +66,17 @@ public final class RedisPasswordRotation {
 
   public Outcome reconcile(AuthService primary, Context<AuthService> context) {
     String uid = primary.getMetadata().getUid();
-    Optional<Secret> record = PodSecrets.find(context, RedisUsersSecret.name(primary));
+    String instance = primary.getMetadata().getName();
+    Optional<Secret> record =
+        PodSecrets.find(context, AuthServiceResources.redisUsersSecretName(instance));
     if (!ManagedRedisEnabled.isManaged(primary)) {
       applied.remove(uid);
       record.ifPresent(secret -> delete(primary, context));
       return Outcome.NOTHING;
     }
     Optional<String> current =
-        RedisPasswordSecret.password(PodSecrets.find(context, RedisPasswordSecret.name(primary)));
+        RedisPasswordSecret.password(PodSecrets.find(context,
+            AuthServiceResources.redisPasswordSecretName(instance)));
     if (current.isEmpty()) {
       return Outcome.NOTHING;
     }
@@ -111,15 +118,18 @@ public final class RedisPasswordRotation {
    * carry the id of the current password: no pod can still log in with another.
    */
   static boolean everyAuthPodHolds(AuthService primary, Context<AuthService> context, String id) {
+    String instance = primary.getMetadata().getName();
     boolean template = context.getSecondaryResourcesAsStream(Deployment.class)
-        .filter(d -> AuthDeployment.name(primary).equals(d.getMetadata().getName()))
+        .filter(d -> AuthServiceResources.authDeploymentName(instance)
+            .equals(d.getMetadata().getName()))
         .findFirst()
         .map(d -> id.equals(d.getSpec().getTemplate().getMetadata().getAnnotations()
             .get(RedisUsersSecret.PASSWORD_ID_ANNOTATION)))
         .orElse(false);
     return template && context.getSecondaryResourcesAsStream(Pod.class)
-        .filter(pod -> Component.AUTH.label().equals(label(pod, ResourceLabels.COMPONENT)))
-        .filter(pod -> primary.getMetadata().getName().equals(label(pod, ResourceLabels.INSTANCE)))
+        .filter(pod -> Component.AUTH.label()
+            .equals(label(pod, AuthServiceResources.COMPONENT_LABEL)))
+        .filter(pod -> instance.equals(label(pod, AuthServiceResources.INSTANCE_LABEL)))
         .allMatch(pod -> id.equals(Optional.ofNullable(pod.getMetadata().getAnnotations())
             .map(a -> a.get(RedisUsersSecret.PASSWORD_ID_ANNOTATION)).orElse(null)));
   }
@@ -132,7 +142,8 @@ public final class RedisPasswordRotation {
   private boolean tellRedis(AuthService primary, Context<AuthService> context, List<String> before,
       List<String> after) {
     Optional<Pod> redis = context.getSecondaryResourcesAsStream(Pod.class)
-        .filter(pod -> ManagedRedisStatefulSet.podName(primary).equals(pod.getMetadata().getName()))
+        .filter(pod -> AuthServiceResources.redisPodName(primary.getMetadata().getName())
+            .equals(pod.getMetadata().getName()))
         .filter(ManagedRedisPods::isReady)
         .findFirst();
     if (redis.isEmpty()) {
@@ -175,7 +186,8 @@ public final class RedisPasswordRotation {
 
   private static void delete(AuthService primary, Context<AuthService> context) {
     context.getClient().secrets().inNamespace(primary.getMetadata().getNamespace())
-        .withName(RedisUsersSecret.name(primary)).delete();
+        .withName(AuthServiceResources.redisUsersSecretName(primary.getMetadata().getName()))
+        .delete();
   }
 
   private static String label(Pod pod, String key) {

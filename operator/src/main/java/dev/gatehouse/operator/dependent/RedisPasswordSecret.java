@@ -1,6 +1,10 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.secrets.PodSecrets;
+import dev.gatehouse.operator.secrets.SecretData;
+import dev.gatehouse.operator.secrets.SecretMaterial;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
@@ -13,25 +17,19 @@ import java.util.Optional;
  */
 public class RedisPasswordSecret extends GeneratedSecret {
 
-  public static final String PASSWORD_KEY = "password";
-
-  public static String name(AuthService primary) {
-    return primary.getMetadata().getName() + "-redis-password";
+  public RedisPasswordSecret() {
+    super(primary -> AuthServiceResources.redisPasswordSecretName(primary.getMetadata().getName()));
   }
 
   /** The password in this Secret, if the Secret is there and has it. */
   static Optional<String> password(Optional<Secret> secret) {
-    return secret.filter(s -> SecretData.hasKey(s, PASSWORD_KEY))
-        .map(s -> new String(SecretData.value(s, PASSWORD_KEY), StandardCharsets.UTF_8));
-  }
-
-  @Override
-  String secretName(AuthService primary) {
-    return name(primary);
+    return secret.filter(s -> SecretData.hasKey(s, PodSecrets.REDIS_PASSWORD_KEY))
+        .map(s -> new String(SecretData.value(s, PodSecrets.REDIS_PASSWORD_KEY),
+            StandardCharsets.UTF_8));
   }
 
   @Override
   Map<String, String> generate(AuthService primary) {
-    return Map.of(PASSWORD_KEY, SecretMaterial.randomToken(32));
+    return Map.of(PodSecrets.REDIS_PASSWORD_KEY, SecretMaterial.randomToken(32));
   }
 }

@@ -1,6 +1,9 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.secrets.SecretData;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
@@ -35,10 +38,6 @@ public final class RedisUsersSecret {
 
   private RedisUsersSecret() {}
 
-  public static String name(AuthService primary) {
-    return primary.getMetadata().getName() + "-redis-users";
-  }
-
   /** The accepted passwords in this Secret, oldest first; empty when it has none. */
   static List<String> passwords(Secret secret) {
     String text = new String(SecretData.value(secret, PASSWORDS_KEY), StandardCharsets.UTF_8);
@@ -52,7 +51,9 @@ public final class RedisUsersSecret {
     // Owned like every child (ChildMetadata): it goes with the AuthService, and the informers map
     // it back to it.
     return new SecretBuilder()
-        .withMetadata(ChildMetadata.of(primary, name(primary), Component.REDIS))
+        .withMetadata(ChildMetadata.of(primary,
+            AuthServiceResources.redisUsersSecretName(primary.getMetadata().getName()),
+            Component.REDIS))
         .withType("Opaque")
         // data, not stringData: stringData is write-only, so server-side apply would see a change
         // on every apply.

@@ -1,7 +1,11 @@
 package dev.gatehouse.operator.dependent;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
+import dev.gatehouse.operator.secrets.PodSecrets;
+import dev.gatehouse.operator.secrets.SecretMaterial;
+import dev.gatehouse.operator.secrets.SigningKeyEntries;
 import java.security.GeneralSecurityException;
 import java.security.KeyPairGenerator;
 import java.security.spec.ECGenParameterSpec;
@@ -11,7 +15,6 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Arrays;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -25,11 +28,11 @@ import java.util.stream.Collectors;
  */
 public class SigningKeySecret extends GeneratedSecret {
 
-  public static final String ACTIVE_KID_KEY = "active-kid";
   public static final String ALGORITHM_ANNOTATION = "gatehouse.dev/algorithm";
 
-  public static String name(AuthService primary) {
-    return name(primary.getMetadata().getName(), algorithm(primary));
+  public SigningKeySecret() {
+    super(primary -> AuthServiceResources.signingKeySecretName(primary.getMetadata().getName(),
+        PodSecrets.signingAlgorithm(primary)));
   }
 
   /**
@@ -38,30 +41,17 @@ public class SigningKeySecret extends GeneratedSecret {
    */
   @Override
   Set<String> formerNames(AuthService primary) {
-    JwtAlgorithm current = algorithm(primary);
+    JwtAlgorithm current = PodSecrets.signingAlgorithm(primary);
     return Arrays.stream(JwtAlgorithm.values())
         .filter(algorithm -> algorithm != current)
-        .map(algorithm -> name(primary.getMetadata().getName(), algorithm))
+        .map(algorithm -> AuthServiceResources.signingKeySecretName(
+            primary.getMetadata().getName(), algorithm))
         .collect(Collectors.toSet());
-  }
-
-  private static String name(String authService, JwtAlgorithm algorithm) {
-    return authService + "-jwt-" + algorithm.name().toLowerCase(Locale.ROOT);
-  }
-
-  static JwtAlgorithm algorithm(AuthService primary) {
-    JwtAlgorithm algorithm = primary.getSpec().getJwt().getAlgorithm();
-    return algorithm == null ? JwtAlgorithm.ES256 : algorithm;
-  }
-
-  @Override
-  String secretName(AuthService primary) {
-    return name(primary);
   }
 
   @Override
   Map<String, String> annotations(AuthService primary) {
-    return Map.of(ALGORITHM_ANNOTATION, algorithm(primary).name());
+    return Map.of(ALGORITHM_ANNOTATION, PodSecrets.signingAlgorithm(primary).name());
   }
 
   @Override
@@ -69,10 +59,12 @@ public class SigningKeySecret extends GeneratedSecret {
     // A dated kid tells operators at a glance how old the signing key is.
     String kid = LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE)
         + "-" + SecretMaterial.randomToken(6);
-    JwtAlgorithm algorithm = algorithm(primary);
+    JwtAlgorithm algorithm = PodSecrets.signingAlgorithm(primary);
     return switch (algorithm) {
-      case HS256 -> Map.of(kid + ".hmac", SecretMaterial.randomToken(48), ACTIVE_KID_KEY, kid);
-      case ES256, RS256 -> Map.of(kid + ".pem", privateKeyPem(algorithm), ACTIVE_KID_KEY, kid);
+      case HS256 -> Map.of(kid + ".hmac", SecretMaterial.randomToken(48),
+          SigningKeyEntries.ACTIVE_KID_KEY, kid);
+      case ES256, RS256 -> Map.of(kid + ".pem", privateKeyPem(algorithm),
+          SigningKeyEntries.ACTIVE_KID_KEY, kid);
     };
   }
 

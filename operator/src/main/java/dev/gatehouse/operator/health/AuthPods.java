@@ -1,13 +1,11 @@
 package dev.gatehouse.operator.health;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
-import dev.gatehouse.operator.dependent.Component;
-import dev.gatehouse.operator.dependent.ResourceLabels;
-import dev.gatehouse.operator.dependent.AuthDeployment;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.informer.ComponentPods;
+import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerPort;
 import io.fabric8.kubernetes.api.model.Pod;
-import dev.gatehouse.operator.dependent.ManagedFieldsDroppingStore;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
@@ -15,8 +13,7 @@ import java.util.Optional;
 
 /**
  * The auth pods of every AuthService, from an informer: the observer asks the running ones for pool
- * health. Pods belong to ReplicaSets, not to the AuthService, so they map back by the instance
- * label the operator puts on the pod template.
+ * health.
  */
 final class AuthPods {
 
@@ -25,26 +22,18 @@ final class AuthPods {
   private AuthPods() {}
 
   static InformerEventSource<Pod, AuthService> eventSource(EventSourceContext<AuthService> context) {
-    return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Pod.class, AuthService.class)
-            .withName(EVENT_SOURCE)
-            .withLabelSelector(ResourceLabels.MANAGED_SELECTOR + ","
-                + ResourceLabels.COMPONENT + "=" + Component.AUTH.label())
-            .withSecondaryToPrimaryMapper(ResourceLabels::instanceOf)
-            .withItemStore(new ManagedFieldsDroppingStore<>())
-            .build(),
-        context);
+    return ComponentPods.eventSource(context, EVENT_SOURCE, AuthServiceResources.MANAGED_AUTH_SELECTOR);
   }
 
   /** The container port named http of the auth container: where /health/redis answers. */
   static int httpPort(Pod pod) {
     return pod.getSpec().getContainers().stream()
-        .filter(c -> AuthDeployment.CONTAINER.equals(c.getName()))
+        .filter(c -> AuthServiceResources.AUTH_CONTAINER.equals(c.getName()))
         .flatMap(c -> Optional.ofNullable(c.getPorts()).orElse(List.of()).stream())
         .filter(p -> "http".equals(p.getName()))
         .map(ContainerPort::getContainerPort)
         .findFirst()
-        .orElse(AuthDeployment.HTTP_PORT);
+        .orElse(AuthServiceResources.AUTH_HTTP_PORT);
   }
 
   /**
@@ -53,8 +42,8 @@ final class AuthPods {
    */
   static boolean servesHttps(Pod pod) {
     return pod.getSpec().getContainers().stream()
-        .filter(c -> AuthDeployment.CONTAINER.equals(c.getName()))
-        .map(c -> c.getReadinessProbe())
+        .filter(c -> AuthServiceResources.AUTH_CONTAINER.equals(c.getName()))
+        .map(Container::getReadinessProbe)
         .filter(probe -> probe != null && probe.getHttpGet() != null)
         .anyMatch(probe -> "HTTPS".equals(probe.getHttpGet().getScheme()));
   }

@@ -1,23 +1,24 @@
 package dev.gatehouse.operator.reconciler;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
 import dev.gatehouse.operator.dependent.AuthDeployment;
 import dev.gatehouse.operator.dependent.AuthPodDisruptionBudget;
 import dev.gatehouse.operator.dependent.AuthServiceService;
 import dev.gatehouse.operator.dependent.GeneratedSecrets;
-import dev.gatehouse.operator.dependent.ManagedFieldsDroppingStore;
 import dev.gatehouse.operator.dependent.ManagedRedisConfigMap;
 import dev.gatehouse.operator.dependent.LegacyRedisDeployment;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
-import dev.gatehouse.operator.dependent.ManagedRedisPods;
 import dev.gatehouse.operator.dependent.ManagedRedisService;
 import dev.gatehouse.operator.dependent.ManagedRedisStatefulSet;
-import dev.gatehouse.operator.dependent.PodSecrets;
 import dev.gatehouse.operator.dependent.RedisNetworkPolicy;
 import dev.gatehouse.operator.dependent.RedisPasswordRotation;
-import dev.gatehouse.operator.dependent.ReferencedSecrets;
-import dev.gatehouse.operator.dependent.SecretProblem;
+import dev.gatehouse.operator.informer.ManagedFieldsDroppingStore;
+import dev.gatehouse.operator.informer.ManagedRedisPods;
+import dev.gatehouse.operator.secrets.PodSecrets;
+import dev.gatehouse.operator.secrets.ReferencedSecrets;
+import dev.gatehouse.operator.secrets.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolHealthObserver;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -196,9 +197,10 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
 
   private static ObservedState observe(AuthService primary, Context<AuthService> context,
       List<SecretProblem> problems, Optional<ReconcileFailure> failure) {
+    String name = primary.getMetadata().getName();
     return new ObservedState(
-        child(context, Deployment.class, AuthDeployment.name(primary)),
-        child(context, StatefulSet.class, ManagedRedisStatefulSet.name(primary)),
+        child(context, Deployment.class, AuthServiceResources.authDeploymentName(name)),
+        child(context, StatefulSet.class, AuthServiceResources.redisStatefulSetName(name)),
         problems,
         context.getSecondaryResource(PoolHealth.class),
         failure);

@@ -1,16 +1,15 @@
 package dev.gatehouse.operator.reconciler;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import dev.gatehouse.operator.api.v1alpha1.RedisPoolStatus;
-import dev.gatehouse.operator.dependent.Component;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
-import dev.gatehouse.operator.dependent.ManagedRedisStatefulSet;
-import dev.gatehouse.operator.dependent.ResourceLabels;
-import dev.gatehouse.operator.dependent.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolState;
+import dev.gatehouse.operator.secrets.SecretProblem;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.ConditionBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -65,7 +64,7 @@ class AuthServiceStatusBuilder {
     status.setObservedGeneration(generation);
     status.setReplicas(auth.map(DeploymentStatus::getReplicas).orElse(0));
     status.setReadyReplicas(ready);
-    status.setSelector(ResourceLabels.selectorString(primary, Component.AUTH));
+    status.setSelector(AuthServiceResources.selectorString(primary.getMetadata().getName(), Component.AUTH));
     RedisPoolStatus redisPool = redisPool(primary, desired, observed.poolHealth());
     status.setRedisPool(redisPool);
 
@@ -172,7 +171,7 @@ class AuthServiceStatusBuilder {
   private Condition redisPersistent(AuthService primary, long generation, List<Condition> previous) {
     return primary.getSpec().getRedis().getManaged().isPersistent()
         ? condition(REDIS_PERSISTENT, "True", "AppendOnlyFileOnVolume",
-            "Redis keeps its data on the PersistentVolumeClaim " + ManagedRedisStatefulSet.claimName(primary)
+            "Redis keeps its data on the PersistentVolumeClaim " + AuthServiceResources.redisDataClaimName(primary.getMetadata().getName())
                 + " with the append-only file fsynced every second.", generation, previous)
         : condition(REDIS_PERSISTENT, "False", "Ephemeral",
             "spec.redis.managed.ephemeral is true: a restart of the Redis pod loses every user,"

@@ -1,6 +1,6 @@
 package dev.gatehouse.operator.reconciler;
 
-import dev.gatehouse.operator.dependent.SecretProblem;
+import dev.gatehouse.operator.secrets.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;

@@ -2,10 +2,15 @@ package dev.gatehouse.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import dev.gatehouse.operator.api.v1alpha1.RedisMode;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
+import dev.gatehouse.operator.secrets.ConfigHash;
+import dev.gatehouse.operator.secrets.PodSecrets;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -36,10 +41,12 @@ class AuthDeploymentTest {
   private final AuthDeployment dependent = new AuthDeployment();
 
   private static CachedSecrets generatedSecrets(AuthService primary, String password) {
+    String name = primary.getMetadata().getName();
     return new CachedSecrets()
-        .with(RedisPasswordSecret.name(primary), Map.of("password", password))
-        .with(SigningKeySecret.name(primary), Map.of("k1.pem", "PEM", "active-kid", "k1"))
-        .with(AdminTokenSecret.name(primary), Map.of("token", "admin-token-value"));
+        .with(AuthServiceResources.redisPasswordSecretName(name), Map.of("password", password))
+        .with(AuthServiceResources.signingKeySecretName(name, PodSecrets.signingAlgorithm(primary)),
+            Map.of("k1.pem", "PEM", "active-kid", "k1"))
+        .with(AuthServiceResources.adminTokenSecretName(name), Map.of("token", "admin-token-value"));
   }
 
   @Test
@@ -217,7 +224,7 @@ class AuthDeploymentTest {
   @Test
   void userPodLabelsCannotTakeOverTheOperatorsLabels() {
     AuthService primary = AuthServices.example("minimal.yaml");
-    primary.getSpec().setPod(new dev.gatehouse.operator.api.v1alpha1.PodSpec());
+    primary.getSpec().setPod(new dev.gatehouse.operator.api.v1alpha1.PodSettings());
     primary.getSpec().getPod().setLabels(Map.of("app.kubernetes.io/instance", "someone-else",
         "team", "identity"));
 
@@ -262,7 +269,7 @@ class AuthDeploymentTest {
       assertThat(spread.getMaxSkew()).isEqualTo(1);
       assertThat(spread.getWhenUnsatisfiable()).isEqualTo("ScheduleAnyway");
       assertThat(spread.getLabelSelector().getMatchLabels()).isEqualTo(
-          ResourceLabels.selector(primary, Component.AUTH));
+          AuthServiceResources.selector(primary.getMetadata().getName(), Component.AUTH));
       assertThat(spread.getMatchLabelKeys()).containsExactly("pod-template-hash");
     });
     assertThat(pod.getAffinity()).isEqualTo(primary.getSpec().getPod().getAffinity());

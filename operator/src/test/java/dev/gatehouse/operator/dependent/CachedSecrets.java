@@ -22,24 +22,24 @@ import java.util.stream.Stream;
  * A reconcile context whose informer caches hold the given Secrets, as the API server returns them,
  * and any other objects added with {@link #with(HasMetadata)}.
  */
-final class CachedSecrets {
+public final class CachedSecrets {
 
   private final List<Secret> secrets = new ArrayList<>();
   private final List<HasMetadata> others = new ArrayList<>();
 
-  CachedSecrets with(HasMetadata object) {
+  public CachedSecrets with(HasMetadata object) {
     others.add(object);
     return this;
   }
 
-  CachedSecrets with(String name, Map<String, String> entries) {
+  public CachedSecrets with(String name, Map<String, String> entries) {
     Map<String, byte[]> bytes = new TreeMap<>();
     entries.forEach((key, value) -> bytes.put(key, value.getBytes(StandardCharsets.UTF_8)));
     return withBytes(name, bytes);
   }
 
   /** A Secret whose entries are bytes that need not be UTF-8 text. */
-  CachedSecrets withBytes(String name, Map<String, byte[]> entries) {
+  public CachedSecrets withBytes(String name, Map<String, byte[]> entries) {
     Map<String, String> data = new TreeMap<>();
     entries.forEach((key, value) -> data.put(key, Base64.getEncoder().encodeToString(value)));
     secrets.add(new SecretBuilder().withNewMetadata().withName(name).withNamespace("shop")
@@ -48,7 +48,7 @@ final class CachedSecrets {
   }
 
   @SuppressWarnings("unchecked")
-  Context<AuthService> context() {
+  public Context<AuthService> context() {
     Context<AuthService> context = mock(Context.class);
     when(context.getSecondaryResourcesAsStream(Secret.class))
         .thenAnswer(invocation -> List.copyOf(secrets).stream());

@@ -5,7 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.when;
 
+import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -71,7 +74,8 @@ class CreateOrAdoptTest {
 
   private static Secret secret(String password, AuthService owner) {
     Secret secret = new SecretBuilder()
-        .withMetadata(ChildMetadata.of(owner, RedisPasswordSecret.name(owner), Component.AUTH))
+        .withMetadata(ChildMetadata.of(owner,
+            AuthServiceResources.redisPasswordSecretName(owner.getMetadata().getName()), Component.AUTH))
         .withStringData(Map.of("password", password))
         .build();
     secret.getMetadata().setNamespace("shop");

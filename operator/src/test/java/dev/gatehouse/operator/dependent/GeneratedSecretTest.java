@@ -2,8 +2,11 @@ package dev.gatehouse.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
+import dev.gatehouse.operator.secrets.PodSecrets;
 import java.security.KeyFactory;
 import java.security.interfaces.ECPrivateKey;
 import java.security.interfaces.RSAPrivateKey;
@@ -33,7 +36,8 @@ class GeneratedSecretTest {
     ECPrivateKey key = (ECPrivateKey) KeyFactory.getInstance("EC")
         .generatePrivate(new PKCS8EncodedKeySpec(pem(data.get(kid + ".pem"))));
     assertThat(key.getParams().getCurve().getField().getFieldSize()).isEqualTo(256);
-    assertThat(SigningKeySecret.name(primary)).isEqualTo("auth-jwt-es256");
+    assertThat(AuthServiceResources.signingKeySecretName(primary.getMetadata().getName(),
+        PodSecrets.signingAlgorithm(primary))).isEqualTo("auth-jwt-es256");
   }
 
   @Test
@@ -45,7 +49,8 @@ class GeneratedSecretTest {
     RSAPrivateKey key = (RSAPrivateKey) KeyFactory.getInstance("RSA")
         .generatePrivate(new PKCS8EncodedKeySpec(pem(data.get(data.get("active-kid") + ".pem"))));
     assertThat(key.getModulus().bitLength()).isEqualTo(2048);
-    assertThat(SigningKeySecret.name(primary)).isEqualTo("auth-jwt-rs256");
+    assertThat(AuthServiceResources.signingKeySecretName(primary.getMetadata().getName(),
+        PodSecrets.signingAlgorithm(primary))).isEqualTo("auth-jwt-rs256");
   }
 
   @Test
@@ -64,7 +69,7 @@ class GeneratedSecretTest {
 
     assertThat(secret.getImmutable()).isTrue();
     assertThat(secret.getMetadata().getLabels())
-        .containsEntry(ResourceLabels.MANAGED_BY, ResourceLabels.OPERATOR);
+        .containsEntry(AuthServiceResources.MANAGED_BY_LABEL, AuthServiceResources.OPERATOR);
   }
 
   private static byte[] pem(String pem) {

@@ -2,8 +2,12 @@ package dev.gatehouse.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.operator.OperatorPods;
+import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.RedisStorageSpec;
+import dev.gatehouse.operator.secrets.ConfigHash;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -64,7 +68,8 @@ class ManagedRedisTest {
         });
     assertThat(ManagedRedisConfigMap.redisConf(primary)).contains("dir /data", "appendonly yes",
         "appendfsync everysec", "aof-use-rdb-preamble yes", "save 3600 1 300 100 60 10000");
-    assertThat(ManagedRedisStatefulSet.claimName(primary)).isEqualTo("data-auth-redis-0");
+    assertThat(AuthServiceResources.redisDataClaimName(primary.getMetadata().getName()))
+        .isEqualTo("data-auth-redis-0");
   }
 
   @Test
@@ -157,7 +162,8 @@ class ManagedRedisTest {
   }
 
   private static StatefulSet statefulSet(AuthService primary, String password) {
-    CachedSecrets secrets = new CachedSecrets().with(RedisPasswordSecret.name(primary),
+    CachedSecrets secrets = new CachedSecrets().with(
+        AuthServiceResources.redisPasswordSecretName(primary.getMetadata().getName()),
         Map.of("password", password));
     return new ManagedRedisStatefulSet().desired(primary, secrets.context());
   }

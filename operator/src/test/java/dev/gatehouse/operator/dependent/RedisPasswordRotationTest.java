@@ -2,7 +2,11 @@ package dev.gatehouse.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
+import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.secrets.SecretData;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -54,7 +58,7 @@ class RedisPasswordRotationTest {
   @Test
   void podsOfAnotherAuthServiceDoNotCount() {
     Pod other = authPod("other-a", oldId, false);
-    other.getMetadata().getLabels().put(ResourceLabels.INSTANCE, "other");
+    other.getMetadata().getLabels().put(AuthServiceResources.INSTANCE_LABEL, "other");
     CachedSecrets cache = new CachedSecrets().with(deployment(newId)).with(other);
     assertThat(RedisPasswordRotation.everyAuthPodHolds(primary, cache.context(), newId)).isTrue();
   }
@@ -83,7 +87,8 @@ class RedisPasswordRotationTest {
 
   private Pod authPod(String name, String id, boolean terminating) {
     return new PodBuilder().withNewMetadata().withName(name).withNamespace("shop")
-        .withLabels(new java.util.HashMap<>(ResourceLabels.of(primary, Component.AUTH)))
+        .withLabels(new java.util.HashMap<>(
+            AuthServiceResources.labels(primary.getMetadata().getName(), Component.AUTH)))
         .withAnnotations(Map.of(RedisUsersSecret.PASSWORD_ID_ANNOTATION, id))
         .withDeletionTimestamp(terminating ? "2026-12-01T00:00:00Z" : null)
         .endMetadata().build();

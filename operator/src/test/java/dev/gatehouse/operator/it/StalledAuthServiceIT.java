@@ -6,7 +6,7 @@ import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
-import dev.gatehouse.operator.dependent.ConfigHash;
+import dev.gatehouse.operator.secrets.ConfigHash;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

@@ -4,8 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
-import dev.gatehouse.operator.dependent.AuthServices;
-import dev.gatehouse.operator.dependent.SecretProblem;
+import dev.gatehouse.operator.api.AuthServices;
+import dev.gatehouse.operator.secrets.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolState;
 import io.fabric8.kubernetes.api.model.Condition;

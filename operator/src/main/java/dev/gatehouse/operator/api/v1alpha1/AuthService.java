@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.stream.Collectors;
 
 /** A JWT auth service backed by a pooled Redis, run by the Gatehouse operator. */
@@ -128,29 +129,39 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
     }
   }
 
-  static final class SpecReader extends JsonDeserializer<AuthServiceSpec> {
+  /**
+   * Reads the value as the model's type or, when it does not fit, returns what {@code unreadable}
+   * makes of the stored JSON and the problem, instead of failing the whole AuthService.
+   */
+  private abstract static class LenientReader<T> extends JsonDeserializer<T> {
+    private final Class<T> type;
+    private final BiFunction<JsonNode, Exception, T> unreadable;
+
+    LenientReader(Class<T> type, BiFunction<JsonNode, Exception, T> unreadable) {
+      this.type = type;
+      this.unreadable = unreadable;
+    }
+
     @Override
-    public AuthServiceSpec deserialize(JsonParser parser, DeserializationContext context)
-        throws IOException {
+    public T deserialize(JsonParser parser, DeserializationContext context) throws IOException {
       JsonNode tree = context.readTree(parser);
       try {
-        return context.readTreeAsValue(tree, AuthServiceSpec.class);
+        return context.readTreeAsValue(tree, type);
       } catch (JacksonException | IllegalArgumentException e) {
-        return new UnreadableSpec(tree, describe(tree, e));
+        return unreadable.apply(tree, e);
       }
     }
   }
 
-  static final class StatusReader extends JsonDeserializer<AuthServiceStatus> {
-    @Override
-    public AuthServiceStatus deserialize(JsonParser parser, DeserializationContext context)
-        throws IOException {
-      JsonNode tree = context.readTree(parser);
-      try {
-        return context.readTreeAsValue(tree, AuthServiceStatus.class);
-      } catch (JacksonException | IllegalArgumentException e) {
-        return null;
-      }
+  static final class SpecReader extends LenientReader<AuthServiceSpec> {
+    SpecReader() {
+      super(AuthServiceSpec.class, (stored, e) -> new UnreadableSpec(stored, describe(stored, e)));
+    }
+  }
+
+  static final class StatusReader extends LenientReader<AuthServiceStatus> {
+    StatusReader() {
+      super(AuthServiceStatus.class, (stored, e) -> null);
     }
   }
 

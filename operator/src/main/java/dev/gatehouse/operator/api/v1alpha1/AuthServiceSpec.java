@@ -57,7 +57,7 @@ public class AuthServiceSpec {
   private ResourceRequirements resources = DefaultResources.of(DefaultResources.AUTH);
 
   @JsonPropertyDescription("Placement, labels and annotations of the auth pods.")
-  private PodSpec pod;
+  private PodSettings pod;
 
   @JsonPropertyDescription("The Redis that holds revocations, refresh tokens and users: `mode`"
       + " Managed (the operator runs it, set up by `managed`) or External (yours, named by"
@@ -107,11 +107,11 @@ public class AuthServiceSpec {
     this.resources = resources;
   }
 
-  public PodSpec getPod() {
+  public PodSettings getPod() {
     return pod;
   }
 
-  public void setPod(PodSpec pod) {
+  public void setPod(PodSettings pod) {
     this.pod = pod;
   }
 

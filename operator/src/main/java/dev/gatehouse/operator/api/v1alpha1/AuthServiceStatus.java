@@ -7,10 +7,9 @@ import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Objects;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class AuthServiceStatus {
+public class AuthServiceStatus extends SerializedValue {
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
   private Long observedGeneration;
@@ -79,21 +78,5 @@ public class AuthServiceStatus {
 
   public void setRedisPool(RedisPoolStatus redisPool) {
     this.redisPool = redisPool;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof AuthServiceStatus that
-        && Objects.equals(observedGeneration, that.observedGeneration)
-        && Objects.equals(replicas, that.replicas)
-        && Objects.equals(readyReplicas, that.readyReplicas)
-        && Objects.equals(selector, that.selector)
-        && Objects.equals(conditions, that.conditions)
-        && Objects.equals(redisPool, that.redisPool);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(observedGeneration, replicas, readyReplicas, selector, conditions, redisPool);
   }
 }

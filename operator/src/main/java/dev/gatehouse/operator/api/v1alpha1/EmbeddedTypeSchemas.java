@@ -22,6 +22,9 @@ import java.util.List;
  * the API server then refuses, far from the user who wrote it. So each value gets the type, range,
  * pattern or enum the Kubernetes API validates, and each rule says in words what to write instead.
  *
+ * <p>The affinity's bounds are in {@link AffinitySchema}; the helpers here that edit a generated
+ * schema serve both.
+ *
  * <p>Patterns avoid backslashes ({@code [.]} for a dot) so that they can be pasted into CEL string
  * literals unchanged.
  */
@@ -33,14 +36,14 @@ public final class EmbeddedTypeSchemas {
   static final String QUALIFIED_NAME = "^([a-z0-9]([-a-z0-9]{0,61}[a-z0-9])?([.][a-z0-9]([-a-z0-9]{0,61}"
       + "[a-z0-9])?)*/)?[A-Za-z0-9]([-A-Za-z0-9_.]{0,61}[A-Za-z0-9])?$";
   /** 253 for the prefix, the slash, 63 for the name. */
-  private static final long QUALIFIED_NAME_MAX = 317;
+  static final long QUALIFIED_NAME_MAX = 317;
   /** A Kubernetes quantity without a sign, the grammar of resource.ParseQuantity. */
   static final String QUANTITY = "^(([0-9]+([.][0-9]*)?)|([.][0-9]+))(([KMGTPE]i)|[numkMGTPE]"
       + "|([eE][+-]?(([0-9]+([.][0-9]*)?)|([.][0-9]+))))?$";
-  private static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
+  static final String DNS_LABEL = "^[a-z0-9]([-a-z0-9]*[a-z0-9])?$";
   /** Lists and maps are bounded so that the API server can estimate the cost of the CEL rules. */
-  private static final long MAX_ENTRIES = 64;
-  private static final long MAX_TERMS = 16;
+  static final long MAX_ENTRIES = 64;
+  static final long MAX_TERMS = 16;
 
   private EmbeddedTypeSchemas() {}
 
@@ -96,7 +99,7 @@ public final class EmbeddedTypeSchemas {
     }
   }
 
-  /** Bounds the tolerations, affinity and label maps of {@link PodSpec}. */
+  /** Bounds the tolerations, affinity and label maps of {@link PodSettings}. */
   public static final class Pod implements SchemaCustomizer.Customizer {
     @Override
     public JSONSchemaProps apply(JSONSchemaProps pod, String input,
@@ -105,7 +108,7 @@ public final class EmbeddedTypeSchemas {
       labelMap(property(pod, "labels"), "pod.labels");
       annotationMap(property(pod, "annotations"));
       tolerations(property(pod, "tolerations"));
-      affinity(property(pod, "affinity"));
+      AffinitySchema.apply(property(pod, "affinity"));
       return pod;
     }
   }
@@ -132,106 +135,8 @@ public final class EmbeddedTypeSchemas {
         "tolerationSeconds applies only to effect NoExecute", ".tolerationSeconds");
   }
 
-  private static void affinity(JSONSchemaProps affinity) {
-    JSONSchemaProps node = property(affinity, "nodeAffinity");
-    JSONSchemaProps required = property(node, "requiredDuringSchedulingIgnoredDuringExecution");
-    required.setRequired(List.of("nodeSelectorTerms"));
-    JSONSchemaProps terms = property(required, "nodeSelectorTerms");
-    terms.setMinItems(1L);
-    nodeSelectorTerm(items(terms));
-    terms.setMaxItems(MAX_TERMS);
-    JSONSchemaProps preferred = property(node, "preferredDuringSchedulingIgnoredDuringExecution");
-    preferred.setMaxItems(MAX_TERMS);
-    weighted(items(preferred), "preference");
-    nodeSelectorTerm(property(items(preferred), "preference"));
-
-    for (String kind : List.of("podAffinity", "podAntiAffinity")) {
-      JSONSchemaProps pods = property(affinity, kind);
-      JSONSchemaProps requiredTerms = property(pods, "requiredDuringSchedulingIgnoredDuringExecution");
-      requiredTerms.setMaxItems(MAX_TERMS);
-      podAffinityTerm(items(requiredTerms));
-      JSONSchemaProps preferredTerms =
-          property(pods, "preferredDuringSchedulingIgnoredDuringExecution");
-      preferredTerms.setMaxItems(MAX_TERMS);
-      weighted(items(preferredTerms), "podAffinityTerm");
-      podAffinityTerm(property(items(preferredTerms), "podAffinityTerm"));
-    }
-  }
-
-  /**
-   * Kubernetes takes weights of 1 to 100. Without the bound the API server stored 2^31, which
-   * fabric8's {@code Integer} cannot hold.
-   */
-  private static void weighted(JSONSchemaProps term, String termProperty) {
-    bound(property(term, "weight"), "int32", 1, 100);
-    term.setRequired(List.of("weight", termProperty));
-  }
-
-  private static void nodeSelectorTerm(JSONSchemaProps term) {
-    JSONSchemaProps expressions = property(term, "matchExpressions");
-    expressions.setMaxItems(MAX_TERMS);
-    requirement(items(expressions), true, true);
-    JSONSchemaProps fields = property(term, "matchFields");
-    fields.setMaxItems(MAX_TERMS);
-    JSONSchemaProps field = items(fields);
-    requirement(field, true, false);
-    // The only node field a selector may name.
-    oneOf(property(field, "key"), "metadata.name");
-  }
-
-  private static void podAffinityTerm(JSONSchemaProps term) {
-    JSONSchemaProps topologyKey = property(term, "topologyKey");
-    qualifiedName(topologyKey);
-    term.setRequired(List.of("topologyKey"));
-    labelSelector(property(term, "labelSelector"));
-    labelSelector(property(term, "namespaceSelector"));
-    JSONSchemaProps namespaces = property(term, "namespaces");
-    namespaces.setMaxItems(MAX_ENTRIES);
-    items(namespaces).setPattern(DNS_LABEL);
-    items(namespaces).setMaxLength(63L);
-    for (String keys : List.of("matchLabelKeys", "mismatchLabelKeys")) {
-      JSONSchemaProps list = property(term, keys);
-      list.setMaxItems(MAX_TERMS);
-      qualifiedName(items(list));
-    }
-  }
-
-  private static void labelSelector(JSONSchemaProps selector) {
-    labelMap(property(selector, "matchLabels"), "matchLabels");
-    JSONSchemaProps expressions = property(selector, "matchExpressions");
-    expressions.setMaxItems(MAX_TERMS);
-    requirement(items(expressions), false, true);
-  }
-
-  /**
-   * A match expression: In and NotIn need values, Exists and DoesNotExist none, and (node selectors
-   * only) Gt and Lt one integer.
-   */
-  private static void requirement(JSONSchemaProps requirement, boolean node, boolean labelKey) {
-    requirement.setRequired(List.of("key", "operator"));
-    if (labelKey) {
-      qualifiedName(property(requirement, "key"));
-    }
-    JSONSchemaProps values = property(requirement, "values");
-    values.setMaxItems(MAX_ENTRIES);
-    items(values).setMaxLength(253L);
-    if (node) {
-      oneOf(property(requirement, "operator"), "In", "NotIn", "Exists", "DoesNotExist", "Gt", "Lt");
-      rule(requirement, "self.operator in ['In', 'NotIn'] ? has(self.values) && size(self.values) > 0"
-              + " : self.operator in ['Exists', 'DoesNotExist'] ? !has(self.values) || size(self.values) == 0"
-              + " : has(self.values) && size(self.values) == 1 && self.values[0].matches('^-?[0-9]{1,18}$')",
-          "operators In and NotIn need at least one value, Exists and DoesNotExist none, Gt and Lt"
-              + " exactly one integer", ".values");
-    } else {
-      oneOf(property(requirement, "operator"), "In", "NotIn", "Exists", "DoesNotExist");
-      rule(requirement, "self.operator in ['In', 'NotIn'] ? has(self.values) && size(self.values) > 0"
-              + " : !has(self.values) || size(self.values) == 0",
-          "operators In and NotIn need at least one value, Exists and DoesNotExist none", ".values");
-    }
-  }
-
   /** Keys are label keys, values label values. */
-  private static void labelMap(JSONSchemaProps map, String name) {
+  static void labelMap(JSONSchemaProps map, String name) {
     map.setMaxProperties(MAX_ENTRIES);
     labelValue(values(map));
     keysAreQualifiedNames(map, "every key of " + name + " must be a label key: at most 63 letters,"
@@ -256,27 +161,27 @@ public final class EmbeddedTypeSchemas {
         + "') && (!k.contains('/') || k.indexOf('/') <= 253))", message, null);
   }
 
-  private static void qualifiedName(JSONSchemaProps string) {
+  static void qualifiedName(JSONSchemaProps string) {
     string.setPattern(QUALIFIED_NAME);
     string.setMaxLength(QUALIFIED_NAME_MAX);
   }
 
-  private static void labelValue(JSONSchemaProps string) {
+  static void labelValue(JSONSchemaProps string) {
     string.setPattern(LABEL_VALUE);
     string.setMaxLength(63L);
   }
 
-  private static void oneOf(JSONSchemaProps string, String... values) {
+  static void oneOf(JSONSchemaProps string, String... values) {
     string.setEnum(Arrays.stream(values).<JsonNode>map(TextNode::valueOf).toList());
   }
 
-  private static void bound(JSONSchemaProps integer, String format, long min, long max) {
+  static void bound(JSONSchemaProps integer, String format, long min, long max) {
     integer.setFormat(format);
     integer.setMinimum((double) min);
     integer.setMaximum((double) max);
   }
 
-  private static void rule(JSONSchemaProps schema, String rule, String message, String fieldPath) {
+  static void rule(JSONSchemaProps schema, String rule, String message, String fieldPath) {
     List<ValidationRule> rules =
         new ArrayList<>(schema.getXKubernetesValidations() == null
             ? List.of() : schema.getXKubernetesValidations());
@@ -285,7 +190,7 @@ public final class EmbeddedTypeSchemas {
     schema.setXKubernetesValidations(rules);
   }
 
-  private static JSONSchemaProps property(JSONSchemaProps object, String name) {
+  static JSONSchemaProps property(JSONSchemaProps object, String name) {
     JSONSchemaProps property = object.getProperties() == null ? null : object.getProperties().get(name);
     if (property == null) {
       throw new IllegalStateException("the generated schema has no property " + name
@@ -294,11 +199,11 @@ public final class EmbeddedTypeSchemas {
     return property;
   }
 
-  private static JSONSchemaProps items(JSONSchemaProps array) {
+  static JSONSchemaProps items(JSONSchemaProps array) {
     return array.getItems().getSchema();
   }
 
-  private static JSONSchemaProps values(JSONSchemaProps map) {
+  static JSONSchemaProps values(JSONSchemaProps map) {
     return map.getAdditionalProperties().getSchema();
   }
 }

@@ -3,14 +3,13 @@ package dev.gatehouse.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
-import java.util.Objects;
 
 /**
  * The connection budget and the pool health the auth pods report. Only states and bands live here:
  * live figures (connections in use, utilization) change every second and are Prometheus metrics.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
-public class RedisPoolStatus {
+public class RedisPoolStatus extends SerializedValue {
 
   @JsonPropertyDescription("Pool maximum of each auth pod.")
   private Integer maxConnectionsPerPod;
@@ -105,24 +104,5 @@ public class RedisPoolStatus {
 
   public void setWarnings(List<String> warnings) {
     this.warnings = warnings;
-  }
-
-  @Override
-  public boolean equals(Object o) {
-    return o instanceof RedisPoolStatus that
-        && Objects.equals(maxConnectionsPerPod, that.maxConnectionsPerPod)
-        && Objects.equals(plannedConnections, that.plannedConnections)
-        && Objects.equals(serverMaxClients, that.serverMaxClients)
-        && Objects.equals(runningPods, that.runningPods)
-        && Objects.equals(reportingPods, that.reportingPods)
-        && Objects.equals(health, that.health)
-        && Objects.equals(highUtilization, that.highUtilization)
-        && Objects.equals(warnings, that.warnings);
-  }
-
-  @Override
-  public int hashCode() {
-    return Objects.hash(maxConnectionsPerPod, plannedConnections, serverMaxClients, runningPods,
-        reportingPods, health, highUtilization, warnings);
   }
 }

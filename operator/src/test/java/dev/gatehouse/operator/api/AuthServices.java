@@ -1,4 +1,4 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.api;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import io.fabric8.kubernetes.client.utils.Serialization;

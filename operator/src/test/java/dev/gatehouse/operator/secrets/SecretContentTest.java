@@ -1,11 +1,13 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
+import dev.gatehouse.operator.dependent.CachedSecrets;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

@@ -1,4 +1,4 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.informer;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 

@@ -1,9 +1,9 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.api.v1alpha1;
 
 /** The parts of one AuthService, as named in the {@code app.kubernetes.io/component} label. */
 public enum Component {
-  AUTH(ResourceLabels.AUTH_COMPONENT, "gatehouse-auth"),
-  REDIS(ResourceLabels.REDIS_COMPONENT, "redis");
+  AUTH(AuthServiceResources.AUTH_COMPONENT, "gatehouse-auth"),
+  REDIS(AuthServiceResources.REDIS_COMPONENT, "redis");
 
   private final String label;
   private final String appName;
@@ -13,10 +13,12 @@ public enum Component {
     this.appName = appName;
   }
 
+  /** The {@code app.kubernetes.io/component} value. */
   public String label() {
     return label;
   }
 
+  /** The {@code app.kubernetes.io/name} value. */
   String appName() {
     return appName;
   }

@@ -1,4 +1,4 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import java.io.ByteArrayInputStream;

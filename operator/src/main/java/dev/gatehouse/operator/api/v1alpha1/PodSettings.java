@@ -13,7 +13,7 @@ import java.util.Map;
 /** What a user may add to the auth pods; the operator owns everything else in the pod template. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @SchemaCustomizer(EmbeddedTypeSchemas.Pod.class)
-public class PodSpec {
+public class PodSettings {
 
   @JsonPropertyDescription("Node labels the auth pods must be scheduled on (label keys and"
       + " values).")

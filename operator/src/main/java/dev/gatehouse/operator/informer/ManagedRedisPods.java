@@ -1,8 +1,8 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.informer;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
@@ -10,8 +10,7 @@ import java.util.Optional;
 
 /**
  * The managed Redis pods, from an informer: a Redis that (re)started is told the accepted
- * passwords again, since the file it read at start may be older than the last rotation. Pods
- * belong to the StatefulSet, not to the AuthService, so they map back by the instance label.
+ * passwords again, since the file it read at start may be older than the last rotation.
  */
 public final class ManagedRedisPods {
 
@@ -21,19 +20,12 @@ public final class ManagedRedisPods {
 
   public static InformerEventSource<Pod, AuthService> eventSource(
       EventSourceContext<AuthService> context) {
-    return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(Pod.class, AuthService.class)
-            .withName(EVENT_SOURCE)
-            .withLabelSelector(ResourceLabels.MANAGED_SELECTOR + ","
-                + ResourceLabels.COMPONENT + "=" + Component.REDIS.label())
-            .withSecondaryToPrimaryMapper(ResourceLabels::instanceOf)
-            .withItemStore(new ManagedFieldsDroppingStore<>())
-            .build(),
-        context);
+    return ComponentPods.eventSource(context, EVENT_SOURCE,
+        AuthServiceResources.MANAGED_REDIS_SELECTOR);
   }
 
   /** Whether the pod is ready, not being deleted, and has an address. */
-  static boolean isReady(Pod pod) {
+  public static boolean isReady(Pod pod) {
     return pod.getMetadata().getDeletionTimestamp() == null
         && pod.getStatus() != null
         && pod.getStatus().getPodIP() != null
@@ -45,7 +37,7 @@ public final class ManagedRedisPods {
    * What identifies one run of Redis: the pod and how often its container restarted. A new value
    * means a Redis that read its passwords from the file afresh.
    */
-  static String incarnation(Pod pod) {
+  public static String incarnation(Pod pod) {
     int restarts = Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(List.of())
         .stream().mapToInt(s -> Optional.ofNullable(s.getRestartCount()).orElse(0)).sum();
     return pod.getMetadata().getUid() + "/" + restarts;

@@ -1,4 +1,4 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.ByteBuffer;
@@ -12,23 +12,23 @@ import java.util.SortedSet;
 import java.util.TreeSet;
 
 /** Reads a Secret's entries whether they came back from the server as data or were set as stringData. */
-final class SecretData {
+public final class SecretData {
 
   private SecretData() {}
 
-  static boolean hasKey(Secret secret, String key) {
+  public static boolean hasKey(Secret secret, String key) {
     return entries(secret.getData()).containsKey(key)
         || entries(secret.getStringData()).containsKey(key);
   }
 
   /** Every key, from data and stringData, sorted. */
-  static SortedSet<String> keys(Secret secret) {
+  public static SortedSet<String> keys(Secret secret) {
     SortedSet<String> keys = new TreeSet<>(entries(secret.getData()).keySet());
     keys.addAll(entries(secret.getStringData()).keySet());
     return keys;
   }
 
-  static byte[] value(Secret secret, String key) {
+  public static byte[] value(Secret secret, String key) {
     String encoded = entries(secret.getData()).get(key);
     if (encoded != null) {
       return Base64.getDecoder().decode(encoded);
@@ -41,7 +41,7 @@ final class SecretData {
    * The bytes as UTF-8 text, decoded as strictly as the auth service reads its files (a stray
    * Latin-1 byte stops it); empty when they are not UTF-8.
    */
-  static Optional<String> utf8(byte[] bytes) {
+  public static Optional<String> utf8(byte[] bytes) {
     try {
       return Optional.of(StandardCharsets.UTF_8.newDecoder()
           .onMalformedInput(CodingErrorAction.REPORT)

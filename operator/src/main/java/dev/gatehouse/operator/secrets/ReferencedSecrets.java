@@ -1,6 +1,7 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.secrets;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.informer.ManagedFieldsDroppingStore;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -22,7 +23,7 @@ import java.util.stream.Collectors;
  *
  * <p>The informer watches only Secrets labelled {@value #LABEL}{@code =true}, which the operator
  * puts on each Secret an AuthService references ({@link #label}). Unselected, it would cache every
- * Secret of the watched namespaces: the operator's own (already in {@link GeneratedSecrets}'
+ * Secret of the watched namespaces: the operator's own (already in {@code GeneratedSecrets}'
  * informer), Helm's release records (up to 1 MiB each), service-account tokens, TLS keys. Labelling
  * keeps one watch per namespace whatever the number of references, where a watch per referenced
  * name would open one stream each. The cost: a Secret created after the AuthService that names it

@@ -1,4 +1,4 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.secrets;
 
 /**
  * What is wrong with a Secret the pods would read, in words a person can act on. The message names

@@ -1,7 +1,9 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.secrets;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
+import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
 import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
@@ -28,19 +30,32 @@ public record PodSecrets(
   /** The keys of a {@code kubernetes.io/tls} Secret that the pods read. */
   public static final String TLS_CERTIFICATE_KEY = "tls.crt";
   public static final String TLS_KEY_KEY = "tls.key";
+  /** The key of the generated managed-Redis password Secret. */
+  public static final String REDIS_PASSWORD_KEY = "password";
+  /** The key of the admin token Secret. */
+  public static final String ADMIN_TOKEN_KEY = "token";
 
   public static PodSecrets of(AuthService primary) {
+    String instance = primary.getMetadata().getName();
     ExternalRedisSpec external = primary.getSpec().getRedis().getExternal();
     SecretKeyReference redisPassword = external != null
         ? external.getPasswordSecretRef()
-        : new SecretKeyReference(RedisPasswordSecret.name(primary), RedisPasswordSecret.PASSWORD_KEY);
+        : new SecretKeyReference(AuthServiceResources.redisPasswordSecretName(instance),
+            REDIS_PASSWORD_KEY);
     SecretReference userKeys = primary.getSpec().getJwt().getSigningKeySecretRef();
-    String signingKeys = userKeys != null ? userKeys.getName() : SigningKeySecret.name(primary);
+    String signingKeys = userKeys != null ? userKeys.getName()
+        : AuthServiceResources.signingKeySecretName(instance, signingAlgorithm(primary));
     return new PodSecrets(redisPassword, external == null, signingKeys, userKeys == null,
-        AdminTokenSecret.name(primary),
+        AuthServiceResources.adminTokenSecretName(instance),
         Optional.ofNullable(primary.getSpec().getClientsSecretRef()).map(SecretReference::getName),
         Optional.ofNullable(primary.getSpec().getTls()).map(TlsSpec::getSecretRef)
             .map(SecretReference::getName));
+  }
+
+  /** The algorithm the signing keys are for; ES256, the CRD's default, when the spec has none. */
+  public static JwtAlgorithm signingAlgorithm(AuthService primary) {
+    JwtAlgorithm algorithm = primary.getSpec().getJwt().getAlgorithm();
+    return algorithm == null ? JwtAlgorithm.ES256 : algorithm;
   }
 
   /** The Secrets the user must provide: these are watched, and never created by the operator. */
@@ -83,9 +98,9 @@ public record PodSecrets(
           });
     }
     if (!signingKeysGenerated) {
-      present(context, signingKeys, SigningKeySecret.ACTIVE_KID_KEY, "spec.jwt.signingKeySecretRef",
+      present(context, signingKeys, SigningKeyEntries.ACTIVE_KID_KEY, "spec.jwt.signingKeySecretRef",
           namespace, problems).ifPresent(secret -> problems.addAll(
-              SigningKeyEntries.problems(signingKeys, secret, SigningKeySecret.algorithm(primary))));
+              SigningKeyEntries.problems(signingKeys, secret, signingAlgorithm(primary))));
     }
     clients.ifPresent(name ->
         present(context, name, CLIENTS_KEY, "spec.clientsSecretRef", namespace, problems)
@@ -115,7 +130,7 @@ public record PodSecrets(
   }
 
   /** A Secret of this primary by name, from the informer caches (generated or referenced). */
-  static Optional<Secret> find(Context<AuthService> context, String name) {
+  public static Optional<Secret> find(Context<AuthService> context, String name) {
     return context.getSecondaryResourcesAsStream(Secret.class)
         .filter(secret -> name.equals(secret.getMetadata().getName()))
         .findFirst();

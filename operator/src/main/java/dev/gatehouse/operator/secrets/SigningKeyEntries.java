@@ -1,4 +1,4 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.secrets;
 
 import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -24,7 +24,10 @@ import java.util.regex.Pattern;
  * this class's test and by the auth service's, so the two readers cannot drift apart unnoticed.
  * Messages name entries, never their content.
  */
-final class SigningKeyEntries {
+public final class SigningKeyEntries {
+
+  /** The entry naming the kid that signs; the others are {@code <kid>.pem} or {@code <kid>.hmac}. */
+  public static final String ACTIVE_KID_KEY = "active-kid";
 
   /** Order of the P-256 group: the only EC curve ES256 allows. */
   private static final BigInteger P256_ORDER =
@@ -57,14 +60,14 @@ final class SigningKeyEntries {
       problems.add(SecretProblem.invalid(name, "no key ends in " + extension
           + ", so there is no key to sign " + algorithm + " tokens with"));
     }
-    if (SecretData.hasKey(secret, SigningKeySecret.ACTIVE_KID_KEY)) {
-      String active = new String(SecretData.value(secret, SigningKeySecret.ACTIVE_KID_KEY),
+    if (SecretData.hasKey(secret, ACTIVE_KID_KEY)) {
+      String active = new String(SecretData.value(secret, ACTIVE_KID_KEY),
           StandardCharsets.UTF_8).strip();
       if (!kids.contains(active)) {
         String entries = " (keys ending in " + extension + ": "
             + (kids.isEmpty() ? "none" : String.join(", ", kids.stream().map(k -> k + extension).toList()))
             + ")";
-        problems.add(SecretProblem.invalid(name, SigningKeySecret.ACTIVE_KID_KEY,
+        problems.add(SecretProblem.invalid(name, ACTIVE_KID_KEY,
             PRINTABLE_KID.matcher(active).matches()
                 ? "names " + active + " but there is no key " + active + extension + entries
                 : "does not name a key" + entries));

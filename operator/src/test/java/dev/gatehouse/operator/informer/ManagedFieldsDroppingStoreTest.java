@@ -1,7 +1,8 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.informer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.gatehouse.operator.secrets.ReferencedSecrets;
 import io.fabric8.kubernetes.api.model.ManagedFieldsEntryBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;

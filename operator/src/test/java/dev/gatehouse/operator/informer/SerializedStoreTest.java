@@ -1,4 +1,4 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.informer;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator.secrets;
 
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
@@ -21,25 +21,25 @@ public final class ConfigHash {
   private final TreeMap<String, byte[]> entries = new TreeMap<>();
 
   /** Adds one key of a Secret; a missing Secret or key counts as empty, so it still hashes. */
-  ConfigHash secretKey(Optional<Secret> secret, String secretName, String key) {
+  public ConfigHash secretKey(Optional<Secret> secret, String secretName, String key) {
     entries.put("secret/" + secretName + "/" + key,
         secret.map(s -> SecretData.value(s, key)).orElse(new byte[0]));
     return this;
   }
 
   /** Adds every key of a Secret. */
-  ConfigHash wholeSecret(Optional<Secret> secret, String secretName) {
+  public ConfigHash wholeSecret(Optional<Secret> secret, String secretName) {
     secret.ifPresent(s -> SecretData.keys(s).forEach(key -> secretKey(secret, secretName, key)));
     entries.putIfAbsent("secret/" + secretName, new byte[0]);
     return this;
   }
 
-  ConfigHash value(String name, String value) {
+  public ConfigHash value(String name, String value) {
     entries.put("value/" + name, value.getBytes(StandardCharsets.UTF_8));
     return this;
   }
 
-  String digest() {
+  public String digest() {
     try {
       MessageDigest sha256 = MessageDigest.getInstance("SHA-256");
       entries.forEach((name, bytes) -> {

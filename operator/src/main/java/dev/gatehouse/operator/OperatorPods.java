@@ -1,4 +1,4 @@
-package dev.gatehouse.operator.dependent;
+package dev.gatehouse.operator;
 
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +32,7 @@ public record OperatorPods(String namespace, Map<String, String> labels) {
     return Optional.of(new OperatorPods(namespace.trim(), labels));
   }
 
-  static Optional<OperatorPods> fromEnvironment() {
+  public static Optional<OperatorPods> fromEnvironment() {
     return fromEnvironment(System.getenv());
   }
 }
