@@ -6,12 +6,13 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 # Debian packages the tests run: redis-server (the auth service's store); nginx (the forward-auth
-# recipe is run by a real nginx); openssl and curl (the e2e tier's cluster in a box makes its
+# recipe is run by a real nginx, the Caddy recipe by a real caddy); openssl and curl (the e2e tier's cluster in a box makes its
 # certificates with openssl and checks component health with curl; the TLS tests make theirs with
 # openssl too); prometheus for its promtool, which lints the service's metrics (no server is run).
 missing=()
 command -v redis-server >/dev/null 2>&1 || missing+=(redis-server)
 [ -x /usr/sbin/nginx ] || missing+=(nginx)
+[ -x /usr/bin/caddy ] || missing+=(caddy)
 command -v openssl >/dev/null 2>&1 || missing+=(openssl)
 command -v curl >/dev/null 2>&1 || missing+=(curl)
 [ -x /usr/bin/promtool ] || missing+=(prometheus)

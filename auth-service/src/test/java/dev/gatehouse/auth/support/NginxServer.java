@@ -95,7 +95,8 @@ public final class NginxServer implements AutoCloseable {
         AuthServiceExtension.deleteRecursively(directory);
     }
 
-    private static boolean listens(int port) {
+    /** True when something accepts TCP connections on this loopback port. */
+    static boolean listens(int port) {
         try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
             return true;
         } catch (IOException e) {

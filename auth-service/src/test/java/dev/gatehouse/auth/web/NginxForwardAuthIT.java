@@ -5,13 +5,13 @@ import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.gatehouse.auth.support.AuthServiceExtension;
 import dev.gatehouse.auth.support.NginxServer;
+import dev.gatehouse.auth.support.Recipes;
 import dev.gatehouse.auth.support.TcpProxy;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.HashMap;
@@ -46,7 +46,7 @@ class NginxForwardAuthIT {
     @BeforeAll
     static void startNginx() throws Exception {
         toService = new TcpProxy(service::port);
-        nginx = NginxServer.start(placed(Files.readString(RECIPE), Map.of(
+        nginx = NginxServer.start(Recipes.placed(RECIPE, Map.of(
                 "gatehouse-auth.my-namespace.svc.cluster.local:8080", "127.0.0.1:" + toService.port(),
                 "http://my-app.my-namespace.svc.cluster.local:8080", "http://%APP%",
                 "listen 8080;", "listen 127.0.0.1:%PORT%;")));
@@ -121,19 +121,5 @@ class NginxForwardAuthIT {
         } finally {
             service.redis().start();
         }
-    }
-
-    /** The recipe with its placeholders replaced; each must be there, so the recipe cannot drift away from the test. */
-    private static String placed(String recipe, Map<String, String> replacements) {
-        String placed = recipe;
-        for (Map.Entry<String, String> entry : replacements.entrySet()) {
-            assertThat(placed).as("examples/nginx/forward-auth.conf").contains(entry.getKey());
-            placed = placed.replace(entry.getKey(), entry.getValue());
-        }
-        return placed;
-    }
-
-    static {
-        assertThat(Files.exists(RECIPE)).as(RECIPE.toAbsolutePath().toString()).isTrue();
     }
 }
