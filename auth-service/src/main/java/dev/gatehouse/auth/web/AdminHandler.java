@@ -1,8 +1,8 @@
 package dev.gatehouse.auth.web;
 
 import dev.gatehouse.auth.config.GatehouseProperties;
-import dev.gatehouse.auth.config.MountedSecret;
-import dev.gatehouse.auth.config.SecretDigest;
+import dev.gatehouse.auth.secret.MountedSecret;
+import dev.gatehouse.auth.secret.SecretDigest;
 import dev.gatehouse.auth.grant.PasswordHasher;
 import dev.gatehouse.auth.store.UserStore;
 import dev.gatehouse.auth.token.TokenRevoker;
