@@ -192,7 +192,16 @@ public class RedisHealthChecker implements DisposableBean {
 
     /** {@link #reachable} now: what readiness reports, and what sets the checking cadence. */
     public boolean isRedisReachable() {
-        return reachable(last, pool.reconnectPolicy());
+        return reachability().reachable();
+    }
+
+    /**
+     * The last check and {@link #reachable} drawn from it, read together: /health/redis shows the
+     * decision made here, never one of its own, and never beside a different last check.
+     */
+    public Reachability reachability() {
+        HealthCheck check = last;
+        return new Reachability(check, reachable(check, pool.reconnectPolicy()));
     }
 
     /**
@@ -201,7 +210,7 @@ public class RedisHealthChecker implements DisposableBean {
      * to open a connection did not fail. A failed connect counts until a later one succeeds, made
      * by the pool or by a check ({@link RedisPool#probeNewConnection()}).
      */
-    public static boolean reachable(HealthCheck lastCheck, ReconnectPolicy reconnect) {
+    static boolean reachable(HealthCheck lastCheck, ReconnectPolicy reconnect) {
         return lastCheck != null && lastCheck.ok() && reconnect.consecutiveFailures() == 0;
     }
 
@@ -217,6 +226,10 @@ public class RedisHealthChecker implements DisposableBean {
     /** The outcome of one check; latency and server facts are null when unknown. */
     public record HealthCheck(Instant at, boolean ok, Double latencyMs, String error,
                               Integer maxClients, Integer connectedClients) {
+    }
+
+    /** @param lastCheck null before the first check has completed */
+    public record Reachability(HealthCheck lastCheck, boolean reachable) {
     }
 
     private record Probe(double latencyMs, Integer maxClients, Integer connectedClients) {
