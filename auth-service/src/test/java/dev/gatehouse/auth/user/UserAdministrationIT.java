@@ -39,7 +39,7 @@ import reactor.util.retry.Retry;
  * The admin API's rules without Spring or HTTP, against a real redis-server: what it refuses and
  * why, what it stores, and that disabling and deleting log the user out everywhere.
  */
-class UserAdministrationTest {
+class UserAdministrationIT {
 
     private static final Duration WAIT = Duration.ofSeconds(15);
 
