@@ -21,5 +21,6 @@ public record GatehouseProperties(
         @Valid @NotNull JwtProperties jwt,
         @Valid @DefaultValue AdminProperties admin,
         @Valid @DefaultValue LockoutProperties lockout,
-        @Valid @DefaultValue VerificationProperties verification) {
+        @Valid @DefaultValue VerificationProperties verification,
+        @DefaultValue BenchmarkProperties benchmark) {
 }

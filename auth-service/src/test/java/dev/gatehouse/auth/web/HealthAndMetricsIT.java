@@ -12,8 +12,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The /health/redis contract (docs/health-redis.md), the probes, and the Prometheus metrics. */
 class HealthAndMetricsIT {
 
+    /** With the benchmark's baseline route, as auth-service/bench runs it; NoopRouteIT: without. */
     @RegisterExtension
-    static final AuthServiceExtension service = new AuthServiceExtension();
+    static final AuthServiceExtension service = new AuthServiceExtension()
+            .with("gatehouse.benchmark.noop-route", "true");
 
     @Test
     void healthRedisCarriesEveryContractField() throws InterruptedException {
