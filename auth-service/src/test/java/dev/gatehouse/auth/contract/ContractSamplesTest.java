@@ -1,21 +1,35 @@
 package dev.gatehouse.auth.contract;
 
+import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.gatehouse.auth.config.GatehouseProperties;
 import dev.gatehouse.auth.config.JwtAlgorithm;
 import dev.gatehouse.auth.grant.ClientRegistry;
 import dev.gatehouse.auth.support.Contracts;
 import dev.gatehouse.auth.token.JcaProviders;
 import dev.gatehouse.auth.token.KeyRing;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.context.properties.bind.BindException;
+import org.springframework.boot.context.properties.bind.Binder;
+import org.springframework.boot.context.properties.source.ConfigurationPropertySources;
+import org.springframework.core.env.SystemEnvironmentPropertySource;
 
 /**
  * The samples of contracts/ as the pods read them. The operator's SecretContentTest reads the same
@@ -54,6 +68,79 @@ class ContractSamplesTest {
             assertThatCode(() -> new ClientRegistry(file)).doesNotThrowAnyException();
         } else {
             assertThatThrownBy(() -> new ClientRegistry(file)).isInstanceOf(RuntimeException.class);
+        }
+    }
+
+    /** contracts/jwt-algorithms.txt: the operator's CRD enum holds the same values, in the same order. */
+    @Test
+    void theAlgorithmsAreTheCrdsAlgorithms() {
+        assertThat(Arrays.stream(JwtAlgorithm.values()).map(Enum::name))
+                .containsExactlyElementsOf(rows("jwt-algorithms.txt").stream().map(row -> row[0]).toList());
+    }
+
+    /** The durations of the pod environment (contracts/auth-pod-environment.properties). */
+    private static final List<String> DURATION_KEYS = List.of("GATEHOUSE_REDIS_POOL_ACQUIRETIMEOUT",
+            "GATEHOUSE_REDIS_POOL_HEALTHCHECKINTERVAL", "GATEHOUSE_JWT_ACCESSTOKENTTL", "GATEHOUSE_JWT_REFRESHTOKENTTL");
+
+    static Stream<Arguments> validDurations() {
+        return rows("durations/valid.txt").stream().map(row -> Arguments.of(row[0], row.length > 1 ? row[1] : null));
+    }
+
+    static Stream<Arguments> invalidDurations() {
+        return rows("durations/invalid.txt").stream().map(row -> Arguments.of(row[0], row.length > 1 ? row[1] : null));
+    }
+
+    /** What the CRD accepts, in every duration the operator sets, is read as what it means. */
+    @ParameterizedTest(name = "durations/valid.txt: {0}")
+    @MethodSource("validDurations")
+    void everyDurationTheCrdAcceptsIsReadAsItsValue(String sample, String meaning) {
+        assertThat(meaning).as("the sample says what it means").isNotNull();
+        assertThat(durationsBound(sample)).hasSize(DURATION_KEYS.size()).containsOnly(Duration.parse(meaning));
+    }
+
+    /**
+     * What the CRD refuses, the service refuses too, unless the sample names the value the service
+     * reads it as: Spring Boot's wider grammar, kept for a service run by hand (see the file).
+     */
+    @ParameterizedTest(name = "durations/invalid.txt: {0}")
+    @MethodSource("invalidDurations")
+    void aDurationTheCrdRefusesIsRefusedOrReadAsTheSampleSays(String sample, String serviceReading) {
+        if (serviceReading == null) {
+            assertThatThrownBy(() -> durationsBound(sample)).isInstanceOf(BindException.class);
+        } else {
+            assertThat(durationsBound(sample)).containsOnly(Duration.parse(serviceReading));
+        }
+    }
+
+    /** The pod environment of the contract with every duration set to {@code value}, bound as a pod binds it. */
+    private static List<Duration> durationsBound(String value) {
+        Properties contract = new Properties();
+        try (var reader = Files.newBufferedReader(CONTRACT.resolve("auth-pod-environment.properties"))) {
+            contract.load(reader);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        Map<String, Object> env = new TreeMap<>();
+        contract.forEach((key, value) -> env.put((String) key, value));
+        assertThat(env).as("the operator sets these durations").containsKeys(DURATION_KEYS.toArray(String[]::new));
+        DURATION_KEYS.forEach(key -> env.put(key, value));
+        GatehouseProperties properties = new Binder(ConfigurationPropertySources.from(
+                new SystemEnvironmentPropertySource("test-systemEnvironment", env)))
+                .bind("gatehouse", GatehouseProperties.class).get();
+        return List.of(properties.redis().pool().acquireTimeout(), properties.redis().pool().healthCheckInterval(),
+                properties.jwt().accessTokenTtl(), properties.jwt().refreshTokenTtl());
+    }
+
+    /** The rows of a contracts/ text file: whitespace-separated columns; blank and # lines skipped. */
+    private static List<String[]> rows(String file) {
+        try {
+            return Files.readAllLines(CONTRACT.resolve(file)).stream()
+                    .map(String::strip)
+                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
+                    .map(line -> line.split("\\s+"))
+                    .toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 
