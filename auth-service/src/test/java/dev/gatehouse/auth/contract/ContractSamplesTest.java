@@ -11,7 +11,6 @@ import dev.gatehouse.auth.support.Contracts;
 import dev.gatehouse.auth.token.JcaProviders;
 import dev.gatehouse.auth.token.KeyRing;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -19,8 +18,6 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -73,9 +70,10 @@ class ContractSamplesTest {
 
     /** contracts/jwt-algorithms.txt: the operator's CRD enum holds the same values, in the same order. */
     @Test
-    void theAlgorithmsAreTheCrdsAlgorithms() {
-        assertThat(Arrays.stream(JwtAlgorithm.values()).map(Enum::name))
-                .containsExactlyElementsOf(rows("jwt-algorithms.txt").stream().map(row -> row[0]).toList());
+    void theAlgorithmsAreTheCrdsAlgorithms() throws IOException {
+        assertThat(Arrays.stream(JwtAlgorithm.values()).map(Enum::name)).containsExactlyElementsOf(
+                Files.readAllLines(CONTRACT.resolve("jwt-algorithms.txt")).stream()
+                        .filter(line -> !line.isBlank() && !line.startsWith("#")).toList());
     }
 
     /** The durations of the pod environment (contracts/auth-pod-environment.properties). */
@@ -83,18 +81,20 @@ class ContractSamplesTest {
             "GATEHOUSE_REDIS_POOL_HEALTHCHECKINTERVAL", "GATEHOUSE_JWT_ACCESSTOKENTTL", "GATEHOUSE_JWT_REFRESHTOKENTTL");
 
     static Stream<Arguments> validDurations() {
-        return rows("durations/valid.txt").stream().map(row -> Arguments.of(row[0], row.length > 1 ? row[1] : null));
+        return Contracts.properties("durations", "valid.properties").entrySet().stream()
+                .map(sample -> Arguments.of(sample.getKey(), sample.getValue()));
     }
 
     static Stream<Arguments> invalidDurations() {
-        return rows("durations/invalid.txt").stream().map(row -> Arguments.of(row[0], row.length > 1 ? row[1] : null));
+        return Contracts.properties("durations", "invalid.properties").entrySet().stream()
+                .map(sample -> Arguments.of(sample.getKey(), sample.getValue()));
     }
 
     /** What the CRD accepts, in every duration the operator sets, is read as what it means. */
-    @ParameterizedTest(name = "durations/valid.txt: {0}")
+    @ParameterizedTest(name = "durations/valid.properties: {0}")
     @MethodSource("validDurations")
     void everyDurationTheCrdAcceptsIsReadAsItsValue(String sample, String meaning) {
-        assertThat(meaning).as("the sample says what it means").isNotNull();
+        assertThat(meaning).as("the sample says what it means").isNotEmpty();
         assertThat(durationsBound(sample)).hasSize(DURATION_KEYS.size()).containsOnly(Duration.parse(meaning));
     }
 
@@ -102,10 +102,10 @@ class ContractSamplesTest {
      * What the CRD refuses, the service refuses too, unless the sample names the value the service
      * reads it as: Spring Boot's wider grammar, kept for a service run by hand (see the file).
      */
-    @ParameterizedTest(name = "durations/invalid.txt: {0}")
+    @ParameterizedTest(name = "durations/invalid.properties: {0}")
     @MethodSource("invalidDurations")
     void aDurationTheCrdRefusesIsRefusedOrReadAsTheSampleSays(String sample, String serviceReading) {
-        if (serviceReading == null) {
+        if (serviceReading.isEmpty()) {
             assertThatThrownBy(() -> durationsBound(sample)).isInstanceOf(BindException.class);
         } else {
             assertThat(durationsBound(sample)).containsOnly(Duration.parse(serviceReading));
@@ -114,14 +114,7 @@ class ContractSamplesTest {
 
     /** The pod environment of the contract with every duration set to {@code value}, bound as a pod binds it. */
     private static List<Duration> durationsBound(String value) {
-        Properties contract = new Properties();
-        try (var reader = Files.newBufferedReader(CONTRACT.resolve("auth-pod-environment.properties"))) {
-            contract.load(reader);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, Object> env = new TreeMap<>();
-        contract.forEach((key, value) -> env.put((String) key, value));
+        Map<String, Object> env = Contracts.properties("auth-pod-environment.properties");
         assertThat(env).as("the operator sets these durations").containsKeys(DURATION_KEYS.toArray(String[]::new));
         DURATION_KEYS.forEach(key -> env.put(key, value));
         GatehouseProperties properties = new Binder(ConfigurationPropertySources.from(
@@ -129,19 +122,6 @@ class ContractSamplesTest {
                 .bind("gatehouse", GatehouseProperties.class).get();
         return List.of(properties.redis().pool().acquireTimeout(), properties.redis().pool().healthCheckInterval(),
                 properties.jwt().accessTokenTtl(), properties.jwt().refreshTokenTtl());
-    }
-
-    /** The rows of a contracts/ text file: whitespace-separated columns; blank and # lines skipped. */
-    private static List<String[]> rows(String file) {
-        try {
-            return Files.readAllLines(CONTRACT.resolve(file)).stream()
-                    .map(String::strip)
-                    .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-                    .map(line -> line.split("\\s+"))
-                    .toList();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 
     /** {@code es256-valid-rotation}, {@code valid-no-scopes.yaml}; never {@code invalid-…}. */

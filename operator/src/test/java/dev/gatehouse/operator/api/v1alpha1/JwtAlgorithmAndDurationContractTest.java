@@ -4,12 +4,12 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Properties;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.yaml.snakeyaml.Yaml;
@@ -28,28 +28,29 @@ class JwtAlgorithmAndDurationContractTest {
   private static final Pattern DURATION = Pattern.compile(PoolSpec.DURATION);
 
   @Test
-  void theAlgorithmEnumIsTheContractsList() {
+  void theAlgorithmEnumIsTheContractsList() throws IOException {
+    List<String> contract = Files.readAllLines(CONTRACTS.resolve("jwt-algorithms.txt"));
     assertThat(Arrays.stream(JwtAlgorithm.values()).map(Enum::name))
-        .containsExactlyElementsOf(rows("jwt-algorithms.txt").stream().map(row -> row[0]).toList());
+        .containsExactlyElementsOf(
+            contract.stream().filter(line -> !line.isBlank() && !line.startsWith("#")).toList());
   }
 
   @Test
-  void theDurationPatternAcceptsEveryValidSample() {
-    List<String[]> valid = rows("durations/valid.txt");
+  void theDurationPatternAcceptsEveryValidSample() throws IOException {
+    Properties valid = samples("valid.properties");
     assertThat(valid).isNotEmpty();
-    for (String[] row : valid) {
-      assertThat(DURATION.matcher(row[0]).matches()).as("the CRD accepts %s", row[0]).isTrue();
-      assertThat(row).as("%s names what it means", row[0]).hasSize(2);
-    }
+    valid.forEach((sample, meaning) -> {
+      assertThat(DURATION.matcher((String) sample).matches()).as("the CRD accepts %s", sample).isTrue();
+      assertThat((String) meaning).as("%s names what it means", sample).isNotEmpty();
+    });
   }
 
   @Test
-  void theDurationPatternRefusesEveryInvalidSample() {
-    List<String[]> invalid = rows("durations/invalid.txt");
+  void theDurationPatternRefusesEveryInvalidSample() throws IOException {
+    Properties invalid = samples("invalid.properties");
     assertThat(invalid).isNotEmpty();
-    for (String[] row : invalid) {
-      assertThat(DURATION.matcher(row[0]).matches()).as("the CRD refuses %s", row[0]).isFalse();
-    }
+    invalid.keySet().forEach(sample ->
+        assertThat(DURATION.matcher((String) sample).matches()).as("the CRD refuses %s", sample).isFalse());
   }
 
   /** Every duration field of the committed CRD carries this one pattern, so the samples hold for each. */
@@ -95,16 +96,11 @@ class JwtAlgorithmAndDurationContractTest {
     return node;
   }
 
-  /** The rows of a contracts/ text file: whitespace-separated columns; blank and # lines skipped. */
-  private static List<String[]> rows(String file) {
-    try {
-      return Files.readAllLines(CONTRACTS.resolve(file)).stream()
-          .map(String::strip)
-          .filter(line -> !line.isEmpty() && !line.startsWith("#"))
-          .map(line -> line.split("\\s+"))
-          .toList();
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
+  private static Properties samples(String file) throws IOException {
+    Properties samples = new Properties();
+    try (Reader reader = Files.newBufferedReader(CONTRACTS.resolve("durations").resolve(file))) {
+      samples.load(reader);
     }
+    return samples;
   }
 }
