@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -179,10 +178,6 @@ public class RedisHealthChecker implements DisposableBean {
         windowStart = previousCheck;
         previousCheck = pool.statistics().snapshot();
         last = check;
-    }
-
-    public Optional<HealthCheck> lastCheck() {
-        return Optional.ofNullable(last);
     }
 
     /** What went wrong in the pool since the check before the last one: one to two intervals. */
