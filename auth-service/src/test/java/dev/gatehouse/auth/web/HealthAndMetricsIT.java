@@ -12,10 +12,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 /** The /health/redis contract (docs/health-redis.md), the probes, and the Prometheus metrics. */
 class HealthAndMetricsIT {
 
-    /** With the benchmark's baseline route, as auth-service/bench runs it; NoopRouteIT: without. */
     @RegisterExtension
-    static final AuthServiceExtension service = new AuthServiceExtension()
-            .with("gatehouse.benchmark.noop-route", "true");
+    static final AuthServiceExtension service = new AuthServiceExtension();
 
     @Test
     void healthRedisCarriesEveryContractField() throws InterruptedException {
@@ -89,11 +87,6 @@ class HealthAndMetricsIT {
                 .anyMatch(line -> line.startsWith("# HELP gatehouse_tokens_grant_refused_total "));
         assertThat(help).allSatisfy(line -> assertThat(line.split(" ", 4)).hasSize(4)
                 .satisfies(parts -> assertThat(parts[3]).as(line).isNotBlank()));
-    }
-
-    @Test
-    void noopAnswersForTheBenchmarkBaseline() {
-        service.client().get().uri("/noop").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("ok");
     }
 
     @Test

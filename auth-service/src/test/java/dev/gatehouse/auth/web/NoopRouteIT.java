@@ -5,14 +5,23 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
- * The benchmark's baseline {@code GET /noop} is not part of the service: without
- * {@code gatehouse.benchmark.noop-route=true} it is a route like any unknown one. With it, see
- * {@link HealthAndMetricsIT#noopAnswersForTheBenchmarkBaseline()}.
+ * The benchmark's baseline {@code GET /noop} is not part of the service: only with
+ * {@code gatehouse.benchmark.noop-route=true}, as auth-service/bench runs it, is it routed; without,
+ * it is a route like any unknown one.
  */
 class NoopRouteIT {
 
     @RegisterExtension
     static final AuthServiceExtension service = new AuthServiceExtension();
+
+    @RegisterExtension
+    static final AuthServiceExtension benchmarked = new AuthServiceExtension()
+            .with("gatehouse.benchmark.noop-route", "true");
+
+    @Test
+    void noopAnswersForTheBenchmarkBaseline() {
+        benchmarked.client().get().uri("/noop").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("ok");
+    }
 
     @Test
     void isNotRoutedUnlessTheBenchmarkAsks() {
