@@ -51,7 +51,8 @@ public class AdminHandler {
                 .switchIfEmpty(Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST, "JSON body required")))
                 // Deferred: the Location is built only from a username the administration accepted.
                 .flatMap(user -> administration.create(user.username(), user.password(), user.passwordHash())
-                        .then(Mono.defer(() -> ServerResponse.created(URI.create("/admin/users/" + user.username())).build())))
+                        .then(Mono.defer(() ->
+                                ServerResponse.created(URI.create("/admin/users/" + user.username())).build())))
                 .onErrorMap(UserAdministration.Refused.class, AdminHandler::status);
     }
 
