@@ -1,6 +1,11 @@
-# Sourced by run.sh and persistence.sh: the steps they share. Needs BENCH_DIR (this directory) and
-# POOL; sets OUT (the results directory), PORT, BASE, BASIC and SERVER_PID.
+# Sourced by run.sh and persistence.sh: the steps and knobs they share, so their figures compare.
+# Needs BENCH_DIR (this directory); sets OUT (the results directory), PORT, BASE, BASIC and SERVER_PID.
 source "$BENCH_DIR/../local-env.sh"
+
+DURATION="${DURATION:-20}"
+TOKENS="${TOKENS:-10000}"
+WARMUP="${WARMUP:-30}"
+POOL="${POOL:-32}"
 
 bench_require() {
   local tool
@@ -11,7 +16,8 @@ bench_require() {
 }
 
 # Builds the jar from the working tree, starts redis-server (REDIS_PERSISTENCE, local-env.sh) and
-# the service, waits until it is ready, and builds the mint tool into $OUT.
+# the service with its GET /noop baseline route (off unless asked for), waits until it is ready,
+# and builds the mint tool into $OUT.
 bench_start() {
   OUT="$BENCH_DIR/results/$(date -u +%Y%m%dT%H%M%SZ)"
   mkdir -p "$OUT"
@@ -22,7 +28,8 @@ bench_start() {
   BASE="http://127.0.0.1:$PORT"
   BASIC="$(printf '%s:%s' "$GATEHOUSE_DEMO_CLIENT" "$GATEHOUSE_DEMO_SECRET" | base64 -w0)"
   java -Xms1g -Xmx1g -XX:+UseParallelGC -XX:FlightRecorderOptions=stackdepth=256 \
-    -jar "$GATEHOUSE_JAR" --server.port="$PORT" --gatehouse.redis.pool.max-connections="$POOL" \
+    -jar "$GATEHOUSE_JAR" --server.port="$PORT" --gatehouse.benchmark.noop-route=true \
+    --gatehouse.redis.pool.max-connections="$POOL" \
     --gatehouse.redis.pool.min-idle="$POOL" --logging.level.root=WARN > "$OUT/server.log" 2>&1 &
   SERVER_PID=$!
   trap bench_cleanup EXIT

@@ -18,12 +18,8 @@ source ./lib.sh
 
 MODES="${MODES:-none everysec always}"
 ROUNDS="${ROUNDS:-3}"
-DURATION="${DURATION:-20}"
 CONNECTIONS="${CONNECTIONS:-256}"
 ENDPOINTS="${ENDPOINTS:-issue revoke}"
-TOKENS="${TOKENS:-10000}"
-WARMUP="${WARMUP:-30}"
-POOL="${POOL:-32}"
 for mode in $MODES; do gatehouse_redis_persistence_settings "$mode" > /dev/null; done
 
 bench_require wrk redis-cli

@@ -19,15 +19,11 @@ cd "$(dirname "$0")"
 BENCH_DIR="$(pwd)"
 source ./lib.sh
 
-DURATION="${DURATION:-20}"
 RATE="${RATE:-10000}"
 OPEN_SECONDS="${OPEN_SECONDS:-60}"
 OPEN_ROUNDS="${OPEN_ROUNDS:-1}"
-TOKENS="${TOKENS:-10000}"
 CONNECTIONS="${CONNECTIONS:-1000 2000}"
 [[ "$CONNECTIONS" != none ]] || CONNECTIONS=""
-POOL="${POOL:-32}"
-WARMUP="${WARMUP:-30}"
 PROFILER="${PROFILER:-none}"
 VEGETA="${VEGETA:-$(command -v vegeta || echo "$HOME/go/bin/vegeta")}"
 

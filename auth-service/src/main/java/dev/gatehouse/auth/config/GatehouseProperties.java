@@ -22,5 +22,6 @@ public record GatehouseProperties(
         @Valid @DefaultValue AdminProperties admin,
         @Valid @DefaultValue LockoutProperties lockout,
         @Valid @DefaultValue VerificationProperties verification,
-        @DefaultValue TlsProperties tls) {
+        @DefaultValue TlsProperties tls,
+        @DefaultValue BenchmarkProperties benchmark) {
 }

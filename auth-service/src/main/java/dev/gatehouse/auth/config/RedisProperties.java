@@ -1,5 +1,6 @@
 package dev.gatehouse.auth.config;
 
+import dev.gatehouse.auth.secret.MountedSecret;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.AssertTrue;
 import jakarta.validation.constraints.Max;

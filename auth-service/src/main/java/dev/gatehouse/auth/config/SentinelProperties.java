@@ -1,6 +1,7 @@
 package dev.gatehouse.auth.config;
 
 import jakarta.validation.constraints.AssertTrue;
+import dev.gatehouse.auth.secret.MountedSecret;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.regex.Pattern;

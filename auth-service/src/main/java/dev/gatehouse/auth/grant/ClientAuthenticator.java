@@ -1,6 +1,6 @@
 package dev.gatehouse.auth.grant;
 
-import dev.gatehouse.auth.config.SecretDigest;
+import dev.gatehouse.auth.secret.SecretDigest;
 import dev.gatehouse.auth.store.LockoutStore;
 import java.util.Base64;
 import java.util.List;
@@ -15,9 +15,9 @@ import reactor.core.publisher.Mono;
  *
  * <p>A client's secret is checked against its slow hash once; after that a SHA-256 digest of the
  * secret that matched is kept in memory and compared in constant time. Clients send their secret
- * on every token and introspection call, and a bcrypt check per call (~50 ms of CPU) would cap the
- * service at a few dozen calls per second per core. A wrong secret is never cached, so guessing
- * still pays the slow hash, and the bounded hashing queue refuses floods.
+ * on every token and introspection call, and a slow hash per call, slow by design, would make every
+ * call pay what only a guess should pay. A wrong secret is never cached, so guessing still pays the
+ * slow hash, and the bounded hashing queue refuses floods.
  *
  * <p>Guessing is throttled per client id ({@link LockoutStore}, {@code max-failures-per-client}):
  * a slow check is reserved atomically before its hash, and a locked-out client is refused (429)

@@ -29,7 +29,7 @@ public class ClientCredentialsGrant implements Grant {
      * of holding a token nobody will accept. No command of its own does that: the client was just
      * authenticated for the token endpoint, whose client checks fail closed under every policy
      * ({@link dev.gatehouse.auth.grant.ClientAuthenticator#authenticate}), so Redis answered for this
-     * request. A PING of its own was a pooled round trip per token, a fifth of issuance's CPU
+     * request. A PING of its own was a pooled round trip per token, a large share of issuance's CPU
      * (docs/benchmarks.md, issue 12); {@code RedisOutageIT} and {@code FailOpenPolicyIT} hold the 503.
      *
      * <p>The token is signed on the parallel scheduler: the client check's answer arrives on

@@ -16,10 +16,10 @@ import reactor.core.publisher.MonoSink;
  * Coalesces concurrent {@code MGET}s into one command on one pooled connection.
  *
  * <p>Every verification reads its revocation marks: under load that was one pool acquire, one
- * command and one release per request, and the pool's hand-offs and timers were a third of a
- * verification's CPU. Here a look-up goes out at once when fewer than {@code maxInFlight} batches
- * are on the wire, so a lone request waits for nothing; otherwise it joins the next batch, sent as
- * soon as one in flight returns. Batches grow with the load and no timer is involved. A failed
+ * command and one release per request, and the pool's hand-offs and timers were a large share of
+ * a verification's CPU (docs/benchmarks.md, "What changed"). Here a look-up goes out at once when
+ * fewer than {@code maxInFlight} batches are on the wire, so a lone request waits for nothing;
+ * otherwise it joins the next batch, sent as soon as one in flight returns. Batches grow with the load and no timer is involved. A failed
  * batch fails each of its look-ups with the pool's error, so the fail-closed policy is unchanged.
  *
  * <p>One instance serves every per-request read (revocation marks, a client's lockout counter), so

@@ -6,7 +6,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -181,10 +180,6 @@ public class RedisHealthChecker implements DisposableBean {
         last = check;
     }
 
-    public Optional<HealthCheck> lastCheck() {
-        return Optional.ofNullable(last);
-    }
-
     /** What went wrong in the pool since the check before the last one: one to two intervals. */
     public PoolStatistics.Snapshot recentEvents() {
         return pool.statistics().snapshot().minus(windowStart);
@@ -192,7 +187,16 @@ public class RedisHealthChecker implements DisposableBean {
 
     /** {@link #reachable} now: what readiness reports, and what sets the checking cadence. */
     public boolean isRedisReachable() {
-        return reachable(last, pool.reconnectPolicy());
+        return reachability().reachable();
+    }
+
+    /**
+     * The last check and {@link #reachable} drawn from it, read together: /health/redis shows the
+     * decision made here, never one of its own, and never beside a different last check.
+     */
+    public Reachability reachability() {
+        HealthCheck check = last;
+        return new Reachability(check, reachable(check, pool.reconnectPolicy()));
     }
 
     /**
@@ -201,7 +205,7 @@ public class RedisHealthChecker implements DisposableBean {
      * to open a connection did not fail. A failed connect counts until a later one succeeds, made
      * by the pool or by a check ({@link RedisPool#probeNewConnection()}).
      */
-    public static boolean reachable(HealthCheck lastCheck, ReconnectPolicy reconnect) {
+    static boolean reachable(HealthCheck lastCheck, ReconnectPolicy reconnect) {
         return lastCheck != null && lastCheck.ok() && reconnect.consecutiveFailures() == 0;
     }
 
@@ -217,6 +221,10 @@ public class RedisHealthChecker implements DisposableBean {
     /** The outcome of one check; latency and server facts are null when unknown. */
     public record HealthCheck(Instant at, boolean ok, Double latencyMs, String error,
                               Integer maxClients, Integer connectedClients) {
+    }
+
+    /** @param lastCheck null before the first check has completed */
+    public record Reachability(HealthCheck lastCheck, boolean reachable) {
     }
 
     private record Probe(double latencyMs, Integer maxClients, Integer connectedClients) {

@@ -24,7 +24,7 @@ public record RedisHealthReport(
         healthy,
         /** Redis answers, but the pool is near its limit or recently timed out, rejected or reconnected. */
         degraded,
-        /** Redis did not answer the last check, or the pool's latest attempt to connect failed. */
+        /** Redis is not reachable, as {@link RedisHealthChecker} decides it. */
         unhealthy
     }
 
@@ -54,11 +54,15 @@ public record RedisHealthReport(
     public record Warning(String code, String message) {
     }
 
-    /** Assembles the report from the pool, its recent events and the last health check. */
+    /**
+     * Assembles the report from the pool, its recent events and the checker's last check and
+     * decision: unhealthy is the checker's, degraded is any warning of a reachable Redis.
+     */
     public static RedisHealthReport of(String environment, Server server, RedisPool.PoolSnapshot pool,
                                        PoolStatistics.Snapshot totals, PoolStatistics.Snapshot recent,
-                                       RedisHealthChecker.HealthCheck lastCheck, long intervalSeconds,
+                                       RedisHealthChecker.Reachability reachability, long intervalSeconds,
                                        ReconnectPolicy reconnect, int utilizationWarningPercent, Instant now) {
+        RedisHealthChecker.HealthCheck lastCheck = reachability.lastCheck();
         List<Warning> warnings = new ArrayList<>();
         if (pool.utilizationPercent() > utilizationWarningPercent) {
             warnings.add(new Warning("HighUtilization", pool.inUse() + " of " + pool.maxConnections()
@@ -80,7 +84,7 @@ public record RedisHealthReport(
             warnings.add(new Warning("ConnectFailures", recent.connectFailures()
                     + " failed connection attempts since the previous check"));
         }
-        Status status = !RedisHealthChecker.reachable(lastCheck, reconnect) ? Status.unhealthy : warnings.isEmpty() ? Status.healthy : Status.degraded;
+        Status status = !reachability.reachable() ? Status.unhealthy : warnings.isEmpty() ? Status.healthy : Status.degraded;
         if (lastCheck == null) {
             warnings.add(new Warning("NotYetChecked", "no health check has completed yet"));
         }

@@ -5,7 +5,10 @@ import dev.gatehouse.auth.config.RedisProperties;
 import java.time.Clock;
 import org.springframework.stereotype.Component;
 
-/** Builds the {@code /health/redis} report from the pool and the health checker. */
+/**
+ * Gathers what the {@code /health/redis} report shows: the pool's state, the checker's last check
+ * and its decision, and where Redis is. It decides nothing; {@link RedisHealthReport} renders.
+ */
 @Component
 public class RedisHealthReporter {
 
@@ -25,7 +28,7 @@ public class RedisHealthReporter {
 
     public RedisHealthReport report() {
         return RedisHealthReport.of(environment, server, pool.snapshot(), pool.statistics().snapshot(),
-                checker.recentEvents(), checker.lastCheck().orElse(null), checker.interval().toSeconds(),
+                checker.recentEvents(), checker.reachability(), checker.interval().toSeconds(),
                 pool.reconnectPolicy(), pool.properties().utilizationWarningPercent(), clock.instant());
     }
 }

@@ -20,10 +20,13 @@ public class RedisReadinessIndicator implements HealthIndicator {
 
     @Override
     public Health health() {
-        Health.Builder builder = checker.isRedisReachable() ? Health.up() : Health.down();
-        checker.lastCheck().ifPresent(check -> builder
-                .withDetail("lastCheck", check.at().toString())
-                .withDetail("latencyMs", check.latencyMs() == null ? "unknown" : check.latencyMs()));
+        RedisHealthChecker.Reachability reachability = checker.reachability();
+        Health.Builder builder = reachability.reachable() ? Health.up() : Health.down();
+        RedisHealthChecker.HealthCheck check = reachability.lastCheck();
+        if (check != null) {
+            builder.withDetail("lastCheck", check.at().toString())
+                    .withDetail("latencyMs", check.latencyMs() == null ? "unknown" : check.latencyMs());
+        }
         return builder.build();
     }
 }

@@ -2,11 +2,11 @@ package dev.gatehouse.auth.store;
 
 import dev.gatehouse.auth.config.GatehouseProperties;
 import dev.gatehouse.auth.config.LockoutProperties;
-import dev.gatehouse.auth.config.SecretDigest;
 import dev.gatehouse.auth.config.VerificationProperties;
 import dev.gatehouse.auth.redis.BatchedMget;
 import dev.gatehouse.auth.redis.RedisPool;
 import dev.gatehouse.auth.redis.RedisUnavailableException;
+import dev.gatehouse.auth.secret.SecretDigest;
 import io.lettuce.core.RedisCommandExecutionException;
 import io.lettuce.core.ScriptOutputType;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;

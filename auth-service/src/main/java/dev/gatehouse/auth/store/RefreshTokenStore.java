@@ -1,7 +1,7 @@
 package dev.gatehouse.auth.store;
 
-import dev.gatehouse.auth.config.SecretDigest;
 import dev.gatehouse.auth.redis.RedisPool;
+import dev.gatehouse.auth.secret.SecretDigest;
 import io.lettuce.core.ScriptOutputType;
 import java.security.SecureRandom;
 import java.time.Clock;

@@ -1,14 +1,11 @@
 package dev.gatehouse.auth.web;
 
 import dev.gatehouse.auth.config.GatehouseProperties;
-import dev.gatehouse.auth.config.MountedSecret;
-import dev.gatehouse.auth.config.SecretDigest;
-import dev.gatehouse.auth.grant.PasswordHasher;
-import dev.gatehouse.auth.store.UserStore;
-import dev.gatehouse.auth.token.TokenRevoker;
+import dev.gatehouse.auth.secret.MountedSecret;
+import dev.gatehouse.auth.secret.SecretDigest;
+import dev.gatehouse.auth.user.UserAdministration;
 import java.net.URI;
 import java.time.Instant;
-import java.util.regex.Pattern;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.stereotype.Component;
@@ -26,18 +23,11 @@ import reactor.core.publisher.Mono;
 @Component
 public class AdminHandler {
 
-    private static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9._@+-]{1,256}");
-    private static final int MIN_PASSWORD_LENGTH = 8;
-
-    private final UserStore users;
-    private final PasswordHasher hasher;
-    private final TokenRevoker revoker;
+    private final UserAdministration administration;
     private final byte[] adminTokenDigest;
 
-    public AdminHandler(UserStore users, PasswordHasher hasher, TokenRevoker revoker, GatehouseProperties properties) {
-        this.users = users;
-        this.hasher = hasher;
-        this.revoker = revoker;
+    public AdminHandler(UserAdministration administration, GatehouseProperties properties) {
+        this.administration = administration;
         this.adminTokenDigest = properties.admin().tokenFile() == null ? null
                 : SecretDigest.of(MountedSecret.read(properties.admin().tokenFile()));
     }
@@ -59,82 +49,51 @@ public class AdminHandler {
     public Mono<ServerResponse> create(ServerRequest request) {
         return request.bodyToMono(NewUser.class)
                 .switchIfEmpty(Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST, "JSON body required")))
-                .flatMap(user -> {
-                    validUsername(user.username());
-                    return passwordHash(user).flatMap(hash -> users.create(user.username(), hash))
-                            .flatMap(created -> created
-                                    ? ServerResponse.created(URI.create("/admin/users/" + user.username())).build()
-                                    : Mono.error(new ResponseStatusException(HttpStatus.CONFLICT,
-                                    "user " + user.username() + " exists")));
-                });
-    }
-
-    private Mono<String> passwordHash(NewUser user) {
-        if (user.passwordHash() != null) {
-            if (user.password() != null || !PasswordHasher.isSupportedHash(user.passwordHash())) {
-                return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                        "give either password or a bcrypt/Argon2id password_hash"));
-            }
-            return Mono.just(user.passwordHash());
-        }
-        if (user.password() == null || user.password().length() < MIN_PASSWORD_LENGTH) {
-            return Mono.error(new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                    "password of at least " + MIN_PASSWORD_LENGTH + " characters required"));
-        }
-        return hasher.hash(user.password());
+                // Deferred: the Location is built only from a username the administration accepted.
+                .flatMap(user -> administration.create(user.username(), user.password(), user.passwordHash())
+                        .then(Mono.defer(() ->
+                                ServerResponse.created(URI.create("/admin/users/" + user.username())).build())))
+                .onErrorMap(UserAdministration.Refused.class, AdminHandler::status);
     }
 
     public Mono<ServerResponse> show(ServerRequest request) {
-        String username = validUsername(request.pathVariable("username"));
-        return users.find(username).flatMap(user -> user
-                .map(found -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
-                        .bodyValue(new UserView(found.username(), found.disabled(), found.createdAt())))
-                .orElseGet(() -> notFound(username)));
+        return administration.find(request.pathVariable("username"))
+                .flatMap(user -> ServerResponse.ok().contentType(MediaType.APPLICATION_JSON)
+                        .bodyValue(new UserView(user.username(), user.disabled(), user.createdAt())))
+                .onErrorMap(UserAdministration.Refused.class, AdminHandler::status);
     }
 
     public Mono<ServerResponse> disable(ServerRequest request) {
-        return setDisabled(request, true);
+        return noContent(administration.disable(request.pathVariable("username")));
     }
 
     public Mono<ServerResponse> enable(ServerRequest request) {
-        return setDisabled(request, false);
-    }
-
-    private Mono<ServerResponse> setDisabled(ServerRequest request, boolean disabled) {
-        String username = validUsername(request.pathVariable("username"));
-        Mono<Void> logout = disabled ? revoker.revokeAllOf(username) : Mono.empty();
-        return users.setDisabled(username, disabled)
-                .flatMap(found -> found ? logout.then(ServerResponse.noContent().build()) : notFound(username));
+        return noContent(administration.enable(request.pathVariable("username")));
     }
 
     public Mono<ServerResponse> delete(ServerRequest request) {
-        String username = validUsername(request.pathVariable("username"));
-        return users.delete(username)
-                .flatMap(found -> found
-                        ? revoker.revokeAllOf(username).then(ServerResponse.noContent().build())
-                        : notFound(username));
+        return noContent(administration.delete(request.pathVariable("username")));
     }
 
-    /** Every token of the user issued until now is refused; works for client subjects too. */
     public Mono<ServerResponse> logoutEverywhere(ServerRequest request) {
-        String username = validUsername(request.pathVariable("username"));
-        return revoker.revokeAllOf(username).then(ServerResponse.noContent().build());
+        return noContent(administration.logoutEverywhere(request.pathVariable("username")));
     }
 
-    private static Mono<ServerResponse> notFound(String username) {
-        return Mono.error(new ResponseStatusException(HttpStatus.NOT_FOUND, "no user " + username));
+    private static Mono<ServerResponse> noContent(Mono<Void> done) {
+        return done.then(ServerResponse.noContent().build())
+                .onErrorMap(UserAdministration.Refused.class, AdminHandler::status);
     }
 
-    private static String validUsername(String username) {
-        if (username == null || !USERNAME.matcher(username).matches()) {
-            throw new ResponseStatusException(HttpStatus.BAD_REQUEST,
-                    "username must be 1-256 characters of A-Z a-z 0-9 . _ @ + -");
-        }
-        return username;
+    private static ResponseStatusException status(UserAdministration.Refused refused) {
+        HttpStatus status = switch (refused.reason()) {
+            case INVALID -> HttpStatus.BAD_REQUEST;
+            case EXISTS -> HttpStatus.CONFLICT;
+            case NOT_FOUND -> HttpStatus.NOT_FOUND;
+        };
+        return new ResponseStatusException(status, refused.getMessage());
     }
 
-
-    /** The body of {@code POST /admin/users}: {@code password} (hashed here) or {@code password_hash}. */
+    /** The body of {@code POST /admin/users}: {@code password} (hashed by the service) or {@code password_hash}. */
     public record NewUser(String username, String password, String passwordHash) {
         @Override
         public String toString() {

@@ -24,9 +24,9 @@ import tools.jackson.databind.json.JsonMapper;
  * on the same server and port (Spring Boot's {@link NettyRouteProvider}).
  *
  * <p>Why not a WebFlux route like the others: resource servers call it for every request they
- * receive, and through WebFlux an introspection cost 72 µs of CPU, of which the exchange,
- * dispatch, codecs and observation were about 45 (async-profiler, docs/benchmarks.md). Served here
- * it costs about 28 (run F there). What WebFlux gave it is kept: the same form rules and client
+ * receive, and through WebFlux most of an introspection's CPU went to the exchange, dispatch,
+ * codecs and observation (async-profiler; the figures are in docs/benchmarks.md, "What changed").
+ * What WebFlux gave it is kept: the same form rules and client
  * authentication ({@link OAuthForm}), the same problem bodies ({@link Problems}), the same body
  * limit ({@code spring.codec.max-in-memory-size}) and the same {@code http.server.requests}
  * metric ({@link ServerRequestMetrics}).

@@ -2,6 +2,7 @@ package dev.gatehouse.auth.web;
 
 import static org.springframework.web.reactive.function.server.RequestPredicates.path;
 
+import dev.gatehouse.auth.config.GatehouseProperties;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.http.MediaType;
@@ -19,9 +20,13 @@ public class Routes {
     @Bean
     RouterFunction<ServerResponse> gatehouseRoutes(OAuthHandler oauth, ForwardAuthHandler forwardAuth, JwksHandler jwks,
                                           RedisHealthHandler redisHealth, AdminHandler admin,
-                                          DiscoveryHandler discovery) {
+                                          DiscoveryHandler discovery, GatehouseProperties properties) {
         RouterFunctions.Builder routes = RouterFunctions.route();
         discovery.paths().forEach(metadataPath -> routes.GET(metadataPath, discovery::metadata));
+        if (properties.benchmark().noopRoute()) {
+            // The benchmark's baseline: the same server doing no work. Only when bench/ asks for it.
+            routes.GET("/noop", request -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue("ok"));
+        }
         return routes
                 .POST("/oauth2/token", oauth::token)
                 .POST("/oauth2/revoke", oauth::revoke)
@@ -29,8 +34,6 @@ public class Routes {
                 .GET(JwksHandler.PATH, jwks::keys)
                 .route(path(ForwardAuthHandler.PATH).or(path(ForwardAuthHandler.PATH + "/**")), forwardAuth::check)
                 .GET("/health/redis", redisHealth::report)
-                // The benchmark's baseline: the same server doing no work.
-                .GET("/noop", request -> ServerResponse.ok().contentType(MediaType.TEXT_PLAIN).bodyValue("ok"))
                 .nest(path("/admin"), builder -> builder
                         .POST("/users", admin::create)
                         .GET("/users/{username}", admin::show)

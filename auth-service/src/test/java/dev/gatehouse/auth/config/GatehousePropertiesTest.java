@@ -5,16 +5,13 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.gatehouse.auth.support.Contracts;
 import java.io.IOException;
 import java.io.Reader;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.function.Function;
 import org.junit.jupiter.api.Test;
@@ -67,15 +64,7 @@ class GatehousePropertiesTest {
 
     /** contracts/auth-pod-environment.properties: what the operator sets, with example values. */
     private static Map<String, Object> operatorEnvironment() {
-        Properties contract = new Properties();
-        try (Reader reader = Files.newBufferedReader(Contracts.path("auth-pod-environment.properties"))) {
-            contract.load(reader);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        Map<String, Object> env = new TreeMap<>();
-        contract.forEach((key, value) -> env.put((String) key, value));
-        return env;
+        return Contracts.properties("auth-pod-environment.properties");
     }
 
     @Test

@@ -25,7 +25,12 @@ class RedisHealthReportTest {
 
     private RedisHealthReport report(int inUse, PoolStatistics.Snapshot recent, RedisHealthChecker.HealthCheck check) {
         return RedisHealthReport.of("ns/auth", SERVER, new RedisPool.PoolSnapshot(10, inUse, 10 - inUse, 10, 0, 100),
-                PoolStatistics.Snapshot.ZERO, recent, check, 30, reconnect, 80, NOW);
+                PoolStatistics.Snapshot.ZERO, recent, reachability(check), 30, reconnect, 80, NOW);
+    }
+
+    /** What the checker decides from this check and the pool's connects: the report only shows it. */
+    private RedisHealthChecker.Reachability reachability(RedisHealthChecker.HealthCheck check) {
+        return new RedisHealthChecker.Reachability(check, RedisHealthChecker.reachable(check, reconnect));
     }
 
     @Test
@@ -52,7 +57,7 @@ class RedisHealthReportTest {
     @Test
     void exactlyAtTheThresholdIsNotHighUtilization() {
         RedisHealthReport report = RedisHealthReport.of("ns/auth", SERVER, new RedisPool.PoolSnapshot(10, 8, 2, 10, 0, 100),
-                PoolStatistics.Snapshot.ZERO, PoolStatistics.Snapshot.ZERO, OK, 30, reconnect, 80, NOW);
+                PoolStatistics.Snapshot.ZERO, PoolStatistics.Snapshot.ZERO, reachability(OK), 30, reconnect, 80, NOW);
         assertThat(report.pool().utilizationPercent()).isEqualTo(80.0);
         assertThat(report.warnings()).isEmpty();
     }

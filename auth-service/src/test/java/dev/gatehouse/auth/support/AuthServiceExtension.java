@@ -24,6 +24,9 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.util.LinkedMultiValueMap;
 import org.springframework.util.MultiValueMap;
 import org.springframework.web.reactive.function.BodyInserters;
+import org.springframework.web.reactive.function.client.WebClient;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
 
 /**
  * The real application on a random port for the tests of one class, configured the way the operator
@@ -220,6 +223,19 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
         return client.get().uri("/forward-auth/some/upstream/path")
                 .headers(headers -> headers.setBearerAuth(token))
                 .exchange();
+    }
+
+    /**
+     * {@code count} forward-auth checks of {@code token} sent at once, each on a connection of its
+     * own (more than the pool has, when Redis is away): their statuses, in at most {@code patience}.
+     */
+    public List<Integer> forwardAuthAtOnce(String token, int count, Duration patience) {
+        WebClient web = WebClient.create("http://127.0.0.1:" + port);
+        return Flux.range(0, count)
+                .flatMap(i -> web.get().uri("/forward-auth/").headers(h -> h.setBearerAuth(token))
+                        .exchangeToMono(response -> Mono.just(response.statusCode().value())))
+                .collectList()
+                .block(patience);
     }
 
     /** As a person debugging asks: a refusal comes back as a problem body. */

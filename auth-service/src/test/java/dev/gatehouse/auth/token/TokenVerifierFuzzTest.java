@@ -3,19 +3,15 @@ package dev.gatehouse.auth.token;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import dev.gatehouse.auth.config.JwtAlgorithm;
-import dev.gatehouse.auth.config.JwtProperties;
-import dev.gatehouse.auth.support.AuthServiceExtension;
+import dev.gatehouse.auth.support.Es256TestKeys;
 import dev.gatehouse.auth.support.RawJws;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Base64;
-import java.util.List;
 
 /**
  * Coverage-guided fuzzing of the JWS verifier (docs/testing.md, "Fuzz tests"): whatever the input,
@@ -41,15 +37,9 @@ class TokenVerifierFuzzTest {
         }
         Path keys = Files.createTempDirectory("fuzz-keys");
         keys.toFile().deleteOnExit();
-        AuthServiceExtension.writeEcKey(keys, "k");
-        Files.writeString(keys.resolve("active-kid"), "k");
-        JcaProviders providers = new JcaProviders();
-        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256, providers);
-        JwtProperties properties = new JwtProperties("https://issuer", List.of("api"), JwtAlgorithm.ES256,
-                Duration.ofMinutes(15), Duration.ofHours(1), keys, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                8192, 1000);
-        verifier = new TokenVerifier(ring, properties, providers, Clock.fixed(NOW, ZoneOffset.UTC));
-        raw = new RawJws(RawJws.readPem(keys.resolve("k.pem")), "k", "https://issuer", "api");
+        Es256TestKeys signing = Es256TestKeys.in(keys);
+        verifier = new TokenVerifier(signing.ring(), signing.properties(), signing.providers(), Clock.fixed(NOW, ZoneOffset.UTC));
+        raw = signing.raw();
     }
 
     @FuzzTest(maxDuration = "10s")

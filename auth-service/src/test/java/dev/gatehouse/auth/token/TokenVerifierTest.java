@@ -3,12 +3,9 @@ package dev.gatehouse.auth.token;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import dev.gatehouse.auth.config.JwtAlgorithm;
-import dev.gatehouse.auth.config.JwtProperties;
 import dev.gatehouse.auth.grant.GrantException;
-import dev.gatehouse.auth.support.AuthServiceExtension;
+import dev.gatehouse.auth.support.Es256TestKeys;
 import dev.gatehouse.auth.support.RawJws;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
@@ -49,16 +46,10 @@ class TokenVerifierTest {
 
     @BeforeEach
     void keyRing() throws Exception {
-        AuthServiceExtension.writeEcKey(keys, "k");
-        Files.writeString(keys.resolve("active-kid"), "k");
-        JcaProviders providers = new JcaProviders();
-        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256, providers);
-        JwtProperties properties = new JwtProperties("https://issuer", List.of("api"), JwtAlgorithm.ES256,
-                Duration.ofMinutes(15), Duration.ofHours(1), keys, Duration.ofSeconds(10), Duration.ofSeconds(30),
-                8192, 1000);
-        issuer = new TokenIssuer(ring, properties, providers, clock);
-        verifier = new TokenVerifier(ring, properties, providers, clock);
-        raw = new RawJws(RawJws.readPem(keys.resolve("k.pem")), "k", "https://issuer", "api");
+        Es256TestKeys signing = Es256TestKeys.in(keys);
+        issuer = new TokenIssuer(signing.ring(), signing.properties(), signing.providers(), clock);
+        verifier = new TokenVerifier(signing.ring(), signing.properties(), signing.providers(), clock);
+        raw = signing.raw();
     }
 
     /**

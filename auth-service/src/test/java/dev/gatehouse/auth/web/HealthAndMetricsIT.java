@@ -90,11 +90,6 @@ class HealthAndMetricsIT {
     }
 
     @Test
-    void noopAnswersForTheBenchmarkBaseline() {
-        service.client().get().uri("/noop").exchange().expectStatus().isOk().expectBody(String.class).isEqualTo("ok");
-    }
-
-    @Test
     void unknownRoutesAreProblemsToo() {
         service.client().get().uri("/no/such/route").exchange().expectStatus().isNotFound()
                 .expectHeader().contentType("application/problem+json");

@@ -1,4 +1,4 @@
-package dev.gatehouse.auth.config;
+package dev.gatehouse.auth.secret;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;

@@ -1,4 +1,4 @@
-package dev.gatehouse.auth.config;
+package dev.gatehouse.auth.secret;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
