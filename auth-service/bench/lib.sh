@@ -27,21 +27,36 @@ bench_start() {
   PORT="$(gatehouse_free_port)"
   BASE="http://127.0.0.1:$PORT"
   BASIC="$(printf '%s:%s' "$GATEHOUSE_DEMO_CLIENT" "$GATEHOUSE_DEMO_SECRET" | base64 -w0)"
-  java -Xms1g -Xmx1g -XX:+UseParallelGC -XX:FlightRecorderOptions=stackdepth=256 \
-    -jar "$GATEHOUSE_JAR" --server.port="$PORT" --gatehouse.benchmark.noop-route=true \
-    --gatehouse.redis.pool.max-connections="$POOL" \
-    --gatehouse.redis.pool.min-idle="$POOL" --logging.level.root=WARN > "$OUT/server.log" 2>&1 &
-  SERVER_PID=$!
   trap bench_cleanup EXIT
-  for _ in $(seq 120); do
-    curl -fs "$BASE/actuator/health/readiness" >/dev/null 2>&1 && break
-    sleep 0.5
-  done
-  curl -fs "$BASE/actuator/health/readiness" >/dev/null
+  bench_service "$PORT" "$OUT/server.log"
+  SERVER_PID="$LAUNCHED_PID"
   (cd "$BENCH_DIR/mint" && go build -o "$OUT/mint" .)
 }
 
-bench_cleanup() { kill "$SERVER_PID" 2>/dev/null && wait "$SERVER_PID" 2>/dev/null || true; gatehouse_local_cleanup; }
+# bench_service <port> <log file> [service arguments]: a service on the local Redis, with the JVM and
+# pool settings every benchmark uses; sets LAUNCHED_PID once it is ready; bench_cleanup stops it.
+bench_service() {
+  local port="$1" logfile="$2"
+  shift 2
+  java -Xms1g -Xmx1g -XX:+UseParallelGC -XX:FlightRecorderOptions=stackdepth=256 \
+    -jar "$GATEHOUSE_JAR" --server.port="$port" --gatehouse.benchmark.noop-route=true \
+    --gatehouse.redis.pool.max-connections="$POOL" \
+    --gatehouse.redis.pool.min-idle="$POOL" --logging.level.root=WARN "$@" > "$logfile" 2>&1 &
+  LAUNCHED_PID=$!
+  BENCH_PIDS+=("$LAUNCHED_PID")
+  for _ in $(seq 120); do
+    curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && break
+    sleep 0.5
+  done
+  curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null
+}
+
+BENCH_PIDS=()
+bench_cleanup() {
+  local pid
+  for pid in "${BENCH_PIDS[@]}"; do kill "$pid" 2>/dev/null && wait "$pid" 2>/dev/null || true; done
+  gatehouse_local_cleanup
+}
 
 # bench_mint <count> <file>: distinct client_credentials tokens, one a line.
 bench_mint() {

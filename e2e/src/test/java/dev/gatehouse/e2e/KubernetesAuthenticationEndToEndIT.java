@@ -30,7 +30,9 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.security.cert.X509Certificate;
 import javax.net.ssl.SSLContext;
+import javax.net.ssl.SSLSocket;
 import javax.net.ssl.TrustManagerFactory;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -62,15 +64,11 @@ class KubernetesAuthenticationEndToEndIT {
     String issuer = "https://127.0.0.1:" + port;
     openssl(work, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
         "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=e2e CA");
-    openssl(work, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
-        "-keyout", "tls.key", "-out", "tls.csr", "-subj", "/CN=" + NAME + "." + ns + ".svc");
-    Files.writeString(work.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:" + NAME + "." + ns + ".svc\n");
-    openssl(work, "x509", "-req", "-in", "tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
-        "-days", "1", "-extfile", "san.ext", "-out", "tls.crt");
+    issueCertificate(work, "first", ns);
     cluster.client().secrets().inNamespace(ns).resource(new SecretBuilder()
         .withNewMetadata().withName("auth-tls").endMetadata()
         .withType("kubernetes.io/tls")
-        .withData(Map.of("tls.crt", base64(work.resolve("tls.crt")), "tls.key", base64(work.resolve("tls.key"))))
+        .withData(tlsData(work.resolve("first")))
         .build()).create();
     OAuthClient oauth = cluster.createMinimalAuthService(ns, 1, authService -> {
       authService.getSpec().getJwt().setIssuer(issuer);
@@ -133,6 +131,51 @@ class KubernetesAuthenticationEndToEndIT {
         KubectlResult listing = cluster.kubectlWithToken(token, "get", "secrets", "-n", ns);
         assertThat(listing.exitCode()).isNotZero();
         assertThat(listing.output()).contains("forbidden", "gatehouse:" + oauth.id());
+
+        // A renewal, as cert-manager writes one: the same Secret, a new key and certificate. The
+        // running pod takes it without a restart, and no request fails meanwhile.
+        Pod before = readyPods(ns).get(0);
+        long pid = cluster.runner().pod(ns, before.getMetadata().getName()).orElseThrow().process().pid();
+        issueCertificate(work, "second", ns);
+        X509Certificate renewed = certificate(work.resolve("second/tls.crt"));
+        List<String> failures = new java.util.concurrent.CopyOnWriteArrayList<>();
+        java.util.concurrent.atomic.AtomicBoolean running = new java.util.concurrent.atomic.AtomicBoolean(true);
+        Thread load = new Thread(() -> {
+          while (running.get()) {
+            try (SSLSocket socket = (SSLSocket) trusting(work.resolve("ca.crt")).getSocketFactory()
+                .createSocket("127.0.0.1", port)) {
+              // A new connection each time: each one is a handshake during the swap.
+              socket.setSoTimeout(5_000);
+              socket.getOutputStream().write("GET /.well-known/jwks.json HTTP/1.1\r\nHost: 127.0.0.1\r\nConnection: close\r\n\r\n"
+                  .getBytes(StandardCharsets.US_ASCII));
+              String statusLine = new String(socket.getInputStream().readNBytes(12), StandardCharsets.US_ASCII);
+              if (!statusLine.equals("HTTP/1.1 200")) {
+                failures.add(statusLine);
+              }
+            } catch (Exception e) {
+              failures.add(e.toString());
+            }
+          }
+        });
+        load.start();
+        try {
+          cluster.client().secrets().inNamespace(ns).withName("auth-tls")
+              .edit(secret -> new SecretBuilder(secret).withData(tlsData(work.resolve("second"))).build());
+          await("the pod serves the renewed certificate").atMost(Duration.ofSeconds(60))
+              .pollInterval(Duration.ofMillis(500))
+              .until(() -> renewed.equals(servedCertificate(before.getStatus().getPodIP(), work)));
+        } finally {
+          running.set(false);
+          load.join();
+        }
+        assertThat(failures).as("requests during the renewal").isEmpty();
+        assertThat(readyPods(ns)).extracting(pod -> pod.getMetadata().getUid())
+            .as("the same pod, not restarted").containsExactly(before.getMetadata().getUid());
+        assertThat(cluster.runner().pod(ns, before.getMetadata().getName()).orElseThrow().process().pid())
+            .as("the same process").isEqualTo(pid);
+        KubectlResult afterRenewal = cluster.kubectlWithToken(token, "auth", "whoami",
+            "-o", "jsonpath={.status.userInfo.username}");
+        assertThat(afterRenewal.output()).isEqualTo("gatehouse:" + oauth.id());
       } finally {
         Files.writeString(cluster.authenticationConfig(), """
             apiVersion: apiserver.config.k8s.io/v1beta1
@@ -144,12 +187,46 @@ class KubernetesAuthenticationEndToEndIT {
   }
 
   private static Optional<ServiceProxy.Backend> readyAuthPod(String ns) {
+    return readyPods(ns).stream().findFirst()
+        .map(pod -> new ServiceProxy.Backend(pod.getStatus().getPodIP(), AuthServiceResources.AUTH_HTTP_PORT));
+  }
+
+  private static List<Pod> readyPods(String ns) {
     return cluster.client().pods().inNamespace(ns)
         .withLabels(AuthServiceResources.selector(NAME, Component.AUTH))
         .list().getItems().stream()
         .filter(KubernetesAuthenticationEndToEndIT::isReady)
-        .findFirst()
-        .map(pod -> new ServiceProxy.Backend(pod.getStatus().getPodIP(), AuthServiceResources.AUTH_HTTP_PORT));
+        .toList();
+  }
+
+  /** A new key and a certificate for 127.0.0.1 and the Service's name, signed by the test CA, in work/name. */
+  private static void issueCertificate(Path work, String name, String ns) throws IOException, InterruptedException {
+    Files.createDirectories(work.resolve(name));
+    openssl(work, "req", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+        "-keyout", name + "/tls.key", "-out", name + "/tls.csr", "-subj", "/CN=" + NAME + "." + ns + ".svc");
+    Files.writeString(work.resolve(name + "/san.ext"), "subjectAltName=IP:127.0.0.1,DNS:" + NAME + "." + ns + ".svc\n");
+    openssl(work, "x509", "-req", "-in", name + "/tls.csr", "-CA", "ca.crt", "-CAkey", "ca.key", "-CAcreateserial",
+        "-days", "1", "-extfile", name + "/san.ext", "-out", name + "/tls.crt");
+  }
+
+  private static Map<String, String> tlsData(Path issued) throws IOException {
+    return Map.of("tls.crt", base64(issued.resolve("tls.crt")), "tls.key", base64(issued.resolve("tls.key")));
+  }
+
+  private static X509Certificate certificate(Path pem) throws Exception {
+    try (InputStream in = Files.newInputStream(pem)) {
+      return (X509Certificate) CertificateFactory.getInstance("X.509").generateCertificate(in);
+    }
+  }
+
+  /** The leaf a new handshake with the pod gets. */
+  private static X509Certificate servedCertificate(String podIp, Path work) throws Exception {
+    try (SSLSocket socket = (SSLSocket) trusting(work.resolve("ca.crt")).getSocketFactory()
+        .createSocket(podIp, AuthServiceResources.AUTH_HTTP_PORT)) {
+      socket.setSoTimeout(5_000);
+      socket.startHandshake();
+      return (X509Certificate) socket.getSession().getPeerCertificates()[0];
+    }
   }
 
   private static boolean isReady(Pod pod) {

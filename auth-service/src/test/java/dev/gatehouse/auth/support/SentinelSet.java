@@ -66,6 +66,7 @@ public final class SentinelSet implements RedisBackend {
             sentinelPorts.add(port);
         }
         awaitSettled(primary.port());
+        awaitReplicated(primary);
     }
 
     @Override
@@ -136,6 +137,26 @@ public final class SentinelSet implements RedisBackend {
         } finally {
             client.shutdown(0, 1, TimeUnit.SECONDS);
         }
+    }
+
+    /** Until the replica has caught up: a write on the primary is acknowledged by it (WAIT). */
+    private void awaitReplicated(RedisServerExtension primary) throws InterruptedException {
+        long deadline = System.nanoTime() + SETTLE.toNanos();
+        RedisClient client = RedisClient.create();
+        try (StatefulRedisConnection<String, String> connection = client.connect(RedisURI.builder()
+                .withHost("127.0.0.1").withPort(primary.port()).withPassword(password.toCharArray())
+                .withTimeout(Duration.ofSeconds(5)).build())) {
+            while (System.nanoTime() < deadline) {
+                connection.sync().set("gatehouse-test:replicated", "1");
+                if (connection.sync().waitForReplication(1, 1000) >= 1) {
+                    return;
+                }
+                Thread.sleep(200);
+            }
+        } finally {
+            client.shutdown(0, 1, TimeUnit.SECONDS);
+        }
+        throw new IllegalStateException("the replica did not catch up within " + SETTLE + "; logs in " + directory);
     }
 
     /** Until every Sentinel knows the primary, its replica and the two other Sentinels. */

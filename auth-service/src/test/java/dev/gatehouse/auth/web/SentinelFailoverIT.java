@@ -30,6 +30,11 @@ import reactor.core.publisher.Mono;
 class SentinelFailoverIT {
 
     private static final Duration FAILOVER = Duration.ofSeconds(30);
+    /**
+     * A node that comes back claiming to be primary is turned into a replica by the Sentinels once
+     * they have seen it for a few INFO periods (10 s each while all is well), then it syncs.
+     */
+    private static final Duration REJOIN = Duration.ofSeconds(90);
     private static final SentinelSet sentinels = new SentinelSet();
 
     @RegisterExtension
@@ -72,7 +77,7 @@ class SentinelFailoverIT {
 
         // The killed node comes back empty (no persistence here) and is made a replica, not a primary.
         old.start();
-        await("the old primary rejoins as a replica").atMost(FAILOVER)
+        await("the old primary rejoins as a replica").atMost(REJOIN)
                 .until(() -> sentinels.info(old, "replication").contains("role:slave")
                         && sentinels.info(old, "replication").contains("master_link_status:up"));
         revoke(kept.get(1)).expectStatus().isOk();
@@ -103,10 +108,10 @@ class SentinelFailoverIT {
         } finally {
             paused.resume();
         }
-        await("the resumed node rejoins as a replica").atMost(FAILOVER)
+        await("the resumed node rejoins as a replica").atMost(REJOIN)
                 .until(() -> sentinels.info(paused, "replication").contains("role:slave")
                         && sentinels.info(paused, "replication").contains("master_link_status:up"));
-        await("a revocation is acknowledged again").atMost(FAILOVER).pollInterval(Duration.ofMillis(200))
+        await("a revocation is acknowledged again").atMost(REJOIN).pollInterval(Duration.ofMillis(200))
                 .until(() -> revokeStatus(toRevoke) == 200);
         assertThat(status(toRevoke)).isEqualTo(401);
         assertThat(status(token)).isEqualTo(200);
