@@ -14,8 +14,10 @@
 #       # `./mvnw -pl operator compile`), order alternating by round
 #
 # Results: operator/target/bench/results.md; the operator's logs: operator/target/bench/operator-run-N.log.
-# JVM_OPTIONS (default: the chart's memory limit and JVM flags, below) is passed to this build's
-# operator JVM, BASELINE_JVM_OPTIONS to the baseline's.
+# Each build's operator runs as that checkout's chart runs it: the chart is rendered with its
+# defaults, and the operator container's environment (JAVA_TOOL_OPTIONS...) and memory limit are
+# what the JVM gets. JVM_OPTIONS (BASELINE_JVM_OPTIONS for the baseline) adds flags for an
+# experiment; they win over the chart's.
 set -euo pipefail
 
 root="$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)"
@@ -29,9 +31,19 @@ classpath() {
     -Dmdep.includeScope=runtime -Dmdep.outputFile="$2"
   echo "$1/operator/target/classes:$(cat "$2")"
 }
+helm="$(hack/helm-binary.sh)"
+# The version of the API server the benchmark runs (the chart checks kubeVersion).
+kube_version="$(sed -n 's|.*<kube.version>\(.*\)</kube.version>.*|\1|p' operator/pom.xml)"
+# The operator Deployment of the chart in checkout $1, with its default values.
+chart_deployment() {
+  "$helm" template bench "$1/helm/gatehouse-operator" --kube-version "$kube_version" \
+    --show-only templates/deployment.yaml > "$2"
+  echo "$2"
+}
 baseline=()
 if [[ -n "${BASELINE:-}" ]]; then
-  baseline=("-Dgatehouse.bench.baselineClasspath=$(classpath "$BASELINE" "$out/baseline.classpath")")
+  baseline=("-Dgatehouse.bench.baselineClasspath=$(classpath "$BASELINE" "$out/baseline.classpath")"
+    "-Dgatehouse.bench.baselineChartDeployment=$(chart_deployment "$BASELINE" "$out/baseline-deployment.yaml")")
   if [[ -n "${BASELINE_JVM_OPTIONS:-}" ]]; then
     baseline+=("-Dgatehouse.bench.baselineJvmOptions=$BASELINE_JVM_OPTIONS")
   fi
@@ -44,6 +56,7 @@ fi
   -Dgatehouse.bench.clients="${CLIENTS:-8}" \
   -Dgatehouse.bench.output="$out" \
   -Dgatehouse.bench.classpath="$(classpath "$root" "$out/runtime.classpath")" \
+  -Dgatehouse.bench.chartDeployment="$(chart_deployment "$root" "$out/deployment.yaml")" \
   ${JVM_OPTIONS:+"-Dgatehouse.bench.jvmOptions=$JVM_OPTIONS"} "${baseline[@]}"
 
 cat "$out/results.md"

@@ -114,6 +114,23 @@ class ContainerImagesTest {
     }
   }
 
+  /**
+   * The image and the chart give the operator's JVM the same flags, so a pod run without the chart
+   * sizes its heap as the benchmark measured (operator/bench/converge.sh runs the chart's).
+   */
+  @Test
+  void imageGivesTheOperatorTheChartsDefaultJvmFlags() {
+    Deployment deployment = HelmChart.template(HelmChart.NAMESPACE).one(Deployment.class);
+    String chart = deployment.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+        .stream().filter(e -> e.getName().equals("JAVA_TOOL_OPTIONS")).findFirst().orElseThrow()
+        .getValue();
+    String image = Dockerfile.read(IMAGES.resolve("operator/Dockerfile")).all().stream()
+        .filter(i -> i.keyword().equals("ENV") && i.arguments().startsWith("JAVA_TOOL_OPTIONS="))
+        .reduce((first, last) -> last).orElseThrow().arguments();
+
+    assertThat(image).isEqualTo("JAVA_TOOL_OPTIONS=\"" + chart + "\"");
+  }
+
   @Test
   void chartRunsTheOperatorAsTheImageUser() {
     Deployment deployment = HelmChart.template(HelmChart.NAMESPACE).one(Deployment.class);

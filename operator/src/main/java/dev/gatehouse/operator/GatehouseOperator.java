@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
-import io.javaoperatorsdk.operator.monitoring.micrometer.MicrometerMetrics;
 import io.micrometer.prometheusmetrics.PrometheusConfig;
 import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
 import io.fabric8.kubernetes.client.extended.leaderelection.LeaderCallbacks;
@@ -51,8 +50,7 @@ public final class GatehouseOperator implements AutoCloseable {
     AtomicBoolean closing = new AtomicBoolean();
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
-          .withMetrics(MicrometerMetrics.newPerResourceCollectingMicrometerMetricsBuilder(registry)
-              .build())
+          .withMetrics(new OperatorMetrics(registry))
           .withCloseClientOnStop(true);
       if (settings.leaderElection()) {
         overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(

@@ -78,11 +78,11 @@ class OperatorConvergenceBenchmark {
   private static final List<Class<? extends HasMetadata>> CHILD_KINDS = List.of(Secret.class,
       ConfigMap.class, Deployment.class, Service.class, NetworkPolicy.class, PodDisruptionBudget.class);
   /**
-   * The chart's memory limit (512 Mi) with its -XX:MaxRAMPercentage=75; in such a container the JVM
-   * picks the serial collector by itself, outside one it must be told.
+   * What stands in for the pod's container, beside the chart's own environment: the container's
+   * memory limit as the memory the JVM sees, and the collector the JVM picks by itself in a
+   * container below 1792 MB (outside one it must be told).
    */
-  private static final String DEFAULT_JVM_OPTIONS =
-      "-XX:MaxRAM=512m -XX:MaxRAMPercentage=75 -XX:+UseSerialGC -XX:-UsePerfData";
+  private static final String CONTAINER_JVM_OPTIONS = "-XX:MaxRAM=%d -XX:+UseSerialGC";
   /** 65534 more ClusterIPs, outside the harness's 10.0.0.0/24. */
   private static final String SERVICE_CIDR = "10.96.0.0/16";
   private static final Duration CONVERGENCE_TIMEOUT = Duration.ofMinutes(10);
@@ -117,13 +117,17 @@ class OperatorConvergenceBenchmark {
     String example = Files.readString(Path.of(required("gatehouse.examples.dir"), "minimal.yaml"));
 
     List<Build> builds = new ArrayList<>();
-    builds.add(new Build("this", required("gatehouse.bench.classpath"),
-        System.getProperty("gatehouse.bench.jvmOptions", DEFAULT_JVM_OPTIONS)));
+    builds.add(Build.of("this", required("gatehouse.bench.classpath"),
+        Path.of(required("gatehouse.bench.chartDeployment")),
+        System.getProperty("gatehouse.bench.jvmOptions", "")));
     String baseline = System.getProperty("gatehouse.bench.baselineClasspath", "");
     if (!baseline.isBlank()) {
-      builds.add(new Build("baseline", baseline,
-          System.getProperty("gatehouse.bench.baselineJvmOptions", DEFAULT_JVM_OPTIONS)));
+      builds.add(Build.of("baseline", baseline,
+          Path.of(required("gatehouse.bench.baselineChartDeployment")),
+          System.getProperty("gatehouse.bench.baselineJvmOptions", "")));
     }
+    builds.forEach(build -> System.out.println("Build " + build.name() + ": " + build.environment()
+        + " " + build.jvmOptions()));
     List<Run> results = new ArrayList<>();
     for (int round = 1; round <= runs; round++) {
       // Baseline first in odd rounds, this build first in even ones.
@@ -216,10 +220,11 @@ class OperatorConvergenceBenchmark {
     }
     List<String> command = new ArrayList<>();
     command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    command.addAll(Arrays.asList(build.jvmOptions().trim().split("\\s+")));
+    command.addAll(build.jvmOptions());
     command.addAll(List.of("-cp", build.classpath(), GatehouseOperator.class.getName()));
     ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
         .redirectOutput(log.toFile());
+    builder.environment().putAll(build.environment());
     builder.environment().put("KUBECONFIG", kubeconfig.toString());
     builder.environment().put("GATEHOUSE_WATCH_NAMESPACES", namespace);
     builder.environment().put("GATEHOUSE_HEALTH_PORT", Integer.toString(port));
@@ -386,7 +391,35 @@ class OperatorConvergenceBenchmark {
     return value;
   }
 
-  record Build(String name, String classpath, String jvmOptions) {
+  /**
+   * One operator build as its chart runs it: the literal environment of the chart's operator
+   * container (JAVA_TOOL_OPTIONS and whatever else the chart sets for the JVM), its memory limit
+   * ({@link #CONTAINER_JVM_OPTIONS}), then extra flags for an experiment, which win over the chart's.
+   */
+  record Build(String name, String classpath, Map<String, String> environment,
+      List<String> jvmOptions) {
+
+    static Build of(String name, String classpath, Path chartDeployment, String extraJvmOptions)
+        throws IOException {
+      Deployment deployment = Serialization.unmarshal(Files.readString(chartDeployment),
+          Deployment.class);
+      var container = deployment.getSpec().getTemplate().getSpec().getContainers().stream()
+          .filter(c -> c.getName().equals("operator")).findFirst().orElseThrow();
+      Map<String, String> environment = new TreeMap<>();
+      container.getEnv().stream()
+          .filter(e -> e.getValue() != null && !e.getName().startsWith("GATEHOUSE_"))
+          .forEach(e -> environment.put(e.getName(), e.getValue()));
+      assertThat(environment).as("the chart's operator environment in %s", chartDeployment)
+          .containsKey("JAVA_TOOL_OPTIONS");
+      long limit = container.getResources().getLimits().get("memory").getNumericalAmount()
+          .longValueExact();
+      List<String> options = new ArrayList<>(
+          Arrays.asList(CONTAINER_JVM_OPTIONS.formatted(limit).split(" ")));
+      if (!extraJvmOptions.isBlank()) {
+        options.addAll(Arrays.asList(extraJvmOptions.trim().split("\\s+")));
+      }
+      return new Build(name, classpath, environment, options);
+    }
   }
 
   record Run(int run, int round, String build, Duration createPhase, Duration converged,

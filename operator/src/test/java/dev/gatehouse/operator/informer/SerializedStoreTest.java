@@ -32,6 +32,21 @@ class SerializedStoreTest {
     assertThat(store.size()).isZero();
   }
 
+  @Test
+  void givesBackAnObjectLargerThanOneDeflatedChunkByteForByte() {
+    // Random characters do not compress, so the deflated bytes span several of the store's chunks.
+    StringBuilder noise = new StringBuilder();
+    java.util.Random random = new java.util.Random(11);
+    while (noise.length() < 50_000) {
+      noise.append((char) ('!' + random.nextInt(90)));
+    }
+    Deployment large = new DeploymentBuilder(deployment("7"))
+        .editMetadata().addToAnnotations("noise", noise.toString()).endMetadata().build();
+    store.put(store.getKey(large), large);
+
+    assertThat(store.get("shop/auth")).isEqualTo(large);
+  }
+
   private static Deployment deployment(String resourceVersion) {
     return new DeploymentBuilder()
         .withNewMetadata().withName("auth").withNamespace("shop").withResourceVersion(resourceVersion)

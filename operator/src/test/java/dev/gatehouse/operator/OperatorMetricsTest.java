@@ -1,0 +1,85 @@
+package dev.gatehouse.operator;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.javaoperatorsdk.operator.api.monitoring.Metrics;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+class OperatorMetricsTest {
+
+  private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+  private final OperatorMetrics metrics = new OperatorMetrics(registry);
+
+  @Test
+  void countsReconcilesPerAuthServiceAsTheDashboardReadsThemAndTimesThemPerController()
+      throws Exception {
+    for (String name : new String[] {"shop", "blog", "shop"}) {
+      AuthService resource = authService(name);
+      metrics.timeControllerExecution(execution(resource));
+      metrics.finishedReconciliation(resource, Map.of());
+    }
+    metrics.failedReconciliation(authService("blog"), new IllegalStateException("refused"), Map.of());
+
+    String scrape = registry.scrape();
+    assertThat(series(scrape, "operator_sdk_reconciliations_success_total"))
+        .anySatisfy(line -> assertThat(line).contains("name=\"shop\"").endsWith(" 2.0"))
+        .anySatisfy(line -> assertThat(line).contains("name=\"blog\"").endsWith(" 1.0"));
+    assertThat(series(scrape, "operator_sdk_reconciliations_failed_total"))
+        .singleElement().satisfies(line -> assertThat(line).contains("name=\"blog\""));
+    // One timer for the controller, however many AuthServices it reconciled.
+    assertThat(series(scrape, "operator_sdk_controllers_execution_reconcile_seconds_count"))
+        .singleElement().satisfies(line -> assertThat(line)
+            .contains("controller=\"authservice\"").doesNotContain("name=").endsWith(" 3"));
+  }
+
+  private static Stream<String> series(String scrape, String name) {
+    return scrape.lines().filter(line -> line.startsWith(name + "{"));
+  }
+
+  private static AuthService authService(String name) {
+    AuthService resource = new AuthService();
+    resource.setMetadata(new ObjectMetaBuilder().withName(name).withNamespace("tenants").build());
+    return resource;
+  }
+
+  private static Metrics.ControllerExecution<String> execution(AuthService resource) {
+    return new Metrics.ControllerExecution<>() {
+      @Override
+      public String name() {
+        return "reconcile";
+      }
+
+      @Override
+      public String controllerName() {
+        return "authservice";
+      }
+
+      @Override
+      public String successTypeName(String result) {
+        return "resource";
+      }
+
+      @Override
+      public ResourceID resourceID() {
+        return ResourceID.fromResource(resource);
+      }
+
+      @Override
+      public Map<String, Object> metadata() {
+        return Map.of();
+      }
+
+      @Override
+      public String execute() {
+        return "done";
+      }
+    };
+  }
+}
