@@ -5,7 +5,8 @@
 # bench/run.sh starts them: A with gatehouse.redis.replica-acks=0 (the baseline: a SET, answered),
 # B with 1 (the same SET, then WAIT 1 on that connection). Closed loop (wrk), rounds alternating A
 # and B: POST /oauth2/revoke over TOKENS distinct tokens, each revoke a SET of the token's jti.
-# Every round is reported. Knobs: ROUNDS (3), DURATION (20), CONNECTIONS ("1 64"), TOKENS (10000),
+# Every round is reported. Knobs: ROUNDS (3), DURATION (20), CONNECTIONS ("2 64"; wrk runs 2 threads,
+# so 2 is its least), TOKENS (10000),
 # WARMUP (30), POOL (32).
 set -euo pipefail
 cd "$(dirname "$0")"
@@ -13,7 +14,7 @@ BENCH_DIR="$(pwd)"
 source ./lib.sh
 
 ROUNDS="${ROUNDS:-3}"
-CONNECTIONS="${CONNECTIONS:-1 64}"
+CONNECTIONS="${CONNECTIONS:-2 64}"
 
 bench_require wrk redis-cli
 bench_start

@@ -158,9 +158,10 @@ class KubernetesAuthenticationEndToEndIT {
           }
         });
         load.start();
+        Map<String, String> renewal = tlsData(work.resolve("second"));
         try {
           cluster.client().secrets().inNamespace(ns).withName("auth-tls")
-              .edit(secret -> new SecretBuilder(secret).withData(tlsData(work.resolve("second"))).build());
+              .edit(secret -> new SecretBuilder(secret).withData(renewal).build());
           await("the pod serves the renewed certificate").atMost(Duration.ofSeconds(60))
               .pollInterval(Duration.ofMillis(500))
               .until(() -> renewed.equals(servedCertificate(before.getStatus().getPodIP(), work)));
