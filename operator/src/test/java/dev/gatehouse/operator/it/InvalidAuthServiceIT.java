@@ -113,7 +113,7 @@ class InvalidAuthServiceIT {
               pool: {maxConnections: 8}
             jwt: {issuer: https://auth.example.com, audiences: [api]}
             """, "spec.redis.mode",
-            "redis.mode External needs redis.external: the host and passwordSecretRef"),
+            "redis.mode External needs redis.external: the host (or sentinel) and"),
         new Invalid("Redis mode in lower case", """
             redis:
               mode: external

@@ -1,0 +1,52 @@
+package dev.gatehouse.operator.api.v1alpha1;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Max;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+
+/** One Sentinel's address. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class SentinelNode {
+
+  // No IPv6 literal: the auth service takes its Sentinels as host:port and refuses a host with
+  // colons (gatehouse.redis.sentinel.nodes); give an IPv6 Sentinel a DNS name.
+  @JsonPropertyDescription("Host name or IPv4 address of the Sentinel, without a port.")
+  @Required
+  @Size(max = 253)
+  @Pattern("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
+  private String host;
+
+  @JsonPropertyDescription("Port of the Sentinel, 1 to 65535.")
+  @Default("26379")
+  @Min(1)
+  @Max(65535)
+  private Integer port = 26379;
+
+  public SentinelNode() {}
+
+  public SentinelNode(String host, Integer port) {
+    this.host = host;
+    this.port = port;
+  }
+
+  public String getHost() {
+    return host;
+  }
+
+  public void setHost(String host) {
+    this.host = host;
+  }
+
+  public Integer getPort() {
+    return port;
+  }
+
+  public void setPort(Integer port) {
+    this.port = port;
+  }
+}
