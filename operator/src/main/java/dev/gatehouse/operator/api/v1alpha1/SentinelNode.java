@@ -2,7 +2,6 @@ package dev.gatehouse.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
-import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
@@ -21,11 +20,14 @@ public class SentinelNode {
   @Pattern("^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$")
   private String host;
 
-  @JsonPropertyDescription("Port of the Sentinel, 1 to 65535.")
-  @Default("26379")
+  // Required rather than defaulted to 26379: a default inside a list (atomic, as every list of
+  // this CRD) makes the stored list differ from the applied one, and kubectl's move from
+  // client-side to server-side apply then conflicts on the whole list (GitOpsApplyIT).
+  @JsonPropertyDescription("Port of the Sentinel, 1 to 65535 (Sentinel's own default is 26379).")
+  @Required
   @Min(1)
   @Max(65535)
-  private Integer port = 26379;
+  private Integer port;
 
   public SentinelNode() {}
 
