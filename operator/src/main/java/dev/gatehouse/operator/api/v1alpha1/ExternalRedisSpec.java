@@ -13,7 +13,7 @@ import io.fabric8.generator.annotation.ValidationRule;
 /**
  * Your Redis: one server at {@code host}, or a Sentinel set. {@code port} keeps its default with a
  * Sentinel set (a default cannot be told from a value given), so only {@code host} tells the two
- * apart. {@code replicaAcks} has no schema default because it depends on which of the two it is;
+ * apart, and only a port other than the default is refused beside {@code sentinel}. {@code replicaAcks} has no schema default because it depends on which of the two it is;
  * {@link #replicaAcksOrDefault()} applies it to the pods, and the spec stays as written.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -23,8 +23,14 @@ import io.fabric8.generator.annotation.ValidationRule;
 @ValidationRule(value = "has(self.host) || has(self.sentinel)",
     message = "redis.external needs host (a single Redis) or sentinel (masterName and nodes of"
         + " your Sentinels)")
+@ValidationRule(value = "!has(self.sentinel) || !has(self.port) || self.port == "
+    + ExternalRedisSpec.DEFAULT_PORT,
+    message = "redis.external.port is not read with sentinel: give each Sentinel's port in"
+        + " redis.external.sentinel.nodes, and the Sentinels tell the pods the primary's",
+    fieldPath = ".port")
 public class ExternalRedisSpec {
 
+  static final String DEFAULT_PORT = "6379";
   /** Without a Sentinel set there is no replica to wait for; with one, a failover must keep it. */
   static final int REPLICA_ACKS_WITH_SENTINEL = 1;
 
@@ -38,11 +44,11 @@ public class ExternalRedisSpec {
           + " redis.external.port")
   private String host;
 
-  @JsonPropertyDescription("Port of the Redis server, 1 to 65535. Not read with sentinel.")
-  @Default("6379")
+  @JsonPropertyDescription("Port of the Redis server, 1 to 65535. Only with host.")
+  @Default(DEFAULT_PORT)
   @Min(1)
   @Max(65535)
-  private Integer port = 6379;
+  private Integer port = Integer.valueOf(DEFAULT_PORT);
 
   @JsonPropertyDescription("A Redis behind Sentinel: the auth pods ask the Sentinels for the"
       + " primary and follow a failover by themselves. Either sentinel or host.")
