@@ -103,6 +103,13 @@ class GatehousePropertiesTest {
                     assertThat(properties.jwt().accessTokenTtl()).hasMinutes(5);
                     assertThat(properties.jwt().keysDir()).hasToString((String) env.get("GATEHOUSE_JWT_KEYSDIR"));
                     assertThat(properties.admin().tokenFile()).hasToString((String) env.get("GATEHOUSE_ADMIN_TOKENFILE"));
+                    // The operator joins the Sentinels with commas; they must bind as a list of host:port.
+                    assertThat(properties.redis().sentinel().nodes())
+                            .containsExactly(((String) env.get("GATEHOUSE_REDIS_SENTINEL_NODES")).split(","));
+                    assertThat(properties.redis().sentinel().master()).isEqualTo("shop-redis");
+                    assertThat(properties.redis().sentinel().passwordFile())
+                            .hasToString((String) env.get("GATEHOUSE_REDIS_SENTINEL_PASSWORDFILE"));
+                    assertThat(properties.redis().replicaAcks()).isEqualTo(1);
                 });
     }
 

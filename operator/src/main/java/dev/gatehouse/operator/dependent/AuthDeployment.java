@@ -8,6 +8,7 @@ import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.JwtSpec;
 import dev.gatehouse.operator.api.v1alpha1.PodSettings;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
+import dev.gatehouse.operator.api.v1alpha1.SentinelSpec;
 import dev.gatehouse.operator.informer.SerializedStore;
 import dev.gatehouse.operator.secrets.ConfigHash;
 import dev.gatehouse.operator.secrets.PodSecrets;
@@ -34,6 +35,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.stream.Collectors;
 
 /**
  * The auth pods. They read every secret as a mounted file (docs/auth-service-contract.md), run
@@ -48,6 +50,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
 
   static final String SECRETS_ROOT = "/var/run/secrets/gatehouse";
   static final String REDIS_PASSWORD_FILE = SECRETS_ROOT + "/redis/password";
+  static final String SENTINEL_PASSWORD_FILE = SECRETS_ROOT + "/redis-sentinel/password";
   static final String JWT_KEYS_DIR = SECRETS_ROOT + "/jwt";
   static final String ADMIN_TOKEN_FILE = SECRETS_ROOT + "/admin/token";
   static final String CLIENTS_FILE = SECRETS_ROOT + "/clients/" + PodSecrets.CLIENTS_KEY;
@@ -161,6 +164,8 @@ public class AuthDeployment extends ChildResource<Deployment> {
             PodSecrets.ADMIN_TOKEN_KEY);
     secrets.clients().ifPresent(name ->
         hash.secretKey(PodSecrets.find(context, name), name, PodSecrets.CLIENTS_KEY));
+    secrets.sentinelPassword().ifPresent(ref ->
+        hash.secretKey(PodSecrets.find(context, ref.getName()), ref.getName(), ref.getKey()));
     return hash.digest();
   }
 
@@ -172,6 +177,8 @@ public class AuthDeployment extends ChildResource<Deployment> {
         mount("admin-token", SECRETS_ROOT + "/admin", true),
         mount("tmp", "/tmp", false)));
     secrets.clients().ifPresent(name -> mounts.add(mount("clients", SECRETS_ROOT + "/clients", true)));
+    secrets.sentinelPassword().ifPresent(ref ->
+        mounts.add(mount("sentinel-password", SECRETS_ROOT + "/redis-sentinel", true)));
     secrets.tls().ifPresent(name -> mounts.add(mount("tls", TLS_DIR, true)));
     String scheme = secrets.tls().isPresent() ? "HTTPS" : "HTTP";
     return new ContainerBuilder()
@@ -200,19 +207,34 @@ public class AuthDeployment extends ChildResource<Deployment> {
     PoolSpec pool = Optional.ofNullable(spec.getRedis().getPool()).orElseGet(PoolSpec::new);
     JwtSpec jwt = spec.getJwt();
     String namespace = primary.getMetadata().getNamespace();
+    SentinelSpec sentinel = external != null ? external.getSentinel() : null;
     List<EnvVar> environment = new ArrayList<>(List.of(
         env("SERVER_PORT", Integer.toString(AuthServiceResources.AUTH_HTTP_PORT)),
         // The JVM sizes its heap from the container's memory limit, leaving room for Netty buffers.
         env("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"),
-        env("GATEHOUSE_ENVIRONMENT", namespace + "/" + primary.getMetadata().getName()),
-        env("GATEHOUSE_REDIS_HOST", external != null
-            ? external.getHost()
-            : AuthServiceResources.redisServiceName(primary.getMetadata().getName()) + "."
-                + namespace + ".svc"),
-        env("GATEHOUSE_REDIS_PORT", Integer.toString(external != null
-            ? external.getPort() : ManagedRedisStatefulSet.REDIS_PORT)),
+        env("GATEHOUSE_ENVIRONMENT", namespace + "/" + primary.getMetadata().getName())));
+    // Behind Sentinel the service asks the Sentinels where the primary is and never reads
+    // host and port: a value there would only mislead whoever reads the pod.
+    if (sentinel == null) {
+      environment.add(env("GATEHOUSE_REDIS_HOST", external != null
+          ? external.getHost()
+          : AuthServiceResources.redisServiceName(primary.getMetadata().getName()) + "."
+              + namespace + ".svc"));
+      environment.add(env("GATEHOUSE_REDIS_PORT", Integer.toString(external != null
+          ? external.getPort() : ManagedRedisStatefulSet.REDIS_PORT)));
+    } else {
+      environment.add(env("GATEHOUSE_REDIS_SENTINEL_MASTER", sentinel.getMasterName()));
+      environment.add(env("GATEHOUSE_REDIS_SENTINEL_NODES", sentinel.getNodes().stream()
+          .map(node -> node.getHost() + ":" + node.getPort())
+          .collect(Collectors.joining(","))));
+      secrets.sentinelPassword().ifPresent(ref ->
+          environment.add(env("GATEHOUSE_REDIS_SENTINEL_PASSWORDFILE", SENTINEL_PASSWORD_FILE)));
+    }
+    environment.addAll(List.of(
         env("GATEHOUSE_REDIS_TLS", Boolean.toString(external != null && Boolean.TRUE.equals(external.getTls()))),
         env("GATEHOUSE_REDIS_PASSWORDFILE", REDIS_PASSWORD_FILE),
+        env("GATEHOUSE_REDIS_REPLICAACKS",
+            Integer.toString(external != null ? external.replicaAcksOrDefault() : 0)),
         env("GATEHOUSE_REDIS_POOL_MAXCONNECTIONS", pool.getMaxConnections().toString()),
         env("GATEHOUSE_REDIS_POOL_MINIDLE", pool.getMinIdle().toString()),
         env("GATEHOUSE_REDIS_POOL_ACQUIRETIMEOUT", pool.getAcquireTimeout()),
@@ -258,6 +280,13 @@ public class AuthDeployment extends ChildResource<Deployment> {
             .endSecret().build(),
         new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(
             new Quantity("64Mi")).endEmptyDir().build()));
+    secrets.sentinelPassword().ifPresent(ref -> volumes.add(new VolumeBuilder()
+        .withName("sentinel-password")
+        .withNewSecret()
+        .withSecretName(ref.getName())
+        .addNewItem().withKey(ref.getKey()).withPath("password").endItem()
+        .withDefaultMode(SECRET_FILE_MODE)
+        .endSecret().build()));
     secrets.clients().ifPresent(name -> volumes.add(new VolumeBuilder().withName("clients")
         .withNewSecret()
         .withSecretName(name)

@@ -16,7 +16,8 @@ import java.util.TreeSet;
  * @param highUtilization some pod reports {@link PodPoolReport#HIGH_UTILIZATION}: its pool is above
  *     the pod's own warning threshold
  * @param warningCodes the distinct warning codes the pods report, sorted
- * @param serverMaxClients the Redis server's maxclients as the pods read it, if any did
+ * @param serverMaxClients the least maxclients the pods read, if any did: behind Sentinel, pods
+ *     that straddle a failover read different primaries, and the budget must fit the smaller
  */
 public record PoolHealth(
     int runningPods,
@@ -36,7 +37,7 @@ public record PoolHealth(
         .map(PodPoolReport::redis)
         .filter(s -> s != null && s.maxclients() != null)
         .map(PodPoolReport.Server::maxclients)
-        .max(Integer::compareTo).orElse(null);
+        .min(Integer::compareTo).orElse(null);
     return new PoolHealth(runningPods, reports.size(), worst, high,
         Collections.unmodifiableSortedSet(codes), maxClients);
   }

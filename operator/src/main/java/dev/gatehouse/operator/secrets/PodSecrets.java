@@ -6,6 +6,7 @@ import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
 import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
+import dev.gatehouse.operator.api.v1alpha1.SentinelSpec;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -23,7 +24,8 @@ public record PodSecrets(
     String signingKeys, boolean signingKeysGenerated,
     String adminToken,
     Optional<String> clients,
-    Optional<String> tls) {
+    Optional<String> tls,
+    Optional<SecretKeyReference> sentinelPassword) {
 
   /** The key of the clients Secret that holds the clients file. */
   public static final String CLIENTS_KEY = "clients.yaml";
@@ -49,7 +51,9 @@ public record PodSecrets(
         AuthServiceResources.adminTokenSecretName(instance),
         Optional.ofNullable(primary.getSpec().getClientsSecretRef()).map(SecretReference::getName),
         Optional.ofNullable(primary.getSpec().getTls()).map(TlsSpec::getSecretRef)
-            .map(SecretReference::getName));
+            .map(SecretReference::getName),
+        Optional.ofNullable(external).map(ExternalRedisSpec::getSentinel)
+            .map(SentinelSpec::getPasswordSecretRef));
   }
 
   /** The algorithm the signing keys are for; ES256, the CRD's default, when the spec has none. */
@@ -69,6 +73,8 @@ public record PodSecrets(
     }
     clients.ifPresent(names::add);
     tls.filter(name -> !names.contains(name)).ifPresent(names::add);
+    sentinelPassword.map(SecretKeyReference::getName).filter(name -> !names.contains(name))
+        .ifPresent(names::add);
     return names;
   }
 
@@ -81,22 +87,12 @@ public record PodSecrets(
     List<SecretProblem> problems = new ArrayList<>();
     String namespace = primary.getMetadata().getNamespace();
     if (!redisPasswordGenerated) {
-      String field = "spec.redis.external.passwordSecretRef";
-      present(context, redisPassword.getName(), redisPassword.getKey(), field, namespace, problems)
-          .ifPresent(secret -> {
-            // The service reads the file as UTF-8 and strips a trailing line break, which
-            // kubectl create secret --from-file adds.
-            Optional<String> password = SecretData.utf8(
-                SecretData.value(secret, redisPassword.getKey())).map(String::stripTrailing);
-            if (password.isEmpty()) {
-              problems.add(SecretProblem.invalid(redisPassword.getName(), redisPassword.getKey(),
-                  "the Redis password is not UTF-8 text"));
-            } else if (password.get().isEmpty()) {
-              problems.add(SecretProblem.invalid(redisPassword.getName(), redisPassword.getKey(),
-                  "the Redis password is empty"));
-            }
-          });
+      password(context, redisPassword, "spec.redis.external.passwordSecretRef", "Redis password",
+          namespace, problems);
     }
+    sentinelPassword.ifPresent(ref -> password(context, ref,
+        "spec.redis.external.sentinel.passwordSecretRef", "Sentinel password", namespace,
+        problems));
     if (!signingKeysGenerated) {
       present(context, signingKeys, SigningKeyEntries.ACTIVE_KID_KEY, "spec.jwt.signingKeySecretRef",
           namespace, problems).ifPresent(secret -> problems.addAll(
@@ -112,6 +108,23 @@ public record PodSecrets(
                 problems))
             .ifPresent(secret -> TlsSecretContent.problems(name, secret).forEach(problems::add)));
     return problems;
+  }
+
+  /** A password the user's Secret holds: present, UTF-8 text, not empty. */
+  private static void password(Context<AuthService> context, SecretKeyReference ref, String field,
+      String what, String namespace, List<SecretProblem> problems) {
+    present(context, ref.getName(), ref.getKey(), field, namespace, problems).ifPresent(secret -> {
+      // The service reads the file as UTF-8 and strips a trailing line break, which
+      // kubectl create secret --from-file adds.
+      Optional<String> password =
+          SecretData.utf8(SecretData.value(secret, ref.getKey())).map(String::stripTrailing);
+      if (password.isEmpty()) {
+        problems.add(SecretProblem.invalid(ref.getName(), ref.getKey(),
+            "the " + what + " is not UTF-8 text"));
+      } else if (password.get().isEmpty()) {
+        problems.add(SecretProblem.invalid(ref.getName(), ref.getKey(), "the " + what + " is empty"));
+      }
+    });
   }
 
   /** The Secret if it exists and has {@code key}; otherwise adds the problem and is empty. */

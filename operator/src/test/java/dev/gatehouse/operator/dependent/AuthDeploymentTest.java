@@ -6,7 +6,11 @@ import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.RedisMode;
+import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
+import dev.gatehouse.operator.api.v1alpha1.SentinelNode;
+import dev.gatehouse.operator.api.v1alpha1.SentinelSpec;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import dev.gatehouse.operator.secrets.ConfigHash;
@@ -22,15 +26,18 @@ import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
-import java.io.Reader;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.Properties;
 import java.util.function.Function;
+import java.util.function.Predicate;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
 
@@ -69,25 +76,161 @@ class AuthDeploymentTest {
     assertThat(volumes.get("admin-token").getSecret().getSecretName()).isEqualTo("auth-admin-token");
   }
 
-  /** contracts/auth-pod-environment.properties, which the auth service shows it binds. */
+  /**
+   * contracts/auth-pod-environment.properties, which the auth service shows it binds: the keys
+   * before the first "# Only with"/"# Only without" header always, those of a section exactly when
+   * the AuthService has (or lacks) the field the header names.
+   */
   @Test
   void theContainerEnvironmentHasExactlyTheContractsKeys() throws IOException {
-    Properties contract = new Properties();
-    try (Reader reader = Files.newBufferedReader(
-        Path.of(System.getProperty("gatehouse.contracts.dir"), "auth-pod-environment.properties"))) {
-      contract.load(reader);
-    }
-    Set<String> withoutTls = new TreeSet<>(contract.stringPropertyNames());
-    withoutTls.remove("GATEHOUSE_TLS_DIR");
+    Map<String, Set<String>> sections = contractSections();
+    Map<String, Predicate<AuthService>> fields = Map.of(
+        "spec.tls", primary -> primary.getSpec().getTls() != null,
+        "spec.redis.external.sentinel", primary -> sentinel(primary) != null,
+        "spec.redis.external.sentinel.passwordSecretRef",
+        primary -> sentinel(primary) != null && sentinel(primary).getPasswordSecretRef() != null);
+    List<AuthService> variants = new ArrayList<>();
     for (String example : new String[] {"minimal.yaml", "production.yaml"}) {
-      AuthService primary = AuthServices.example(example);
-      assertThat(env(container(primary)).keySet()).as(example)
-          .containsExactlyInAnyOrderElementsOf(withoutTls);
-
-      primary.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
-      assertThat(env(container(primary)).keySet()).as(example + " with spec.tls")
-          .containsExactlyInAnyOrderElementsOf(contract.stringPropertyNames());
+      for (boolean tls : new boolean[] {false, true}) {
+        for (int sentinel = 0; sentinel < 3; sentinel++) {
+          AuthService primary = AuthServices.example(example);
+          if (tls) {
+            primary.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
+          }
+          if (sentinel > 0) {
+            withSentinel(primary, sentinel == 2);
+          }
+          variants.add(primary);
+        }
+      }
     }
+    for (AuthService primary : variants) {
+      Set<String> expected = new TreeSet<>();
+      sections.forEach((header, keys) -> {
+        if (header.isEmpty() || applies(header, fields, primary)) {
+          expected.addAll(keys);
+        }
+      });
+      assertThat(env(container(primary)).keySet()).as(Serialization.asYaml(primary.getSpec()))
+          .containsExactlyInAnyOrderElementsOf(expected);
+    }
+  }
+
+  /** The keys of the contract by section header ("" for those always set), in file order. */
+  private static Map<String, Set<String>> contractSections() throws IOException {
+    Map<String, Set<String>> sections = new LinkedHashMap<>();
+    String header = "";
+    for (String line : Files.readAllLines(
+        Path.of(System.getProperty("gatehouse.contracts.dir"), "auth-pod-environment.properties"))) {
+      if (line.startsWith("# Only with")) {
+        header = line;
+      } else if (!line.isBlank() && !line.startsWith("#")) {
+        sections.computeIfAbsent(header, h -> new TreeSet<>()).add(line.substring(0, line.indexOf('=')));
+      }
+    }
+    return sections;
+  }
+
+  /** "# Only with spec.x:" or "# Only without spec.x:", judged on the primary. */
+  private static boolean applies(String header, Map<String, Predicate<AuthService>> fields,
+      AuthService primary) {
+    Matcher matcher = Pattern.compile("^# Only (with|without) (\\S+):$").matcher(header);
+    assertThat(matcher.matches()).as("contract header " + header).isTrue();
+    assertThat(fields).as("a test of the contract section " + header)
+        .containsKey(matcher.group(2));
+    return fields.get(matcher.group(2)).test(primary) == matcher.group(1).equals("with");
+  }
+
+  private static SentinelSpec sentinel(AuthService primary) {
+    ExternalRedisSpec external = primary.getSpec().getRedis().getExternal();
+    return external == null ? null : external.getSentinel();
+  }
+
+  /** An external Redis behind three Sentinels, in place of the example's Redis. */
+  private static AuthService withSentinel(AuthService primary, boolean sentinelPassword) {
+    ExternalRedisSpec external = new ExternalRedisSpec();
+    external.setPasswordSecretRef(new SecretKeyReference("redis-credentials", "password"));
+    SentinelSpec sentinel = new SentinelSpec("shop-redis", List.of(
+        new SentinelNode("sentinel-0.redis.data.svc", 26379),
+        new SentinelNode("sentinel-1.redis.data.svc", 26379),
+        new SentinelNode("10.0.0.7", 5000)));
+    if (sentinelPassword) {
+      sentinel.setPasswordSecretRef(new SecretKeyReference("sentinel-credentials", "sentinel-pw"));
+    }
+    external.setSentinel(sentinel);
+    external.setHost(null);
+    primary.getSpec().getRedis().setMode(RedisMode.External);
+    primary.getSpec().getRedis().setExternal(external);
+    return primary;
+  }
+
+  @Test
+  void behindSentinelThePodsAskTheSentinelsAndWaitForOneReplica() {
+    AuthService primary = withSentinel(AuthServices.example("production.yaml"), true);
+    primary.getSpec().getRedis().getExternal().setTls(true);
+    CachedSecrets secrets = new CachedSecrets()
+        .with("redis-credentials", Map.of("password", PASSWORD))
+        .with("sentinel-credentials", Map.of("sentinel-pw", "sentinel-secret-value"));
+    Deployment deployment = dependent.desired(primary, secrets.context());
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    assertThat(env(container))
+        .containsEntry("GATEHOUSE_REDIS_SENTINEL_MASTER", "shop-redis")
+        .containsEntry("GATEHOUSE_REDIS_SENTINEL_NODES",
+            "sentinel-0.redis.data.svc:26379,sentinel-1.redis.data.svc:26379,10.0.0.7:5000")
+        .containsEntry("GATEHOUSE_REDIS_SENTINEL_PASSWORDFILE",
+            "/var/run/secrets/gatehouse/redis-sentinel/password")
+        .containsEntry("GATEHOUSE_REDIS_PASSWORDFILE", "/var/run/secrets/gatehouse/redis/password")
+        .containsEntry("GATEHOUSE_REDIS_TLS", "true")
+        .containsEntry("GATEHOUSE_REDIS_REPLICAACKS", "1")
+        .doesNotContainKeys("GATEHOUSE_REDIS_HOST", "GATEHOUSE_REDIS_PORT");
+    assertThat(Serialization.asYaml(deployment)).doesNotContain(PASSWORD, "sentinel-secret-value");
+    assertThat(container.getVolumeMounts()).anySatisfy(mount -> {
+      assertThat(mount.getName()).isEqualTo("sentinel-password");
+      assertThat(mount.getMountPath()).isEqualTo("/var/run/secrets/gatehouse/redis-sentinel");
+      assertThat(mount.getReadOnly()).isTrue();
+    });
+    Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals("sentinel-password"))
+        .findFirst().orElseThrow();
+    assertThat(volume.getSecret().getSecretName()).isEqualTo("sentinel-credentials");
+    assertThat(volume.getSecret().getItems()).singleElement().satisfies(item -> {
+      assertThat(item.getKey()).isEqualTo("sentinel-pw");
+      assertThat(item.getPath()).isEqualTo("password");
+    });
+    assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0440);
+  }
+
+  @Test
+  void replicaAcksAreTheSpecsOrOneBehindSentinelAndNoneWithoutIt() {
+    AuthService single = AuthServices.example("production.yaml");
+    assertThat(env(container(single))).containsEntry("GATEHOUSE_REDIS_REPLICAACKS", "0");
+    single.getSpec().getRedis().getExternal().setReplicaAcks(2);
+    assertThat(env(container(single))).containsEntry("GATEHOUSE_REDIS_REPLICAACKS", "2");
+
+    assertThat(env(container(AuthServices.example("minimal.yaml"))))
+        .containsEntry("GATEHOUSE_REDIS_REPLICAACKS", "0");
+
+    AuthService sentinel = withSentinel(AuthServices.example("production.yaml"), false);
+    assertThat(env(container(sentinel))).containsEntry("GATEHOUSE_REDIS_REPLICAACKS", "1");
+    // 0 is a choice (a set without replicas), not a missing value.
+    sentinel.getSpec().getRedis().getExternal().setReplicaAcks(0);
+    assertThat(env(container(sentinel))).containsEntry("GATEHOUSE_REDIS_REPLICAACKS", "0");
+    assertThat(container(sentinel).getVolumeMounts())
+        .noneSatisfy(mount -> assertThat(mount.getName()).isEqualTo("sentinel-password"));
+  }
+
+  @Test
+  void aChangedSentinelPasswordRollsThePods() {
+    AuthService primary = withSentinel(AuthServices.example("production.yaml"), true);
+    Function<String, String> hashWith = password -> hash(dependent.desired(primary,
+        new CachedSecrets()
+            .with("redis-credentials", Map.of("password", PASSWORD))
+            .with("sentinel-credentials", Map.of("sentinel-pw", password))
+            .context()));
+
+    assertThat(hashWith.apply("first")).isEqualTo(hashWith.apply("first"))
+        .isNotEqualTo(hashWith.apply("second"));
   }
 
   @Test

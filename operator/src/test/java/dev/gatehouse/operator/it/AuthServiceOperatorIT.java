@@ -324,6 +324,51 @@ class AuthServiceOperatorIT {
   }
 
   @Test
+  void aSentinelSetReachesThePodsAndItsPasswordSecretIsCheckedWatchedAndRollsThem() {
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName("redis-credentials").endMetadata()
+        .withStringData(Map.of("password", "an-external-password")).build()).create();
+    apply("external-sentinel.yaml");
+
+    AuthService blocked = awaitStatus("auth-ha",
+        s -> "SecretMissing".equals(condition(s, "Ready").getReason()));
+    assertThat(condition(blocked, "Ready").getMessage()).contains("Secret sentinel-credentials"
+        + " (spec.redis.external.sentinel.passwordSecretRef) does not exist in namespace " + namespace);
+    assertThat(deployment("auth-ha")).isNull();
+
+    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
+        .withNewMetadata().withName("sentinel-credentials").endMetadata()
+        .withStringData(Map.of("password", "a-sentinel-password")).build()).create();
+    Deployment first = await(Deployment.class, "auth-ha");
+    Map<String, String> env = new java.util.TreeMap<>();
+    first.getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    assertThat(env)
+        .containsEntry("GATEHOUSE_REDIS_SENTINEL_MASTER", "shop-redis")
+        .containsEntry("GATEHOUSE_REDIS_SENTINEL_NODES",
+            "redis-sentinel-0.redis-sentinel.data.svc:26379,"
+                + "redis-sentinel-1.redis-sentinel.data.svc:26379,"
+                + "redis-sentinel-2.redis-sentinel.data.svc:26379")
+        .containsEntry("GATEHOUSE_REDIS_SENTINEL_PASSWORDFILE",
+            "/var/run/secrets/gatehouse/redis-sentinel/password")
+        .containsEntry("GATEHOUSE_REDIS_REPLICAACKS", "1")
+        .doesNotContainKeys("GATEHOUSE_REDIS_HOST", "GATEHOUSE_REDIS_PORT");
+    assertThat(first.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> "sentinel-password".equals(v.getName())).singleElement()
+        .satisfies(v -> assertThat(v.getSecret().getSecretName()).isEqualTo("sentinel-credentials"));
+    assertThat(client.secrets().inNamespace(namespace).withName("sentinel-credentials").get()
+        .getMetadata().getLabels()).containsEntry(ReferencedSecrets.LABEL, "true");
+    awaitStatus("auth-ha", s -> !"SecretMissing".equals(condition(s, "Ready").getReason()));
+    assertThat(client.apps().statefulSets().inNamespace(namespace).withName("auth-ha-redis").get())
+        .as("an external Redis means no managed one").isNull();
+
+    client.secrets().inNamespace(namespace).withName("sentinel-credentials").edit(secret ->
+        new SecretBuilder(secret).withData(null)
+            .withStringData(Map.of("password", "a-rotated-sentinel-password")).build());
+    awaitCondition(() -> !templateHash(deployment("auth-ha")).equals(templateHash(first)));
+  }
+
+  @Test
   void aReferencedSecretIsLabelledWatchedAndRollsThePodsWhenItChangesAndNoOtherSecretIsCached() {
     // Restarted here, so that its first lists and watches are in the audit log after the mark.
     operator.close();

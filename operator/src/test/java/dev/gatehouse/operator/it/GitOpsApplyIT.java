@@ -62,7 +62,7 @@ class GitOpsApplyIT {
 
   static Stream<String> examples() {
     return Stream.of("minimal.yaml", "ephemeral-redis.yaml", "redis-storage.yaml",
-        "production.yaml", GITOPS);
+        "production.yaml", "external-sentinel.yaml", GITOPS);
   }
 
   /** A new example with an AuthService in it cannot be left out of this test. */

@@ -69,7 +69,14 @@ class InvalidAuthServiceIT {
           "/spec/redis/managed/maxClients", 10000),
       "ephemeral-redis.yaml", Map.of(
           "/spec/redis/managed/storage/size", "1Gi",
-          "/spec/redis/managed/maxClients", 10000));
+          "/spec/redis/managed/maxClients", 10000),
+      // No replicaAcks: its default (1 with sentinel) is the operator's, given to the pods only.
+      "external-sentinel.yaml", Map.of(
+          "/spec/image", "ghcr.io/gatehouse-dev/auth-service:0.1.0",
+          "/spec/redis/external/port", 6379,
+          "/spec/redis/external/tls", false,
+          "/spec/redis/external/sentinel/passwordSecretRef/key", "password",
+          "/spec/redis/external/passwordSecretRef/key", "password"));
 
   /**
    * The corpus of invalid manifests, one per file; each file's header names the field the API
@@ -113,7 +120,7 @@ class InvalidAuthServiceIT {
               pool: {maxConnections: 8}
             jwt: {issuer: https://auth.example.com, audiences: [api]}
             """, "spec.redis.mode",
-            "redis.mode External needs redis.external: the host and passwordSecretRef"),
+            "redis.mode External needs redis.external: the host (or sentinel) and"),
         new Invalid("Redis mode in lower case", """
             redis:
               mode: external

@@ -1,11 +1,16 @@
 package dev.gatehouse.operator.secrets;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
+import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
+import dev.gatehouse.operator.api.v1alpha1.SentinelNode;
+import dev.gatehouse.operator.api.v1alpha1.SentinelSpec;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import dev.gatehouse.operator.dependent.CachedSecrets;
 import java.io.IOException;
@@ -106,7 +111,7 @@ class SecretContentTest {
 
     assertThat(PodSecrets.of(primary).problems(primary, secrets.context()))
         .extracting(SecretProblem::reason, SecretProblem::message)
-        .containsExactly(org.assertj.core.groups.Tuple.tuple("SecretMissing",
+        .containsExactly(tuple("SecretMissing",
             "Secret auth-tls (spec.tls.secretRef) does not exist in namespace shop"));
     assertThat(PodSecrets.of(primary).problems(primary,
         secrets.with("auth-tls", Map.of("ca.crt", "x")).context()))
@@ -174,6 +179,64 @@ class SecretContentTest {
 
     assertThat(problems).extracting(SecretProblem::message).containsExactly(
         "Secret redis-credentials, key password: the Redis password is not UTF-8 text");
+  }
+
+  /** production.yaml's Redis behind Sentinels whose own password is in another Secret. */
+  private static AuthService behindSentinel() {
+    AuthService primary = AuthServices.example("production.yaml");
+    ExternalRedisSpec external = primary.getSpec().getRedis().getExternal();
+    external.setHost(null);
+    SentinelSpec sentinel =
+        new SentinelSpec("shop-redis", List.of(new SentinelNode("sentinel-0.data.svc", 26379)));
+    sentinel.setPasswordSecretRef(new SecretKeyReference("sentinel-credentials", "sentinel-pw"));
+    external.setSentinel(sentinel);
+    return primary;
+  }
+
+  @Test
+  void theSentinelPasswordIsAReferencedSecretCheckedLikeTheRedisPassword() {
+    AuthService primary = behindSentinel();
+    PodSecrets secrets = PodSecrets.of(primary);
+    assertThat(secrets.referencedByUser()).contains("redis-credentials", "sentinel-credentials");
+
+    assertThat(secrets.problems(primary, soundOtherSecrets().context())).singleElement().satisfies(problem -> {
+      assertThat(problem.reason()).isEqualTo("SecretMissing");
+      assertThat(problem.message()).isEqualTo("Secret sentinel-credentials"
+          + " (spec.redis.external.sentinel.passwordSecretRef) does not exist in namespace shop");
+    });
+    assertThat(secrets.problems(primary, soundOtherSecrets()
+        .with("sentinel-credentials", Map.of("password", "pw")).context()))
+        .extracting(SecretProblem::reason, SecretProblem::message)
+        .containsExactly(tuple("SecretKeyMissing",
+            "Secret sentinel-credentials has no key sentinel-pw"
+                + " (spec.redis.external.sentinel.passwordSecretRef)"));
+    assertThat(secrets.problems(primary, soundOtherSecrets()
+        .with("sentinel-credentials", Map.of("sentinel-pw", "\n")).context()))
+        .extracting(SecretProblem::message).containsExactly(
+            "Secret sentinel-credentials, key sentinel-pw: the Sentinel password is empty");
+    assertThat(secrets.problems(primary, soundOtherSecrets()
+        .withBytes("sentinel-credentials", Map.of("sentinel-pw", new byte[] {(byte) 0xff})).context()))
+        .extracting(SecretProblem::message).containsExactly(
+            "Secret sentinel-credentials, key sentinel-pw: the Sentinel password is not UTF-8 text");
+    assertThat(secrets.problems(primary, soundOtherSecrets()
+        .with("sentinel-credentials", Map.of("sentinel-pw", "sentinel-pw-value\n")).context()))
+        .isEmpty();
+  }
+
+  /** The other Secrets behindSentinel() reads, sound. */
+  private static CachedSecrets soundOtherSecrets() {
+    return new CachedSecrets()
+        .with("redis-credentials", Map.of("password", "pw"))
+        .with("auth-prod-clients", Map.of("clients.yaml", "clients: []\n"));
+  }
+
+  @Test
+  void aSentinelSetWithoutItsOwnPasswordReferencesNoOtherSecret() {
+    AuthService primary = behindSentinel();
+    primary.getSpec().getRedis().getExternal().getSentinel().setPasswordSecretRef(null);
+
+    assertThat(PodSecrets.of(primary).referencedByUser()).doesNotContain("sentinel-credentials");
+    assertThat(PodSecrets.of(primary).problems(primary, soundOtherSecrets().context())).isEmpty();
   }
 
   @Test

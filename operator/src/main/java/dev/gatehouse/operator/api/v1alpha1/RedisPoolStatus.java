@@ -19,7 +19,8 @@ public class RedisPoolStatus extends SerializedValue {
   private Long plannedConnections;
 
   @JsonPropertyDescription("The Redis server's maxclients: from the spec for a managed Redis, as"
-      + " the pods read it for an external one.")
+      + " the pods read it for an external one (behind Sentinel, the primary's; the least one when"
+      + " pods read different values, as during a failover).")
   private Integer serverMaxClients;
 
   @JsonPropertyDescription("Running auth pods, ready or not, each asked for its pool health.")

@@ -20,8 +20,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     fieldPath = ".mode")
 @ValidationRule(
     value = "self.mode != 'External' || has(self.external)",
-    message = "redis.mode External needs redis.external: the host and passwordSecretRef of your"
-        + " Redis",
+    message = "redis.mode External needs redis.external: the host (or sentinel) and"
+        + " passwordSecretRef of your Redis",
     fieldPath = ".mode")
 // On the union rather than on ManagedRedisSpec: managed is defaulted also under mode External, and
 // a switch from an external to a managed Redis creates the managed one afresh.
