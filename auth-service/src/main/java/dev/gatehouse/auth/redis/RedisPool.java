@@ -13,16 +13,21 @@ import io.lettuce.core.TimeoutOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.api.reactive.RedisReactiveCommands;
 import io.lettuce.core.codec.StringCodec;
+import io.lettuce.core.event.connection.ConnectionActivatedEvent;
 import io.lettuce.core.event.connection.ConnectionDeactivatedEvent;
 import io.lettuce.core.resource.ClientResources;
 import io.lettuce.core.resource.Delay;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 import java.util.function.ToDoubleFunction;
 import org.slf4j.Logger;
@@ -58,6 +63,11 @@ public class RedisPool implements DisposableBean {
     private final ReconnectPolicy reconnectPolicy;
     private final PoolStatistics statistics;
     private final Disposable eventSubscription;
+    /**
+     * The data node the pool last connected to: the configured one, or behind Sentinel the primary
+     * a Sentinel named (null until the first connection), which a failover changes.
+     */
+    private final AtomicReference<InetSocketAddress> connectedNode;
     private final RedisURI uri;
     private final String where;
     /**
@@ -88,9 +98,20 @@ public class RedisPool implements DisposableBean {
                 .socketOptions(SocketOptions.builder().connectTimeout(redis.connectTimeout()).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled(redis.commandTimeout()))
                 .build());
+        Set<String> sentinelNodes = Set.copyOf(redis.sentinel().nodes());
+        this.connectedNode = new AtomicReference<>(
+                redis.sentinel().enabled() ? null : InetSocketAddress.createUnresolved(redis.host(), redis.port()));
+        boolean followPrimary = redis.sentinel().enabled();
         this.eventSubscription = client.getResources().eventBus().get()
-                .filter(ConnectionDeactivatedEvent.class::isInstance)
-                .subscribe(event -> statistics.disconnected());
+                .subscribe(event -> {
+                    if (event instanceof ConnectionDeactivatedEvent) {
+                        statistics.disconnected();
+                    } else if (followPrimary && event instanceof ConnectionActivatedEvent activated
+                            && activated.remoteAddress() instanceof InetSocketAddress remote
+                            && !isSentinel(remote, sentinelNodes)) {
+                        connectedNode.set(remote);
+                    }
+                });
 
         this.uri = redisUri(redis);
         this.where = redis.sentinel().enabled()
@@ -272,6 +293,17 @@ public class RedisPool implements DisposableBean {
         InstrumentedPool.PoolMetrics metrics = pool.metrics();
         return new PoolSnapshot(metrics.getMaxAllocatedSize(), metrics.acquiredSize(), metrics.idleSize(),
                 metrics.allocatedSize(), metrics.pendingAcquireSize(), metrics.getMaxPendingAcquireSize());
+    }
+
+    /** Where the pool's connections go now, for /health/redis; empty behind Sentinel before the first one. */
+    public Optional<InetSocketAddress> connectedNode() {
+        return Optional.ofNullable(connectedNode.get());
+    }
+
+    private static boolean isSentinel(InetSocketAddress remote, Set<String> sentinelNodes) {
+        return sentinelNodes.contains(remote.getHostString() + ":" + remote.getPort())
+                || (remote.getAddress() != null
+                && sentinelNodes.contains(remote.getAddress().getHostAddress() + ":" + remote.getPort()));
     }
 
     public PoolStatistics statistics() {

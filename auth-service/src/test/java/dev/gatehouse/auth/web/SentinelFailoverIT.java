@@ -68,6 +68,10 @@ class SentinelFailoverIT {
                 failover.toMillis(), statuses);
 
         assertThat(statuses.keySet()).as("only answers that fail closed").isSubsetOf(200, 503);
+        // /health/redis names the node the service now talks to, not the configuration's defaults.
+        service.client().get().uri("/health/redis").exchange().expectBody()
+                .jsonPath("$.redis.port").isEqualTo(sentinels.primaryPort())
+                .jsonPath("$.redis.host").isEqualTo("127.0.0.1");
         for (String token : revoked) {
             assertThat(status(token)).as("a revocation acknowledged before the failover").isEqualTo(401);
         }
