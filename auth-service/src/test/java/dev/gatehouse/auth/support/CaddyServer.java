@@ -3,26 +3,16 @@ package dev.gatehouse.auth.support;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real Caddy (the Debian package) on loopback, running a Caddyfile the test gives, beside a
  * second site of its own that echoes the identity headers it receives (the protected app). A
  * missing binary fails the test, as for nginx and Redis.
  */
-public final class CaddyServer implements AutoCloseable {
-
-    private static final Path BINARY = Path.of("/usr/bin/caddy");
-
-    private final Path directory;
-    private final Process process;
-    private final int port;
+public final class CaddyServer extends ProxyProcess {
 
     private CaddyServer(Path directory, Process process, int port) {
-        this.directory = directory;
-        this.process = process;
-        this.port = port;
+        super(directory, process, port);
     }
 
     /**
@@ -30,9 +20,7 @@ public final class CaddyServer implements AutoCloseable {
      *                  {@code %PORT%} the port Caddy listens on
      */
     public static CaddyServer start(String caddyfile) throws IOException, InterruptedException {
-        if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException("caddy not found: apt-get install -y caddy");
-        }
+        Path binary = binary("caddy", "/usr/bin/caddy");
         Path directory = Files.createTempDirectory("gatehouse-caddy");
         int port = FreePort.pick();
         int appPort = FreePort.pick();
@@ -44,7 +32,7 @@ public final class CaddyServer implements AutoCloseable {
                 	respond "subject={http.request.header.X-Auth-Subject} client={http.request.header.X-Auth-Client-Id} scope={http.request.header.X-Auth-Scope}" 200
                 }
                 """.formatted(appPort));
-        ProcessBuilder builder = new ProcessBuilder(BINARY.toString(), "run", "--adapter", "caddyfile",
+        ProcessBuilder builder = new ProcessBuilder(binary.toString(), "run", "--adapter", "caddyfile",
                 "--config", directory.resolve("Caddyfile").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("caddy.log").toFile());
@@ -53,32 +41,12 @@ public final class CaddyServer implements AutoCloseable {
         builder.environment().put("XDG_CONFIG_HOME", directory.resolve("config").toString());
         builder.environment().put("HOME", directory.toString());
         CaddyServer caddy = new CaddyServer(directory, builder.start(), port);
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (!(NginxServer.listens(port) && NginxServer.listens(appPort))) {
-            if (!caddy.process.isAlive() || System.nanoTime() > deadline) {
-                String log = caddy.log();
-                caddy.close();
-                throw new IllegalStateException("caddy did not start: " + log);
-            }
-            Thread.sleep(50);
-        }
+        caddy.awaitListening(appPort);
         return caddy;
     }
 
-    public int port() {
-        return port;
-    }
-
-    public String log() throws IOException {
-        return Files.readString(directory.resolve("caddy.log"));
-    }
-
     @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        AuthServiceExtension.deleteRecursively(directory);
+    public String log() throws IOException {
+        return Files.readString(directory().resolve("caddy.log"));
     }
 }

@@ -1,29 +1,18 @@
 package dev.gatehouse.auth.support;
 
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real nginx (the Debian package) on loopback, running a server configuration the test gives,
  * as an {@code http {}} include, beside a small app server that echoes the identity headers it
  * receives. A missing binary fails the test, as for Redis.
  */
-public final class NginxServer implements AutoCloseable {
-
-    private final Path directory;
-    private final Process process;
-    private final int port;
+public final class NginxServer extends ProxyProcess {
 
     private NginxServer(Path directory, Process process, int port) {
-        this.directory = directory;
-        this.process = process;
-        this.port = port;
+        super(directory, process, port);
     }
 
     /**
@@ -31,6 +20,7 @@ public final class NginxServer implements AutoCloseable {
      *                     {@code %PORT%} the port nginx listens on
      */
     public static NginxServer start(String serverConfig) throws IOException, InterruptedException {
+        Path binary = binary("nginx", "/usr/sbin/nginx", "/usr/bin/nginx");
         Path directory = Files.createTempDirectory("gatehouse-nginx");
         int port = FreePort.pick();
         int appPort = FreePort.pick();
@@ -58,58 +48,20 @@ public final class NginxServer implements AutoCloseable {
                     include %1$s/server.conf;
                 }
                 """.formatted(directory, appPort));
-        Process process = new ProcessBuilder(binary(), "-p", directory.toString(), "-e", directory + "/error.log",
+        Process process = new ProcessBuilder(binary.toString(), "-p", directory.toString(), "-e", directory + "/error.log",
                 "-c", directory.resolve("nginx.conf").toString())
                 .redirectErrorStream(true)
                 .redirectOutput(directory.resolve("stdout.log").toFile())
                 .start();
         NginxServer nginx = new NginxServer(directory, process, port);
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (!(listens(port) && listens(appPort))) {
-            if (!process.isAlive() || System.nanoTime() > deadline) {
-                String log = nginx.errorLog();
-                nginx.close();
-                throw new IllegalStateException("nginx did not start: " + log);
-            }
-            Thread.sleep(50);
-        }
+        nginx.awaitListening(appPort);
         return nginx;
     }
 
-    public int port() {
-        return port;
-    }
-
-    public String errorLog() throws IOException {
-        Path log = directory.resolve("error.log");
-        return (Files.exists(log) ? Files.readString(log) : "")
-                + Files.readString(directory.resolve("stdout.log"));
-    }
-
     @Override
-    public void close() throws InterruptedException {
-        process.destroy();
-        if (!process.waitFor(10, TimeUnit.SECONDS)) {
-            process.destroyForcibly();
-        }
-        AuthServiceExtension.deleteRecursively(directory);
-    }
-
-    /** True when something accepts TCP connections on this loopback port. */
-    static boolean listens(int port) {
-        try (Socket socket = new Socket(InetAddress.getLoopbackAddress(), port)) {
-            return true;
-        } catch (IOException e) {
-            return false;
-        }
-    }
-
-    private static String binary() {
-        for (String candidate : List.of("/usr/sbin/nginx", "/usr/bin/nginx")) {
-            if (Files.isExecutable(Path.of(candidate))) {
-                return candidate;
-            }
-        }
-        throw new IllegalStateException("nginx not found: apt-get install -y nginx");
+    public String log() throws IOException {
+        Path log = directory().resolve("error.log");
+        return (Files.exists(log) ? Files.readString(log) : "")
+                + Files.readString(directory().resolve("stdout.log"));
     }
 }

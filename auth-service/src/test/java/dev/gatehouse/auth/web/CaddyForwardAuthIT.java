@@ -1,19 +1,15 @@
 package dev.gatehouse.auth.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.gatehouse.auth.support.AuthServiceExtension;
 import dev.gatehouse.auth.support.CaddyServer;
 import dev.gatehouse.auth.support.Recipes;
+import dev.gatehouse.auth.support.ProxyTraffic;
 import dev.gatehouse.auth.support.TcpProxy;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -39,7 +35,6 @@ class CaddyForwardAuthIT {
 
     private static TcpProxy toService;
     private static CaddyServer caddy;
-    private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void startCaddy() throws Exception {
@@ -64,22 +59,7 @@ class CaddyForwardAuthIT {
     void mixedTrafficPassesTheIdentityAndRefusalsAsGatehouseGaveThem() throws Exception {
         String token = service.clientCredentialsToken();
         int before = toService.acceptedConnections();
-        Map<Integer, Integer> statuses = new HashMap<>();
-        for (int i = 0; i < 600; i++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + caddy.port() + "/orders/" + i));
-            switch (i % 3) {
-                case 0 -> request.header("Authorization", "Bearer " + token);
-                case 1 -> request.header("Authorization", "Bearer not-a-token");
-                default -> { }
-            }
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            statuses.merge(response.statusCode(), 1, Integer::sum);
-            if (i % 3 == 0) {
-                assertThat(response.body()).isEqualTo("subject=billing client=billing scope=invoices read");
-            } else {
-                assertThat(response.headers().firstValue("WWW-Authenticate")).get(STRING).startsWith("Bearer");
-            }
-        }
+        Map<Integer, Integer> statuses = ProxyTraffic.mixed(caddy.port(), token, 600);
 
         assertThat(statuses).isEqualTo(Map.of(200, 200, 401, 400));
         // Caddy pools its connections to the service; bodyless refusals never cost it one.
@@ -88,29 +68,17 @@ class CaddyForwardAuthIT {
 
     @Test
     void aClientCannotSetItsOwnIdentityHeaders() throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + caddy.port() + "/"))
-                .header("Authorization", "Bearer " + service.clientCredentialsToken())
-                .header("X-Auth-Subject", "admin")
-                .header("X-Auth-Scope", "everything")
-                .build(), HttpResponse.BodyHandlers.ofString());
-
-        assertThat(response.body()).isEqualTo("subject=billing client=billing scope=invoices read");
+        assertThat(ProxyTraffic.withForgedIdentityHeaders(caddy.port(), service.clientCredentialsToken()))
+                .isEqualTo(ProxyTraffic.IDENTITY);
     }
 
     /** Last: the other tests need Redis, and it takes a moment to be back. */
     @Order(Integer.MAX_VALUE)
     @Test
     void aRedisOutageReachesTheClientAs503WithRetryAfter() throws Exception {
-        String token = service.clientCredentialsToken();
-        service.redis().stop();
-        try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + caddy.port() + "/"))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = ProxyTraffic.duringRedisOutage(service, caddy.port());
 
-            assertThat(response.statusCode()).as(caddy.log()).isEqualTo(503);
-            assertThat(response.headers().firstValue("Retry-After")).contains("1");
-        } finally {
-            service.redis().start();
-        }
+        assertThat(response.statusCode()).as(caddy.log()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).contains("1");
     }
 }

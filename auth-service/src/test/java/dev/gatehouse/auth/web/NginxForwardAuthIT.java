@@ -1,20 +1,15 @@
 package dev.gatehouse.auth.web;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.InstanceOfAssertFactories.STRING;
 
 import dev.gatehouse.auth.support.AuthServiceExtension;
 import dev.gatehouse.auth.support.NginxServer;
 import dev.gatehouse.auth.support.Recipes;
+import dev.gatehouse.auth.support.ProxyTraffic;
 import dev.gatehouse.auth.support.TcpProxy;
-import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
 import java.util.Map;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -41,7 +36,6 @@ class NginxForwardAuthIT {
     private static TcpProxy toService;
     private static NginxServer nginx;
     private static TcpProxy toNginx;
-    private static final HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
     @BeforeAll
     static void startNginx() throws Exception {
@@ -70,56 +64,29 @@ class NginxForwardAuthIT {
         String token = service.clientCredentialsToken();
         int before = toService.acceptedConnections();
         int clientBefore = toNginx.acceptedConnections();
-        Map<Integer, Integer> statuses = new HashMap<>();
-        for (int i = 0; i < 2000; i++) {
-            HttpRequest.Builder request = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + toNginx.port() + "/orders/" + i));
-            switch (i % 3) {
-                case 0 -> request.header("Authorization", "Bearer " + token);
-                case 1 -> request.header("Authorization", "Bearer not-a-token");
-                default -> { }
-            }
-            HttpResponse<String> response = client.send(request.build(), HttpResponse.BodyHandlers.ofString());
-            statuses.merge(response.statusCode(), 1, Integer::sum);
-            if (i % 3 == 0) {
-                assertThat(response.body()).isEqualTo("subject=billing client=billing scope=invoices read\n");
-            } else {
-                assertThat(response.headers().firstValue("WWW-Authenticate")).get(STRING).startsWith("Bearer error=\"invalid_token\"");
-            }
-        }
+        Map<Integer, Integer> statuses = ProxyTraffic.mixed(toNginx.port(), token, 2000);
 
         assertThat(statuses).isEqualTo(Map.of(200, 667, 401, 1333));
         // One request at a time: one keep-alive connection on each side, renewed only after nginx's
         // keepalive_requests (1,000 by default). nginx had opened one to the service per refusal
         // (1,333) while refusals carried a body.
         assertThat(toNginx.acceptedConnections() - clientBefore).as("client to nginx").isEqualTo(2);
-        assertThat(toService.acceptedConnections() - before).as(nginx.errorLog()).isEqualTo(2);
+        assertThat(toService.acceptedConnections() - before).as(nginx.log()).isEqualTo(2);
     }
 
     @Test
     void aClientCannotSetItsOwnIdentityHeaders() throws Exception {
-        HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginx.port() + "/"))
-                .header("Authorization", "Bearer " + service.clientCredentialsToken())
-                .header("X-Auth-Subject", "admin")
-                .header("X-Auth-Scope", "everything")
-                .build(), HttpResponse.BodyHandlers.ofString());
-
-        assertThat(response.body()).isEqualTo("subject=billing client=billing scope=invoices read\n");
+        assertThat(ProxyTraffic.withForgedIdentityHeaders(nginx.port(), service.clientCredentialsToken()))
+                .isEqualTo(ProxyTraffic.IDENTITY);
     }
 
     /** Last: the other tests need Redis, and it takes a moment to be back. */
     @Order(Integer.MAX_VALUE)
     @Test
     void aRedisOutageReachesTheClientAs503WithRetryAfterNot500() throws Exception {
-        String token = service.clientCredentialsToken();
-        service.redis().stop();
-        try {
-            HttpResponse<String> response = client.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + nginx.port() + "/"))
-                    .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = ProxyTraffic.duringRedisOutage(service, nginx.port());
 
-            assertThat(response.statusCode()).as(nginx.errorLog()).isEqualTo(503);
-            assertThat(response.headers().firstValue("Retry-After")).contains("1");
-        } finally {
-            service.redis().start();
-        }
+        assertThat(response.statusCode()).as(nginx.log()).isEqualTo(503);
+        assertThat(response.headers().firstValue("Retry-After")).contains("1");
     }
 }
