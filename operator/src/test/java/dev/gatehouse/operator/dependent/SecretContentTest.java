@@ -1,5 +1,6 @@
 package dev.gatehouse.operator.dependent;
 
+import static dev.gatehouse.operator.support.ContractSamples.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
@@ -41,7 +42,7 @@ class SecretContentTest {
   @ParameterizedTest(name = "signing-keys/{0}")
   @MethodSource("signingKeys")
   void signingKeySamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) {
-    Map<String, String> entries = ContractSamples.entries(CONTRACT.resolve("signing-keys").resolve(sample));
+    Map<String, String> entries = entries(CONTRACT.resolve("signing-keys").resolve(sample));
     AuthService primary = AuthServices.example("production.yaml");
     primary.getSpec().getJwt().setAlgorithm(
         JwtAlgorithm.valueOf(sample.substring(0, sample.indexOf('-')).toUpperCase(Locale.ROOT)));
@@ -93,8 +94,8 @@ class SecretContentTest {
     primary.getSpec().getJwt().setAlgorithm(JwtAlgorithm.ES256);
     primary.getSpec().getJwt().setSigningKeySecretRef(new SecretReference("user-keys"));
     Map<String, String> keys = new TreeMap<>(
-        ContractSamples.entries(CONTRACT.resolve("signing-keys/es256-invalid-active-kid-names-no-key")));
-    keys.put("sample.pem", ContractSamples.entries(CONTRACT.resolve("signing-keys/es256-invalid-sec1-key")).get("sample.pem"));
+        entries(CONTRACT.resolve("signing-keys/es256-invalid-active-kid-names-no-key")));
+    keys.put("sample.pem", entries(CONTRACT.resolve("signing-keys/es256-invalid-sec1-key")).get("sample.pem"));
 
     List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, new CachedSecrets()
         .with("redis-credentials", Map.of("password", "\n"))
@@ -130,7 +131,7 @@ class SecretContentTest {
     AuthService primary = AuthServices.example("production.yaml");
     primary.getSpec().getJwt().setAlgorithm(JwtAlgorithm.ES256);
     primary.getSpec().getJwt().setSigningKeySecretRef(new SecretReference("user-keys"));
-    Map<String, String> keys = new TreeMap<>(ContractSamples.entries(CONTRACT.resolve("signing-keys/es256-valid")));
+    Map<String, String> keys = new TreeMap<>(entries(CONTRACT.resolve("signing-keys/es256-valid")));
     String pasted = keys.get("sample-2026.pem");
     keys.put("active-kid", pasted);
 

@@ -76,7 +76,8 @@ class StalledAuthServiceIT extends AbstractOperatorIT {
     assertThat(condition(missing, READY).getReason()).isEqualTo("SecretMissing");
     assertThat(kstatus(missing)).isEqualTo("Failed");
 
-    createSecret("auth-clients", Map.of("clients.yaml", ContractSamples.read("clients/valid-two-clients.yaml")));
+    createSecret("auth-clients",
+        Map.of("clients.yaml", ContractSamples.read("clients/valid-two-clients.yaml")));
     awaitTrue(() -> deployment().getSpec().getTemplate().getSpec().getVolumes().stream()
         .anyMatch(v -> v.getSecret() != null && "auth-clients".equals(v.getSecret().getSecretName())));
     reportPods(3);
@@ -87,7 +88,8 @@ class StalledAuthServiceIT extends AbstractOperatorIT {
 
   @Test
   void badSecretContentKeepsThePodsOnWhatTheyHaveAndSaysWhichSecretAndKey() {
-    Map<String, String> keys = ContractSamples.entries(ContractSamples.DIRECTORY.resolve("signing-keys/es256-valid"));
+    Map<String, String> keys =
+        ContractSamples.entries(ContractSamples.DIRECTORY.resolve("signing-keys/es256-valid"));
     String clients = ContractSamples.read("clients/valid-two-clients.yaml");
     createSecret("user-keys", keys);
     createSecret("auth-clients", Map.of("clients.yaml", clients));
@@ -132,7 +134,8 @@ class StalledAuthServiceIT extends AbstractOperatorIT {
     assertThat(templateHash(deployment())).isEqualTo(before);
 
     replaceSecret("user-keys", keys);
-    replaceSecret("auth-clients", Map.of("clients.yaml", ContractSamples.read("clients/valid-no-scopes.yaml")));
+    replaceSecret("auth-clients",
+        Map.of("clients.yaml", ContractSamples.read("clients/valid-no-scopes.yaml")));
     awaitTrue(() -> !templateHash(deployment()).equals(before));
     AuthService fixed = awaitStatus(s -> !types(s).contains(STALLED));
     assertThat(condition(fixed, RECONCILING).getReason()).isEqualTo(ROLLING_OUT);

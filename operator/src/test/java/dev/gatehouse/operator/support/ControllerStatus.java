@@ -14,7 +14,7 @@ public final class ControllerStatus {
 
   private ControllerStatus() {}
 
-  /** The Deployment has rolled out its current template to {@code replicas} pods, {@code ready} of them ready. */
+  /** The Deployment runs its current template in {@code replicas} pods, {@code ready} of them ready. */
   public static void reportDeployment(KubernetesClient client, String namespace, String name,
       int replicas, int ready) {
     Deployment deployment = client.apps().deployments().inNamespace(namespace).withName(name).get();
@@ -27,7 +27,8 @@ public final class ControllerStatus {
 
   /** The StatefulSet's one pod (the managed Redis) runs and is ready. */
   public static void reportStatefulSet(KubernetesClient client, String namespace, String name) {
-    StatefulSet statefulSet = client.apps().statefulSets().inNamespace(namespace).withName(name).get();
+    StatefulSet statefulSet =
+        client.apps().statefulSets().inNamespace(namespace).withName(name).get();
     statefulSet.setStatus(new StatefulSetStatusBuilder()
         .withObservedGeneration(statefulSet.getMetadata().getGeneration())
         .withReplicas(1).withReadyReplicas(1).withAvailableReplicas(1).withCurrentReplicas(1)
