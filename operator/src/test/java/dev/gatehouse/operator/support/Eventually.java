@@ -10,14 +10,18 @@ public final class Eventually {
 
   private Eventually() {}
 
-  /** Polls {@code check} until it holds; an AssertionError once {@code timeout} has passed. */
+  /** Polls {@code check} every 200 ms until it holds; an AssertionError once {@code timeout} passed. */
   public static void until(Duration timeout, BooleanSupplier check) {
+    until(timeout, POLL, check);
+  }
+
+  public static void until(Duration timeout, Duration poll, BooleanSupplier check) {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!check.getAsBoolean()) {
       if (System.nanoTime() > deadline) {
         throw new AssertionError("not reached within " + timeout);
       }
-      sleep(POLL);
+      sleep(poll);
     }
   }
 
