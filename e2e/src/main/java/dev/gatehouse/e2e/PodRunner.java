@@ -3,12 +3,7 @@ package dev.gatehouse.e2e;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.Component;
 import io.fabric8.kubernetes.api.model.Container;
-import io.fabric8.kubernetes.api.model.ContainerPort;
-import io.fabric8.kubernetes.api.model.EnvVar;
-import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.Service;
-import io.fabric8.kubernetes.api.model.ServicePort;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
@@ -18,23 +13,14 @@ import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -51,84 +37,46 @@ import org.slf4j.LoggerFactory;
  * process once the old one has exited, if it has the old one's IP, name or claim. Services are
  * reached through {@link ServiceProxy}, the stand-in for kube-proxy.
  *
+ * <p>This class keeps the processes in step with the pods; its parts do the rest, each as a kubelet
+ * would: {@link ProcessLauncher} starts a program (its environment from {@link
+ * ContainerEnvironment}), {@link ReadinessProbes} probe it, {@link Termination} ends it, {@link
+ * ClaimHolders} keeps two processes off one claim, and {@link ServiceProxies} stand in for
+ * kube-proxy.
+ *
  * <p>What is simulated, and why, is in docs/cluster-in-a-box.md.
  */
 public final class PodRunner implements AutoCloseable {
 
   private static final Logger log = LoggerFactory.getLogger(PodRunner.class);
 
-  /**
-   * Where kube-proxy's stand-ins listen: 127.R.255.N, in the cluster's own loopback range 127.R.0.0/16
-   * (hack/cluster-in-a-box.sh gives kwok only its lower half, 127.R.0.0/17, for pods).
-   */
-  private static final String SERVICE_ADDRESS_THIRD_OCTET = "255";
   private static final long RETRY_SECONDS = 2;
-  /** The kubelet's default {@code terminationGracePeriodSeconds}, for a pod that declares none. */
-  private static final long DEFAULT_GRACE_SECONDS = 30;
-  /**
-   * The kubelet's minimum time between SIGTERM and SIGKILL when a preStop hook used up the grace
-   * period (kuberuntime's minimumGracePeriodInSeconds).
-   */
-  private static final long MINIMUM_GRACE_AFTER_PRE_STOP_SECONDS = 2;
-  /** After SIGKILL: how long to wait for the exit before giving up on the process. */
-  private static final long KILL_WAIT_SECONDS = 5;
-  /** {@code <service>.<namespace>.svc[.cluster.local]}: the names cluster DNS would resolve. */
-  private static final Pattern SERVICE_HOST =
-      Pattern.compile("([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.([a-z0-9]([-a-z0-9]*[a-z0-9])?)\\.svc(\\.cluster\\.local)?");
-  /**
-   * The JVM flags of a container's memory limit, for processes that share one small machine: a
-   * bounded heap and a cheap JIT and GC keep a handful of auth processes within a few hundred MB each.
-   */
-  private static final List<String> AUTH_JVM_FLAGS =
-      List.of("-Xmx192m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
   private final KubernetesClient client;
-  private final Path authJar;
   private final Path workDir;
-  private final String javaBinary;
   private final ScheduledExecutorService executor =
       Executors.newSingleThreadScheduledExecutor(r -> new Thread(r, "pod-runner"));
-  /** Readiness probes wait on the network (up to their timeout); they get threads of their own. */
-  private final ScheduledExecutorService probes = Executors.newScheduledThreadPool(2, r -> {
-    Thread thread = new Thread(r, "pod-runner-probe");
-    thread.setDaemon(true);
-    return thread;
-  });
-  /** Stops wait up to a grace period each; a thread apiece, so that they do not queue behind each other. */
-  private final ExecutorService stops = Executors.newCachedThreadPool(r -> {
-    Thread thread = new Thread(r, "pod-runner-stop");
-    thread.setDaemon(true);
-    return thread;
-  });
-  private final Map<String, ScheduledFuture<?>> probing = new ConcurrentHashMap<>();
   private final Map<String, RunningPod> running = new ConcurrentHashMap<>();
   /** Pods whose process a test killed on purpose: not restarted until {@link #restart}. */
   private final Set<String> killed = ConcurrentHashMap.newKeySet();
-  /**
-   * Processes being stopped, by {@code ip:<IP>} and {@code pod:<namespace>/<name>}: a new pod with the
-   * same IP, or the same name (a StatefulSet's replacement, whose files go in the same place), waits
-   * until the old process has exited.
-   */
-  private final Map<String, CompletableFuture<Void>> stopping = new ConcurrentHashMap<>();
-  /**
-   * PersistentVolume directory → the pod (namespace/name uid) whose process has it, from start until
-   * that process has exited: two processes never run on one claim's data at once, whatever their IPs.
-   */
-  private final Map<Path, String> claimHolders = new ConcurrentHashMap<>();
+  private final Termination termination = new Termination();
+  private final ClaimHolders claimHolders = new ClaimHolders();
   private VolumeProvisioner provisioner;
-  private final Map<String, List<ServiceProxy>> serviceProxies = new ConcurrentHashMap<>();
-  private final AtomicInteger nextServiceAddress = new AtomicInteger(1);
   private final SharedIndexInformer<Pod> pods;
+  private final ServiceProxies services;
+  private final ProcessLauncher launcher;
+  private final ReadinessProbes probes;
   private volatile boolean closed;
 
   private PodRunner(KubernetesClient client, Path authJar, Path workDir) {
     this.client = client;
-    this.authJar = authJar.toAbsolutePath();
     this.workDir = workDir.toAbsolutePath();
-    this.javaBinary = ProcessHandle.current().info().command().orElse("java");
     this.pods = client.pods().inAnyNamespace()
         .withLabel(AuthServiceResources.MANAGED_BY_LABEL, AuthServiceResources.OPERATOR)
         .runnableInformer(0);
+    this.services = new ServiceProxies(client, () -> pods.getStore().list());
+    this.launcher = new ProcessLauncher(authJar.toAbsolutePath(), this.workDir.resolve("logs"),
+        services);
+    this.probes = new ReadinessProbes(client);
   }
 
   /** Starts watching the operator's pods and running them; returns once the watch is in sync. */
@@ -144,7 +92,7 @@ public final class PodRunner implements AutoCloseable {
     }
     PodRunner runner = new PodRunner(client, authJar, workDir);
     runner.provisioner = VolumeProvisioner.start(client, runner.workDir.resolve("volumes"),
-        runner.claimHolders::containsKey);
+        runner.claimHolders::isHeld);
     runner.pods.addEventHandler(new ResourceEventHandler<>() {
       @Override
       public void onAdd(Pod pod) {
@@ -198,7 +146,7 @@ public final class PodRunner implements AutoCloseable {
     killed.remove(key);
     RunningPod old = running.remove(key);
     if (old != null) {
-      stopProbing(old);
+      probes.stop(old);
       old.volumes().delete();
       releaseClaims(old);
     }
@@ -256,278 +204,54 @@ public final class PodRunner implements AutoCloseable {
       throw new IllegalStateException("pod " + key + " has IP " + ip + ", not a loopback address:"
           + " start kwok with a loopback --cidr (hack/cluster-in-a-box.sh does)");
     }
-    awaitStopped("ip:" + ip, "the previous process at " + ip);
-    awaitStopped("pod:" + key, "the process of the previous pod " + key);
+    termination.awaitStoppedAt(ip);
+    termination.awaitStoppedOf(key);
     Container container = pod.getSpec().getContainers().get(0);
     String dirName = pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName();
     PodVolumes volumes = PodVolumes.materialise(client, pod, container, workDir.resolve("pods").resolve(dirName));
-    String holder = key + " " + pod.getMetadata().getUid();
+    String holder = ClaimHolders.holder(pod.getMetadata().getNamespace(),
+        pod.getMetadata().getName(), pod.getMetadata().getUid());
     try {
-      holdClaims(volumes, holder);
+      claimHolders.hold(volumes, holder);
       volumes.rewriteMountPathsInFiles();
       return start(pod, key, ip, component, auth, container, volumes);
     } catch (RuntimeException | IOException e) {
       volumes.delete();
-      volumes.claimDirectories().forEach(dir -> claimHolders.remove(dir, holder));
+      claimHolders.release(volumes, holder);
       throw e;
     }
   }
 
-  /**
-   * Takes every claim directory of the pod for it, or none: a claim still held by another pod's
-   * process (running, or stopping within its grace period) keeps this pod waiting.
-   */
-  private void holdClaims(PodVolumes volumes, String holder) {
-    for (Path dir : volumes.claimDirectories()) {
-      String other = claimHolders.putIfAbsent(dir, holder);
-      if (other != null && !other.equals(holder)) {
-        volumes.claimDirectories().forEach(d -> claimHolders.remove(d, holder));
-        throw new PodWaits("its volume " + dir + " is still used by the process of " + other);
-      }
-    }
-  }
-
   private void releaseClaims(RunningPod pod) {
-    String holder = pod.namespace() + "/" + pod.name() + " " + pod.uid();
-    pod.volumes().claimDirectories().forEach(dir -> claimHolders.remove(dir, holder));
+    claimHolders.release(pod.volumes(), ClaimHolders.holder(pod.namespace(), pod.name(), pod.uid()));
   }
 
+  /** Starts the pod's program, and its readiness probe. */
   private RunningPod start(Pod pod, String key, String ip, String component, boolean auth, Container container,
                            PodVolumes volumes) throws IOException {
-    String dirName = pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName();
-    Path logFile = workDir.resolve("logs").resolve(dirName + ".log");
-
-    List<String> command = new ArrayList<>();
-    Map<String, String> env = new LinkedHashMap<>();
-    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
-    if (auth) {
-      env.putAll(containerEnvironment(pod, container, volumes));
-      // Listen at the pod's address only, as a container in its own network namespace would.
-      env.put("SERVER_ADDRESS", ip);
-      command.add(javaBinary);
-      command.addAll(AUTH_JVM_FLAGS);
-      command.add("-Djava.io.tmpdir=" + volumes.localPath("/tmp"));
-      command.add("-jar");
-      command.add(authJar.toString());
-    } else {
-      List<String> declared = new ArrayList<>(Optional.ofNullable(container.getCommand()).orElse(List.of()));
-      declared.addAll(Optional.ofNullable(container.getArgs()).orElse(List.of()));
-      if (declared.isEmpty() || !declared.get(0).equals("redis-server")) {
-        throw new IllegalStateException("Redis pod " + key + " runs " + declared + ", not redis-server");
-      }
-      command.add("redis-server");
-      declared.subList(1, declared.size()).forEach(arg -> command.add(volumes.localPath(arg)));
-      // Overrides after the config file: bind to the pod's address only, stay in the foreground.
-      command.addAll(List.of("--bind", ip, "--daemonize", "no", "--logfile", ""));
-    }
-    ProcessBuilder builder = new ProcessBuilder(command)
-        .directory(volumes.root().toFile())
-        .redirectErrorStream(true)
-        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
-    builder.environment().clear();
-    builder.environment().putAll(env);
-    Process process = builder.start();
-    long grace = Optional.ofNullable(pod.getSpec().getTerminationGracePeriodSeconds())
-        .orElse(DEFAULT_GRACE_SECONDS);
-    RunningPod started = new RunningPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
-        pod.getMetadata().getUid(), ip, component, process, volumes, logFile, grace,
-        preStopSleepSeconds(key, container));
+    RunningPod started = launcher.start(pod, key, ip, component, auth, container, volumes);
+    Process process = started.process();
+    Path logFile = started.log();
     process.onExit().thenAccept(exited -> {
       if (running.get(key) == started && !killed.contains(key) && !closed) {
         log.error("{} exited with code {}; see {}", key, exited.exitValue(), logFile);
       }
     });
-    ReadinessProber prober = new ReadinessProber(client, started.namespace(), started.name(), ip, container,
-        () -> running.get(key) == started && !killed.contains(key));
-    probing.put(started.uid(), probes.scheduleWithFixedDelay(prober, prober.initialDelaySeconds(),
-        prober.periodSeconds(), TimeUnit.SECONDS));
+    probes.start(started, container, () -> running.get(key) == started && !killed.contains(key));
     log.info("Started {} {} at {} (pid {}), log {}", component, key, ip, process.pid(), logFile);
     return started;
   }
 
-  /**
-   * The container's environment with paths mapped to the materialised volumes and Service names
-   * mapped to their {@link ServiceProxy}. A Redis host that is neither would send traffic off this
-   * machine, so such a pod is refused.
-   */
-  private Map<String, String> containerEnvironment(Pod pod, Container container, PodVolumes volumes)
-      throws IOException {
-    Map<String, String> env = new LinkedHashMap<>();
-    for (EnvVar var : Optional.ofNullable(container.getEnv()).orElse(List.of())) {
-      if (var.getValueFrom() != null) {
-        throw new IllegalStateException("env " + var.getName() + " uses valueFrom; the runner supports values only");
-      }
-      String value = Optional.ofNullable(var.getValue()).orElse("");
-      env.put(var.getName(), volumes.localPath(value));
-    }
-    String redisHost = env.get("GATEHOUSE_REDIS_HOST");
-    if (redisHost != null) {
-      Matcher service = SERVICE_HOST.matcher(redisHost);
-      if (service.matches()) {
-        env.put("GATEHOUSE_REDIS_HOST", serviceAddress(service.group(3), service.group(1),
-            pod.getStatus().getPodIP()));
-      } else if (!InetAddress.getByName(redisHost).isLoopbackAddress()) {
-        throw new IllegalStateException("GATEHOUSE_REDIS_HOST " + redisHost + " is neither a Service nor"
-            + " loopback; the cluster in a box sends no traffic off this machine");
-      }
-    }
-    return env;
-  }
-
-  /**
-   * The loopback address of the Service's proxy, started on first use with one listener per port, in
-   * the /16 of the pod that first needs it.
-   */
-  private String serviceAddress(String namespace, String name, String podIp) throws IOException {
-    String key = namespace + "/" + name;
-    List<ServiceProxy> existing = serviceProxies.get(key);
-    if (existing != null) {
-      return existing.get(0).address();
-    }
-    Service service = client.services().inNamespace(namespace).withName(name).get();
-    if (service == null) {
-      throw new PodVolumes.MissingVolumeSource("Service " + key);
-    }
-    String[] octets = podIp.split("\\.");
-    String address = octets[0] + "." + octets[1] + "." + SERVICE_ADDRESS_THIRD_OCTET + "."
-        + nextServiceAddress.getAndIncrement();
-    List<ServiceProxy> proxies = new ArrayList<>();
-    for (ServicePort port : service.getSpec().getPorts()) {
-      proxies.add(ServiceProxy.start(key + ":" + port.getPort(), address, port.getPort(),
-          () -> readyBackend(namespace, name, port)));
-    }
-    serviceProxies.put(key, proxies);
-    return address;
-  }
-
-  /** A ready, live pod selected by the Service now (read at connect time, as kube-proxy's rules follow it). */
-  private Optional<ServiceProxy.Backend> readyBackend(String namespace, String serviceName, ServicePort port) {
-    Service service = client.services().inNamespace(namespace).withName(serviceName).get();
-    if (service == null || service.getSpec().getSelector() == null) {
-      return Optional.empty();
-    }
-    Map<String, String> selector = service.getSpec().getSelector();
-    return pods.getStore().list().stream()
-        .filter(p -> namespace.equals(p.getMetadata().getNamespace()))
-        .filter(p -> p.getMetadata().getLabels() != null
-            && p.getMetadata().getLabels().entrySet().containsAll(selector.entrySet()))
-        .filter(p -> p.getMetadata().getDeletionTimestamp() == null && isReady(p))
-        .max(Comparator.comparing(p -> p.getMetadata().getCreationTimestamp()))
-        .map(p -> new ServiceProxy.Backend(p.getStatus().getPodIP(), targetPort(p, port)));
-  }
-
-  private static int targetPort(Pod pod, ServicePort port) {
-    IntOrString target = port.getTargetPort();
-    if (target == null) {
-      return port.getPort();
-    }
-    if (target.getIntVal() != null) {
-      return target.getIntVal();
-    }
-    return pod.getSpec().getContainers().stream()
-        .flatMap(c -> Optional.ofNullable(c.getPorts()).orElse(List.of()).stream())
-        .filter(p -> target.getStrVal().equals(p.getName()))
-        .map(ContainerPort::getContainerPort)
-        .findFirst()
-        .orElse(port.getPort());
-  }
-
-  private static boolean isReady(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getPodIP() != null
-        && Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of()).stream()
-        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
-  }
-
-  /** Not blocking the sync thread: the pod is retried until the old process has exited. */
-  private void awaitStopped(String stoppingKey, String what) {
-    CompletableFuture<Void> old = stopping.get(stoppingKey);
-    if (old != null && !old.isDone()) {
-      throw new PodWaits(what + " is still stopping");
-    }
-  }
-
-  /**
-   * The seconds of the container's preStop {@code sleep} action, 0 without a preStop hook. Only the
-   * sleep action is run here: a pod with another kind of hook is refused rather than stopped
-   * without it.
-   */
-  private static long preStopSleepSeconds(String key, Container container) {
-    if (container.getLifecycle() == null || container.getLifecycle().getPreStop() == null) {
-      return 0;
-    }
-    var preStop = container.getLifecycle().getPreStop();
-    if (preStop.getSleep() == null || preStop.getExec() != null || preStop.getHttpGet() != null
-        || preStop.getTcpSocket() != null) {
-      throw new IllegalStateException("pod " + key + " has a preStop hook other than sleep, which"
-          + " the pod runner does not run: " + preStop);
-    }
-    return Optional.ofNullable(preStop.getSleep().getSeconds()).orElse(0L);
-  }
-
-  /**
-   * preStop, SIGTERM, then SIGKILL at the end of the pod's grace period, off the sync thread; then
-   * the files go.
-   */
+  /** The kubelet's termination, off the sync thread; then the files go. */
   private void stopLater(RunningPod pod) {
-    stopProbing(pod);
-    // Registered before the stop can complete, so that a fast stop is not left in the map.
-    CompletableFuture<Void> go = new CompletableFuture<>();
-    CompletableFuture<Void> stopped = go.thenRunAsync(() -> stop(pod, true), stops);
-    List<String> keys = List.of("ip:" + pod.ip(), "pod:" + pod.namespace() + "/" + pod.name());
-    keys.forEach(k -> stopping.put(k, stopped));
-    stopped.whenComplete((ignored, error) -> keys.forEach(k -> stopping.remove(k, stopped)));
-    go.complete(null);
+    probes.stop(pod);
+    termination.stopLater(pod, () -> afterExit(pod));
   }
 
-  private void stopProbing(RunningPod pod) {
-    ScheduledFuture<?> probe = probing.remove(pod.uid());
-    if (probe != null) {
-      probe.cancel(false);
-    }
-  }
-
-  /**
-   * As the kubelet, in its order: the preStop hook (a sleep: the process keeps serving while its
-   * endpoint goes), SIGTERM (redis-server then writes its AOF and RDB, the JVM runs its shutdown
-   * hooks), SIGKILL when the pod's {@code terminationGracePeriodSeconds}, counted from the start of
-   * the preStop hook, are over (at least 2 s after SIGTERM, as the kubelet gives). Without
-   * {@code preStop} (the whole box shutting down) the hook is skipped. The claims are released
-   * only when the process has exited.
-   */
-  private void stop(RunningPod pod, boolean preStop) {
-    Process process = pod.process();
-    long started = System.nanoTime();
-    long graceEnds = started + TimeUnit.SECONDS.toNanos(pod.graceSeconds());
-    boolean killed = false;
-    try {
-      if (preStop && pod.preStopSleepSeconds() > 0) {
-        long hook = Math.min(pod.preStopSleepSeconds(), pod.graceSeconds());
-        if (process.waitFor(hook, TimeUnit.SECONDS)) {
-          log.warn("{}/{} exited during its preStop sleep", pod.namespace(), pod.name());
-        }
-      }
-      process.destroy();
-      long remaining = Math.max(graceEnds - System.nanoTime(),
-          TimeUnit.SECONDS.toNanos(MINIMUM_GRACE_AFTER_PRE_STOP_SECONDS));
-      if (!process.waitFor(remaining, TimeUnit.NANOSECONDS)) {
-        killed = true;
-        process.destroyForcibly();
-        if (!process.waitFor(KILL_WAIT_SECONDS, TimeUnit.SECONDS)) {
-          log.error("{}/{} (pid {}) survived SIGKILL; its volumes stay held", pod.namespace(), pod.name(),
-              process.pid());
-          return;
-        }
-      }
-    } catch (InterruptedException e) {
-      process.destroyForcibly();
-      Thread.currentThread().interrupt();
-      return;
-    }
+  /** Once the process has exited, its files go and its claims are free for another. */
+  private void afterExit(RunningPod pod) {
     pod.volumes().delete();
     releaseClaims(pod);
-    log.info("Stopped {}/{} ({}) in {} ms{}", pod.namespace(), pod.name(), pod.ip(),
-        TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started),
-        killed ? " by SIGKILL after its grace period of " + pod.graceSeconds() + " s" : "");
   }
 
   private static String key(Pod pod) {
@@ -543,10 +267,10 @@ public final class PodRunner implements AutoCloseable {
     closed = true;
     pods.close();
     executor.shutdownNow();
-    probes.shutdownNow();
-    running.values().parallelStream().forEach(pod -> stop(pod, false));
+    probes.close();
+    running.values().parallelStream().forEach(pod -> Termination.stop(pod, false, () -> afterExit(pod)));
     running.clear();
-    serviceProxies.values().forEach(list -> list.forEach(ServiceProxy::close));
+    services.close();
     if (provisioner != null) {
       provisioner.close();
     }
@@ -570,26 +294,5 @@ public final class PodRunner implements AutoCloseable {
     }, "pod-runner-shutdown"));
     System.out.println("pod runner ready");
     Thread.currentThread().join();
-  }
-
-  /** The pod cannot start yet, as at a kubelet: a volume's source is missing, an old process still runs. */
-  static class PodWaits extends RuntimeException {
-    PodWaits(String why) {
-      super(why);
-    }
-  }
-
-  /**
-   * A pod's process as the runner started it; {@code graceSeconds} is its time from the start of
-   * termination to SIGKILL, {@code preStopSleepSeconds} its container's preStop sleep (0: none).
-   */
-  public record RunningPod(String namespace, String name, String uid, String ip, String component,
-                           Process process, PodVolumes volumes, Path log, long graceSeconds,
-                           long preStopSleepSeconds) {
-
-    /** http://IP:8080 for an auth pod. */
-    public String baseUrl() {
-      return "http://" + ip + ":" + AuthServiceResources.AUTH_HTTP_PORT;
-    }
   }
 }

@@ -210,16 +210,7 @@ final class PodVolumes {
 
   /** Deletes every materialised file, secrets included; a claim's directory is not among them. */
   void delete() {
-    if (!Files.exists(root)) {
-      return;
-    }
-    try (var paths = Files.walk(root)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
+    Directories.deleteRecursively(root);
   }
 
   /** Bytes, not text: a Secret may hold binary keys (an HS256 secret). */
@@ -251,7 +242,7 @@ final class PodVolumes {
   }
 
   /** A Secret, ConfigMap, key or claim that the pod needs does not exist (yet), or is not Bound. */
-  static final class MissingVolumeSource extends PodRunner.PodWaits {
+  static final class MissingVolumeSource extends PodWaits {
     MissingVolumeSource(String what) {
       this(what, "does not exist");
     }

@@ -171,7 +171,7 @@ final class ReadinessProber implements Runnable {
           Optional.ofNullable(pod.getStatus().getContainerStatuses()).orElse(List.of());
       statuses.stream().filter(s -> container.getName().equals(s.getName())).forEach(s -> s.setReady(nowReady));
       Map<String, Object> patchStatus = new LinkedHashMap<>();
-      patchStatus.put("conditions", List.of(conditionPatch("Ready", condition, reason, now),
+      patchStatus.put("conditions", List.of(conditionPatch(PodReadiness.READY, condition, reason, now),
           conditionPatch("ContainersReady", condition, reason, now)));
       patchStatus.put("containerStatuses", statuses);
       String patch = Serialization.asJson(Map.of("status", patchStatus));

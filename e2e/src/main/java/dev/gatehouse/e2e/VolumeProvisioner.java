@@ -17,7 +17,6 @@ import java.net.HttpURLConnection;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
-import java.util.Comparator;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
@@ -211,7 +210,7 @@ final class VolumeProvisioner implements AutoCloseable {
       schedule(() -> reclaim(volumeName), RETRY_SECONDS);
       return;
     }
-    deleteRecursively(dir);
+    Directories.deleteRecursively(dir);
     if (released && volume.getMetadata().getDeletionTimestamp() == null) {
       client.persistentVolumes().withName(volumeName).delete();
       log.info("Deleted released volume {} and {}", volumeName, dir);
@@ -220,19 +219,6 @@ final class VolumeProvisioner implements AutoCloseable {
 
   private static String annotation(PersistentVolume volume, String name) {
     return Optional.ofNullable(volume.getMetadata().getAnnotations()).map(a -> a.get(name)).orElse(null);
-  }
-
-  private static void deleteRecursively(Path dir) {
-    if (!Files.exists(dir)) {
-      return;
-    }
-    try (var paths = Files.walk(dir)) {
-      for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-        Files.deleteIfExists(path);
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   @Override

@@ -1,11 +1,11 @@
 package dev.gatehouse.e2e;
 
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.READY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.e2e.ClusterInABox.KubectlResult;
 import dev.gatehouse.e2e.ClusterInABox.OAuthClient;
-import dev.gatehouse.e2e.PodRunner.RunningPod;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.Component;
@@ -16,12 +16,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.ReplicaSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import java.io.IOException;
-import java.net.URI;
-import java.net.URLEncoder;
 import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -31,8 +26,6 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -59,7 +52,7 @@ class AuthServiceEndToEndIT {
     OAuthClient oauth = cluster.createMinimalAuthService(ns, 2);
 
     // kubectl wait, the real binary, as a user or a CI script would wait for the resource.
-    KubectlResult wait = cluster.kubectl("wait", "--for=condition=Ready", "authservice/" + NAME, "-n", ns,
+    KubectlResult wait = cluster.kubectl("wait", "--for=condition=" + READY, "authservice/" + NAME, "-n", ns,
         "--timeout=" + ROLL_OUT.toSeconds() + "s");
     assertThat(wait.exitCode()).as(wait.output()).isZero();
     assertThat(wait.output()).contains("condition met");
@@ -72,7 +65,7 @@ class AuthServiceEndToEndIT {
     assertThat(authService.getStatus().getReadyReplicas()).isEqualTo(2);
     assertThat(authService.getStatus().getObservedGeneration())
         .isEqualTo(authService.getMetadata().getGeneration());
-    assertThat(ClusterInABox.condition(authService, "Ready")).map(Condition::getStatus).contains("True");
+    assertThat(Conditions.find(authService, READY)).map(Condition::getStatus).contains("True");
 
     // The pods are real: each answers its /health/redis from a real pool on the real Redis. A pod
     // that started before Redis reports its reconnects as "degraded" until its next check (30 s).
@@ -94,7 +87,7 @@ class AuthServiceEndToEndIT {
   void deletingTheAuthServiceCascadesAndGarbageCollectionRemovesEveryChild() {
     String ns = cluster.newNamespace("cascade");
     cluster.createMinimalAuthService(ns, 1);
-    await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(authService(ns)));
+    Conditions.awaitReady(ROLL_OUT, () -> authService(ns));
     Set<String> before = children(ns);
     assertThat(before).contains("Deployment/" + NAME, "StatefulSet/" + NAME + "-redis", "Service/" + NAME,
         "Service/" + NAME + "-redis", "Secret/" + NAME + "-redis-password", "Secret/" + NAME + "-admin-token",
@@ -123,7 +116,7 @@ class AuthServiceEndToEndIT {
   void deletingTheRedisPasswordRollsThePodsOntoANewPasswordThatWorks() throws Exception {
     String ns = cluster.newNamespace("rotate");
     OAuthClient oauth = cluster.createMinimalAuthService(ns, 1);
-    await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(authService(ns)));
+    Conditions.awaitReady(ROLL_OUT, () -> authService(ns));
     String redisUid = cluster.runningRedisPod(ns).uid();
     String secretName = AuthServiceResources.redisPasswordSecretName(NAME);
     Secret old = client().secrets().inNamespace(ns).withName(secretName).get();
@@ -146,7 +139,7 @@ class AuthServiceEndToEndIT {
           && Integer.valueOf(1).equals(rs.getStatus().getReadyReplicas()));
       assertThat(replicaSets).filteredOn(rs -> oldReplicaSets.contains(rs.getMetadata().getName()))
           .allMatch(rs -> rs.getSpec().getReplicas() == 0);
-      assertThat(ClusterInABox.isReady(authService(ns))).isTrue();
+      assertThat(Conditions.isReady(authService(ns))).isTrue();
     });
 
     // The new pod reads the new password, and Redis, never restarted, accepts it.
@@ -167,7 +160,7 @@ class AuthServiceEndToEndIT {
   void readyForANewGenerationOnlyOnceEveryPodRunsIt() {
     String ns = cluster.newNamespace("roll");
     cluster.createMinimalAuthService(ns, 2);
-    await("Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(authService(ns)));
+    Conditions.awaitReady(ROLL_OUT, () -> authService(ns));
 
     // A spec change that changes the pod template: the Deployment rolls one pod at a time.
     AuthService changed = authService(ns);
@@ -177,7 +170,7 @@ class AuthServiceEndToEndIT {
     // kstatus's rule for a Deployment: Ready for the new generation means no pod of an older
     // template is left and every pod of the new one is ready. Checked the moment Ready turns True.
     await("Ready for generation " + generation).atMost(ROLL_OUT).pollInterval(Duration.ofMillis(100))
-        .until(() -> ClusterInABox.isReady(authService(ns))
+        .until(() -> Conditions.isReady(authService(ns))
             && authService(ns).getMetadata().getGeneration() == generation);
     String newest = authReplicaSets(ns).stream()
         .max(Comparator.comparingInt(rs -> Integer.parseInt(

@@ -4,9 +4,7 @@ import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.OperatorSettings;
-import dev.gatehouse.e2e.PodRunner.RunningPod;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
-import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.Component;
@@ -29,7 +27,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
@@ -142,19 +139,6 @@ public final class ClusterInABox implements BeforeAllCallback {
 
   public AuthService authService(String namespace, String name) {
     return client().resources(AuthService.class).inNamespace(namespace).withName(name).get();
-  }
-
-  /** Ready=True for the resource's current generation: what kubectl wait and kstatus check. */
-  public static boolean isReady(AuthService authService) {
-    return authService != null && authService.getStatus() != null
-        && condition(authService, "Ready").map(c -> "True".equals(c.getStatus())
-            && authService.getMetadata().getGeneration().equals(c.getObservedGeneration())).orElse(false);
-  }
-
-  public static Optional<Condition> condition(AuthService authService, String type) {
-    return Optional.ofNullable(authService.getStatus()).map(AuthServiceStatus::getConditions)
-        .orElse(List.of()).stream()
-        .filter(c -> type.equals(c.getType())).findFirst();
   }
 
   /** The auth pods that exist now (not terminating), each with the process the runner started for it. */

@@ -1,11 +1,13 @@
 package dev.gatehouse.e2e;
 
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.EPHEMERAL;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_PERSISTENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.e2e.AuthApi.Tokens;
 import dev.gatehouse.e2e.ClusterInABox.OAuthClient;
-import dev.gatehouse.e2e.PodRunner.RunningPod;
+import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.Component;
@@ -30,6 +32,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.slf4j.Logger;
@@ -56,8 +59,7 @@ class DurableRedisEndToEndIT {
   @Test
   void usersRefreshTokensAndRevocationsSurviveTheLossOfTheRedisPod() throws Exception {
     String ns = cluster.newNamespace("durable");
-    OAuthClient oauth = cluster.createMinimalAuthService(ns, 2);
-    awaitReadyAndHealthy(ns);
+    OAuthClient oauth = createReadyAndHealthy(ns, 2, authService -> { });
     RunningPod redis = cluster.runningRedisPod(ns);
     String claimUid = claim(ns).getMetadata().getUid();
     List<RunningPod> pods = cluster.runningAuthPods(ns);
@@ -102,11 +104,10 @@ class DurableRedisEndToEndIT {
   @Test
   void anEphemeralRedisForgetsEverythingOnARestartAsItsConditionSays() throws Exception {
     String ns = cluster.newNamespace("ephemeral");
-    OAuthClient oauth = cluster.createMinimalAuthService(ns, 1,
+    OAuthClient oauth = createReadyAndHealthy(ns, 1,
         authService -> authService.getSpec().getRedis().getManaged().setEphemeral(true));
-    awaitReadyAndHealthy(ns);
-    assertThat(ClusterInABox.condition(cluster.authService(ns, NAME), "RedisPersistent"))
-        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo("Ephemeral"));
+    assertThat(Conditions.find(cluster.authService(ns, NAME), REDIS_PERSISTENT))
+        .hasValueSatisfying(c -> assertThat(c.getReason()).isEqualTo(EPHEMERAL));
     assertThat(claim(ns)).isNull();
     String a = cluster.runningAuthPods(ns).get(0).baseUrl();
     createUser(ns, a, ALICE);
@@ -128,12 +129,11 @@ class DurableRedisEndToEndIT {
       throws Exception {
     String ns = cluster.newNamespace("paused");
     Duration interval = Duration.ofSeconds(10);
-    cluster.createMinimalAuthService(ns, 2, authService -> {
+    createReadyAndHealthy(ns, 2, authService -> {
       PoolSpec pool = new PoolSpec();
       pool.setHealthCheckInterval(interval.toSeconds() + "s");
       authService.getSpec().getRedis().setPool(pool);
     });
-    awaitReadyAndHealthy(ns);
     RunningPod redis = cluster.runningRedisPod(ns);
 
     signal("STOP", redis);
@@ -151,8 +151,7 @@ class DurableRedisEndToEndIT {
         .until(() -> readyAuthPods(ns) == 2);
     log.info("Auth pods Ready {} ms after Redis resumed",
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - resumed));
-    await("AuthService Ready").atMost(Duration.ofSeconds(30))
-        .until(() -> ClusterInABox.isReady(cluster.authService(ns, NAME)));
+    Conditions.awaitReady(Duration.ofSeconds(30), () -> cluster.authService(ns, NAME));
     for (RunningPod pod : cluster.runningAuthPods(ns)) {
       assertThat(AuthApi.get(pod.baseUrl() + "/health/redis").statusCode()).isEqualTo(200);
     }
@@ -161,8 +160,7 @@ class DurableRedisEndToEndIT {
   @Test
   void rotatingTheRedisPasswordUnderLoadFailsNoRequestAndKeepsEveryState() throws Exception {
     String ns = cluster.newNamespace("rotate-load");
-    OAuthClient oauth = cluster.createMinimalAuthService(ns, 2);
-    awaitReadyAndHealthy(ns);
+    OAuthClient oauth = createReadyAndHealthy(ns, 2, authService -> { });
     RunningPod redis = cluster.runningRedisPod(ns);
     String before = cluster.runningAuthPods(ns).get(0).baseUrl();
     createUser(ns, before, ALICE);
@@ -185,7 +183,7 @@ class DurableRedisEndToEndIT {
                 .withName(AuthServiceResources.redisPasswordSecretName(NAME)).get())
                 .map(s -> decoded(s, "password"));
             return current.filter(p -> !p.equals(oldPassword)).map(List::of).equals(Optional.of(accepted))
-                && ClusterInABox.isReady(cluster.authService(ns, NAME));
+                && Conditions.isReady(cluster.authService(ns, NAME));
           });
       assertThat(bothAccepted).as("old and new password accepted while the pods rolled").isTrue();
       Thread.sleep(3_000);
@@ -335,12 +333,16 @@ class DurableRedisEndToEndIT {
         TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - deleted));
   }
 
-  private static void awaitReadyAndHealthy(String ns) {
-    await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(cluster.authService(ns, NAME)));
+  /** A minimal AuthService, Ready, with every auth pod's pool healthy. */
+  private static OAuthClient createReadyAndHealthy(String ns, int replicas,
+      Consumer<AuthService> customize) {
+    OAuthClient oauth = cluster.createMinimalAuthService(ns, replicas, customize);
+    Conditions.awaitReady(ROLL_OUT, () -> cluster.authService(ns, NAME));
     for (RunningPod pod : cluster.runningAuthPods(ns)) {
       await(pod.name() + " healthy").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
           .until(() -> AuthApi.get(pod.baseUrl() + "/health/redis").statusCode() == 200);
     }
+    return oauth;
   }
 
   private static void createUser(String ns, String baseUrl, String user) throws Exception {
@@ -386,9 +388,7 @@ class DurableRedisEndToEndIT {
   }
 
   private static boolean isReady(Pod pod) {
-    return pod.getMetadata().getDeletionTimestamp() == null && pod.getStatus() != null
-        && Optional.ofNullable(pod.getStatus().getConditions()).orElse(List.of()).stream()
-        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
+    return pod.getMetadata().getDeletionTimestamp() == null && PodReadiness.isReady(pod);
   }
 
   private static void signal(String signal, RunningPod pod) throws Exception {

@@ -7,6 +7,7 @@ import dev.gatehouse.e2e.ClusterInABox.KubectlResult;
 import dev.gatehouse.e2e.ClusterInABox.OAuthClient;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.api.v1alpha1.ConditionTypes;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import io.fabric8.kubernetes.api.model.Pod;
@@ -75,10 +76,10 @@ class KubernetesAuthenticationEndToEndIT {
       authService.getSpec().getJwt().setAudiences(List.of(AUDIENCE));
       authService.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
     });
-    await("AuthService Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(cluster.authService(ns, NAME)));
+    Conditions.awaitReady(ROLL_OUT, () -> cluster.authService(ns, NAME));
     // The operator's pool-health poll reaches the HTTPS pods too (30 s interval by default).
-    await("RedisPoolHealthy=True").atMost(Duration.ofSeconds(60)).until(() -> ClusterInABox
-        .condition(cluster.authService(ns, NAME), "RedisPoolHealthy")
+    await("RedisPoolHealthy=True").atMost(Duration.ofSeconds(60)).until(() -> Conditions
+        .find(cluster.authService(ns, NAME), ConditionTypes.REDIS_POOL_HEALTHY)
         .map(c -> "True".equals(c.getStatus())).orElse(false));
 
     HttpClient https = HttpClient.newBuilder().sslContext(trusting(work.resolve("ca.crt")))

@@ -3,7 +3,6 @@ package dev.gatehouse.e2e;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gatehouse.e2e.PodRunner.RunningPod;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.Component;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
@@ -199,7 +198,7 @@ class PersistentVolumeEndToEndIT {
     await("pod " + name + " Ready with a process" + (previousUid == null ? "" : ", replacing " + previousUid))
         .atMost(START).until(() -> {
           Pod pod = client().pods().inNamespace(ns).withName(name).get();
-          if (pod == null || pod.getMetadata().getUid().equals(previousUid) || !isReady(pod)) {
+          if (pod == null || pod.getMetadata().getUid().equals(previousUid) || !PodReadiness.isReady(pod)) {
             return false;
           }
           Optional<RunningPod> process = cluster.runner().pod(ns, name)
@@ -226,12 +225,6 @@ class PersistentVolumeEndToEndIT {
       }
     }
     throw new AssertionError("no line of pid " + pid + " in " + log);
-  }
-
-  private static boolean isReady(Pod pod) {
-    return pod.getStatus() != null && pod.getStatus().getConditions() != null
-        && pod.getStatus().getConditions().stream()
-        .anyMatch(c -> "Ready".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
   private static PersistentVolumeClaim claim(String ns) {

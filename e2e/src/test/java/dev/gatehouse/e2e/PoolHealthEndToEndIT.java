@@ -1,9 +1,13 @@
 package dev.gatehouse.e2e;
 
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.PODS_NOT_REPORTING;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.POOL_HEALTHY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.REDIS_UNREACHABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_CAPACITY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_POOL_HEALTHY;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.gatehouse.e2e.PodRunner.RunningPod;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import dev.gatehouse.operator.api.v1alpha1.RedisPoolStatus;
@@ -38,21 +42,25 @@ class PoolHealthEndToEndIT {
   /** A status write after a poll: the reconcile it triggers, and the HTTP calls of the poll itself. */
   private static final Duration SLACK = Duration.ofSeconds(5);
   private static final Duration ROLL_OUT = Duration.ofMinutes(4);
+  /** RedisPoolHealthy's states, as {@link Conditions#statusAndReason} gives them. */
+  private static final String HEALTHY = "True/" + POOL_HEALTHY;
+  private static final String UNREACHABLE = "False/" + REDIS_UNREACHABLE;
+  private static final String NOT_REPORTING = "Unknown/" + PODS_NOT_REPORTING;
 
   @Test
   void poolHealthAppearsInStatusWithinOnePollInterval() {
     String ns = cluster.newNamespace("pool");
     createWithInterval(ns, 2, INTERVAL);
-    await("Ready").atMost(ROLL_OUT).until(() -> ClusterInABox.isReady(authService(ns)));
+    Conditions.awaitReady(ROLL_OUT, () -> authService(ns));
 
     await("RedisPoolHealthy=True within one interval of Ready").atMost(INTERVAL.plus(SLACK))
-        .until(() -> status(authService(ns), "RedisPoolHealthy").equals("True/PoolHealthy"));
+        .until(() -> Conditions.statusAndReason(authService(ns), REDIS_POOL_HEALTHY).equals(HEALTHY));
     RedisPoolStatus pool = authService(ns).getStatus().getRedisPool();
     assertThat(pool.getRunningPods()).isEqualTo(2);
     assertThat(pool.getReportingPods()).isEqualTo(2);
     assertThat(pool.getHealth()).isEqualTo("healthy");
     assertThat(pool.getServerMaxClients()).isEqualTo(10000);
-    assertThat(ClusterInABox.condition(authService(ns), "RedisCapacitySufficient"))
+    assertThat(Conditions.find(authService(ns), REDIS_CAPACITY))
         .map(Condition::getStatus).contains("True");
   }
 
@@ -61,7 +69,7 @@ class PoolHealthEndToEndIT {
     String ns = cluster.newNamespace("outage");
     createWithInterval(ns, 1, FAST_INTERVAL);
     await("pool healthy").atMost(ROLL_OUT)
-        .until(() -> status(authService(ns), "RedisPoolHealthy").equals("True/PoolHealthy"));
+        .until(() -> Conditions.statusAndReason(authService(ns), REDIS_POOL_HEALTHY).equals(HEALTHY));
     RunningPod redis = cluster.runningRedisPod(ns);
 
     // The redis-server process dies; its pod stays Ready in the API (the runner keeps a killed pod's
@@ -70,17 +78,17 @@ class PoolHealthEndToEndIT {
     List<String> seen = new ArrayList<>();
     await("RedisPoolHealthy=False, RedisUnreachable").atMost(FAST_INTERVAL.multipliedBy(2).plus(SLACK))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> record(seen, status(authService(ns), "RedisPoolHealthy")).equals("False/RedisUnreachable"));
-    assertThat(ClusterInABox.condition(authService(ns), "RedisPoolHealthy").orElseThrow().getMessage())
+        .until(() -> record(seen, Conditions.statusAndReason(authService(ns), REDIS_POOL_HEALTHY)).equals(UNREACHABLE));
+    assertThat(Conditions.find(authService(ns), REDIS_POOL_HEALTHY).orElseThrow().getMessage())
         .as("the message says what the pods see").contains("cannot reach Redis");
 
     cluster.runner().restart(ns, redis.name());
     // Lettuce reconnects with backoff, readiness probes pass again, the next poll reports healthy.
     await("RedisPoolHealthy=True again").atMost(Duration.ofSeconds(90))
         .pollInterval(Duration.ofMillis(200))
-        .until(() -> record(seen, status(authService(ns), "RedisPoolHealthy")).equals("True/PoolHealthy"));
+        .until(() -> record(seen, Conditions.statusAndReason(authService(ns), REDIS_POOL_HEALTHY)).equals(HEALTHY));
     assertThat(authService(ns).getStatus().getRedisPool().getHealth()).isEqualTo("healthy");
-    assertThat(seen).as("states seen").startsWith("True/PoolHealthy");
+    assertThat(seen).as("states seen").startsWith(HEALTHY);
   }
 
   @Test
@@ -88,21 +96,21 @@ class PoolHealthEndToEndIT {
     String ns = cluster.newNamespace("silent");
     createWithInterval(ns, 2, INTERVAL);
     await("pool healthy, both pods reporting").atMost(ROLL_OUT.plus(INTERVAL))
-        .until(() -> status(authService(ns), "RedisPoolHealthy").equals("True/PoolHealthy"));
+        .until(() -> Conditions.statusAndReason(authService(ns), REDIS_POOL_HEALTHY).equals(HEALTHY));
     RunningPod victim = cluster.runningAuthPods(ns).get(0);
 
     // SIGKILL; the pod keeps its Ready condition, as in the seconds before a kubelet's probe notices
     // or when only the operator cannot reach the pod. The observer must not keep saying True.
     cluster.runner().kill(ns, victim.name());
     await("PodsNotReporting within one interval").atMost(INTERVAL.plus(SLACK))
-        .until(() -> status(authService(ns), "RedisPoolHealthy").equals("Unknown/PodsNotReporting"));
+        .until(() -> Conditions.statusAndReason(authService(ns), REDIS_POOL_HEALTHY).equals(NOT_REPORTING));
     RedisPoolStatus pool = authService(ns).getStatus().getRedisPool();
     assertThat(pool.getRunningPods()).isEqualTo(2);
     assertThat(pool.getReportingPods()).isEqualTo(1);
 
     cluster.runner().restart(ns, victim.name());
     await("both reporting again").atMost(Duration.ofSeconds(120))
-        .until(() -> status(authService(ns), "RedisPoolHealthy").equals("True/PoolHealthy"));
+        .until(() -> Conditions.statusAndReason(authService(ns), REDIS_POOL_HEALTHY).equals(HEALTHY));
     assertThat(authService(ns).getStatus().getRedisPool().getReportingPods()).isEqualTo(2);
   }
 
@@ -116,12 +124,6 @@ class PoolHealthEndToEndIT {
 
   private static AuthService authService(String ns) {
     return cluster.authService(ns, NAME);
-  }
-
-  /** "Status/Reason" of a condition, or "absent". */
-  private static String status(AuthService authService, String type) {
-    return ClusterInABox.condition(authService, type).map(c -> c.getStatus() + "/" + c.getReason())
-        .orElse("absent");
   }
 
   /** Keeps the sequence of distinct states, so that a failure shows what was seen. */

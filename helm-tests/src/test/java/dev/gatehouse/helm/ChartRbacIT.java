@@ -44,6 +44,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 import org.junit.jupiter.api.AfterEach;
@@ -67,34 +68,30 @@ class ChartRbacIT {
   /**
    * Granted but not seen as requests in the audit log of the scenario below, each for a reason.
    */
-  private static final Set<Permission> NOT_SEEN_IN_THE_AUDIT_LOG = Set.of(
+  private static final Set<Permission> NOT_SEEN_IN_THE_AUDIT_LOG = Stream.of(
       // A server-side apply that creates its object is one patch request, in which the API server
       // also checks create (serverSideApplyThatCreatesNeedsCreate proves it).
-      new Permission("", "services", "create"),
-      new Permission("apps", "deployments", "create"),
-      new Permission("apps", "statefulsets", "create"),
-      new Permission("networking.k8s.io", "networkpolicies", "create"),
-      new Permission("policy", "poddisruptionbudgets", "create"),
+      Permission.each("create", "services", "apps/deployments", "apps/statefulsets",
+          "networking.k8s.io/networkpolicies", "policy/poddisruptionbudgets"),
       // JOSDK checks for it before leader election starts (a SelfSubjectRulesReview); fabric8 then
       // renews the Lease with patch.
-      new Permission("coordination.k8s.io", "leases", "update"),
+      Permission.each("update", "coordination.k8s.io/leases"),
       // Used when an AuthService moves from a managed to an external Redis: the operator deletes the
       // managed Redis's children. Not exercised here: no scenario here moves to an external Redis
       // (AuthServiceOperatorIT's switchingToAnExternalRedisDeletesTheManagedOne does).
-      new Permission("", "configmaps", "delete"),
-      new Permission("", "services", "delete"),
+      Permission.each("delete", "configmaps", "services"),
       // Also: the managed-Redis Deployment of earlier operators, deleted on upgrade
       // (AuthServiceOperatorIT shows it).
-      new Permission("apps", "deployments", "delete"),
-      new Permission("apps", "statefulsets", "delete"),
-      new Permission("networking.k8s.io", "networkpolicies", "delete"),
+      Permission.each("delete", "apps/deployments", "apps/statefulsets",
+          "networking.k8s.io/networkpolicies"),
       // Checked, not requested: the test API server enforces owner reference permissions
       // (OwnerReferencesPermissionEnforcement), which lets a child name its AuthService with
       // blockOwnerDeletion only for who may update the AuthService's finalizers (the namespaced
       // scenario fails without it), and lets an update change an object's owner references only
       // for who may delete it (operatorBecomesControllerOfABudgetAnEarlierOneOwned).
-      new Permission("gatehouse.dev", "authservices/finalizers", "update"),
-      new Permission("policy", "poddisruptionbudgets", "delete"));
+      Permission.each("update", "gatehouse.dev/authservices/finalizers"),
+      Permission.each("delete", "policy/poddisruptionbudgets"))
+      .flatMap(List::stream).collect(Collectors.toUnmodifiableSet());
 
   private final List<GatehouseOperator> operators = new ArrayList<>();
 
@@ -352,6 +349,16 @@ class ChartRbacIT {
   }
 
   record Permission(String group, String resource, String verb) implements Comparable<Permission> {
+
+    /**
+     * The verb on each resource, written as {@link #toString} writes them: {@code group/resource},
+     * a resource of the core group without a group.
+     */
+    static List<Permission> each(String verb, String... resources) {
+      return Stream.of(resources).map(r -> r.contains("/")
+          ? new Permission(r.substring(0, r.indexOf('/')), r.substring(r.indexOf('/') + 1), verb)
+          : new Permission("", r, verb)).toList();
+    }
     @Override
     public int compareTo(Permission other) {
       return toString().compareTo(other.toString());

@@ -3,6 +3,7 @@ package dev.gatehouse.operator.reconciler;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
+import dev.gatehouse.operator.api.v1alpha1.ConditionTypes;
 import dev.gatehouse.operator.dependent.AuthDeployment;
 import dev.gatehouse.operator.dependent.AuthPodDisruptionBudget;
 import dev.gatehouse.operator.dependent.AuthServiceService;
@@ -152,7 +153,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
         .orElse(true);
     boolean stalledBefore = Optional.ofNullable(primary.getStatus())
         .map(AuthServiceStatus::getConditions).orElse(List.of()).stream()
-        .anyMatch(c -> AuthServiceStatusBuilder.STALLED.equals(c.getType())
+        .anyMatch(c -> ConditionTypes.STALLED.equals(c.getType())
             && first.reason().equals(c.getReason()));
     ReconcileFailure failure = persists || stalledBefore ? first.persisting() : first;
     AuthServiceStatus status = primary.unreadableSpec()
@@ -233,7 +234,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
 
   private Optional<Condition> readyCondition(AuthServiceStatus status) {
     return Optional.ofNullable(status.getConditions()).orElse(List.of()).stream()
-        .filter(c -> AuthServiceStatusBuilder.READY.equals(c.getType()))
+        .filter(c -> ConditionTypes.READY.equals(c.getType()))
         .findFirst();
   }
 }

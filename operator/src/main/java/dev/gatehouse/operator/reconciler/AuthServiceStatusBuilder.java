@@ -1,5 +1,30 @@
 package dev.gatehouse.operator.reconciler;
 
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.ALL_REPLICAS_READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.APPEND_ONLY_FILE_ON_VOLUME;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.CREATING;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.EPHEMERAL;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.MANAGED_REDIS_AVAILABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.MANAGED_REDIS_UNAVAILABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.NO_RUNNING_PODS;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.PLANNED_CONNECTIONS_EXCEED_MAX_CLIENTS;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.PLANNED_CONNECTIONS_NEAR_MAX_CLIENTS;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.PODS_NOT_REPORTING;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.POOL_DEGRADED;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.POOL_HEALTHY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.REDIS_UNREACHABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.REPLICAS_NOT_READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.ROLLING_OUT;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.SPEC_UNREADABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.WITHIN_MAX_CLIENTS;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.RECONCILING;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_AVAILABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_CAPACITY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_PERSISTENT;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_POOL_HEALTHY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.STALLED;
+
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
@@ -32,15 +57,6 @@ import java.util.Optional;
  */
 class AuthServiceStatusBuilder {
 
-  static final String READY = "Ready";
-  /** kstatus's Failed: set, with Ready's reason, only while the AuthService needs a person. */
-  static final String STALLED = "Stalled";
-  /** kstatus's InProgress: set, with Ready's reason, while the operator or the pods are at work. */
-  static final String RECONCILING = "Reconciling";
-  static final String REDIS_AVAILABLE = "RedisAvailable";
-  static final String REDIS_POOL_HEALTHY = "RedisPoolHealthy";
-  static final String REDIS_CAPACITY = "RedisCapacitySufficient";
-  static final String REDIS_PERSISTENT = "RedisPersistent";
   /** Warn before the planned connections reach maxclients, not when they already do. */
   static final double CAPACITY_WARNING_RATIO = 0.9;
 
@@ -102,8 +118,8 @@ class AuthServiceStatusBuilder {
     AuthServiceStatus status = new AuthServiceStatus();
     status.setObservedGeneration(generation);
     status.setConditions(new ArrayList<>(List.of(
-        condition(READY, "False", "SpecUnreadable", message, generation, previous),
-        condition(STALLED, "True", "SpecUnreadable", message, generation, previous))));
+        condition(READY, "False", SPEC_UNREADABLE, message, generation, previous),
+        condition(STALLED, "True", SPEC_UNREADABLE, message, generation, previous))));
     return status;
   }
 
@@ -129,7 +145,7 @@ class AuthServiceStatusBuilder {
               + " changes." + keeps);
     }
     if (observed.authDeployment().isEmpty()) {
-      return ReadyState.progressing("Creating", "The auth Deployment is being created.");
+      return ReadyState.progressing(CREATING, "The auth Deployment is being created.");
     }
     Deployment deployment = observed.authDeployment().get();
     DeploymentStatus status = Optional.ofNullable(deployment.getStatus()).orElseGet(DeploymentStatus::new);
@@ -142,15 +158,15 @@ class AuthServiceStatusBuilder {
         && updated >= desired
         && existing == updated;
     if (!rolledOut) {
-      return ReadyState.progressing("RollingOut",
+      return ReadyState.progressing(ROLLING_OUT,
           String.format("Rolling out: %d of %d auth pods updated, %d of an older template left.",
               updated, desired, Math.max(0, existing - updated)));
     }
     if (ready < desired) {
-      return ReadyState.progressing("ReplicasNotReady",
+      return ReadyState.progressing(REPLICAS_NOT_READY,
           String.format("%d of %d auth pods are ready.", ready, desired));
     }
-    return new ReadyState(true, false, "AllReplicasReady",
+    return new ReadyState(true, false, ALL_REPLICAS_READY,
         String.format("%d of %d auth pods are ready.", ready, desired));
   }
 
@@ -158,9 +174,9 @@ class AuthServiceStatusBuilder {
     int available = observed.redisStatefulSet().map(StatefulSet::getStatus)
         .map(StatefulSetStatus::getAvailableReplicas).orElse(0);
     return available > 0
-        ? condition(REDIS_AVAILABLE, "True", "ManagedRedisAvailable",
+        ? condition(REDIS_AVAILABLE, "True", MANAGED_REDIS_AVAILABLE,
             "The managed Redis pod is available.", generation, previous)
-        : condition(REDIS_AVAILABLE, "False", "ManagedRedisUnavailable",
+        : condition(REDIS_AVAILABLE, "False", MANAGED_REDIS_UNAVAILABLE,
             "The managed Redis pod is not available yet.", generation, previous);
   }
 
@@ -170,10 +186,11 @@ class AuthServiceStatusBuilder {
    */
   private Condition redisPersistent(AuthService primary, long generation, List<Condition> previous) {
     return primary.getSpec().getRedis().getManaged().isPersistent()
-        ? condition(REDIS_PERSISTENT, "True", "AppendOnlyFileOnVolume",
-            "Redis keeps its data on the PersistentVolumeClaim " + AuthServiceResources.redisDataClaimName(primary.getMetadata().getName())
+        ? condition(REDIS_PERSISTENT, "True", APPEND_ONLY_FILE_ON_VOLUME,
+            "Redis keeps its data on the PersistentVolumeClaim "
+                + AuthServiceResources.redisDataClaimName(primary.getMetadata().getName())
                 + " with the append-only file fsynced every second.", generation, previous)
-        : condition(REDIS_PERSISTENT, "False", "Ephemeral",
+        : condition(REDIS_PERSISTENT, "False", EPHEMERAL,
             "spec.redis.managed.ephemeral is true: a restart of the Redis pod loses every user,"
                 + " refresh token and revocation, and revoked tokens are accepted again until they"
                 + " expire.", generation, previous);
@@ -207,26 +224,26 @@ class AuthServiceStatusBuilder {
   private Condition poolHealthy(Optional<PoolHealth> observed, long generation,
       List<Condition> previous) {
     if (observed.isEmpty() || observed.get().runningPods() == 0) {
-      return condition(REDIS_POOL_HEALTHY, "Unknown", "NoRunningPods",
+      return condition(REDIS_POOL_HEALTHY, "Unknown", NO_RUNNING_PODS,
           "No auth pod is running to report its Redis pool.", generation, previous);
     }
     PoolHealth health = observed.get();
     String counts = health.reportingPods() + " of " + health.runningPods() + " running auth pods";
     if (health.worst() == PoolState.UNHEALTHY) {
-      return condition(REDIS_POOL_HEALTHY, "False", "RedisUnreachable",
+      return condition(REDIS_POOL_HEALTHY, "False", REDIS_UNREACHABLE,
           "Some of the " + counts + " that answered cannot reach Redis.", generation, previous);
     }
     if (health.reportingPods() < health.runningPods()) {
-      return condition(REDIS_POOL_HEALTHY, "Unknown", "PodsNotReporting",
+      return condition(REDIS_POOL_HEALTHY, "Unknown", PODS_NOT_REPORTING,
           counts + " answered /health/redis; the others did not, so their pools are unknown.",
           generation, previous);
     }
     if (health.worst() == PoolState.DEGRADED) {
-      return condition(REDIS_POOL_HEALTHY, "False", "PoolDegraded",
+      return condition(REDIS_POOL_HEALTHY, "False", POOL_DEGRADED,
           counts + " report a degraded pool: " + String.join(", ", health.warningCodes()) + ".",
           generation, previous);
     }
-    return condition(REDIS_POOL_HEALTHY, "True", "PoolHealthy",
+    return condition(REDIS_POOL_HEALTHY, "True", POOL_HEALTHY,
         counts + " report a healthy Redis pool.", generation, previous);
   }
 
@@ -240,15 +257,15 @@ class AuthServiceStatusBuilder {
     String plan = String.format("%d replicas × %d connections = %d planned; Redis maxclients is %d",
         replicas, pool.getMaxConnectionsPerPod(), pool.getPlannedConnections(), maxClients);
     if (pool.getPlannedConnections() > maxClients) {
-      return Optional.of(condition(REDIS_CAPACITY, "False", "PlannedConnectionsExceedMaxClients",
+      return Optional.of(condition(REDIS_CAPACITY, "False", PLANNED_CONNECTIONS_EXCEED_MAX_CLIENTS,
           plan + ". Lower spec.redis.pool.maxConnections or replicas, or raise maxclients.",
           generation, previous));
     }
     if (pool.getPlannedConnections() > maxClients * CAPACITY_WARNING_RATIO) {
-      return Optional.of(condition(REDIS_CAPACITY, "False", "PlannedConnectionsNearMaxClients",
+      return Optional.of(condition(REDIS_CAPACITY, "False", PLANNED_CONNECTIONS_NEAR_MAX_CLIENTS,
           plan + ", leaving under 10 % for other clients and reconnects.", generation, previous));
     }
-    return Optional.of(condition(REDIS_CAPACITY, "True", "WithinMaxClients", plan + ".",
+    return Optional.of(condition(REDIS_CAPACITY, "True", WITHIN_MAX_CLIENTS, plan + ".",
         generation, previous));
   }
 

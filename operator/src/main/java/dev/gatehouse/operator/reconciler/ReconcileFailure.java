@@ -1,5 +1,6 @@
 package dev.gatehouse.operator.reconciler;
 
+import dev.gatehouse.operator.api.v1alpha1.ConditionReasons;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -80,8 +81,8 @@ record ReconcileFailure(String reason, String message, boolean needsPerson,
           + " refused too.)", first.needsPerson(), first.needsPersonIfItPersists());
     }
     return clientException(e).map(ReconcileFailure::refusal).orElseGet(() -> new ReconcileFailure(
-        "ReconcileError", "The operator could not finish reconciling and retries with backoff;"
-            + " its log says why.", false));
+        ConditionReasons.RECONCILE_ERROR, "The operator could not finish reconciling and retries"
+            + " with backoff; its log says why.", false));
   }
 
   /** The exception and its causes: JOSDK's metrics and fabric8's async calls each wrap once. */

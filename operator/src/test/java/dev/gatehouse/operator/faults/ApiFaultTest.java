@@ -1,5 +1,8 @@
 package dev.gatehouse.operator.faults;
 
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.ALL_REPLICAS_READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.READY;
+import static dev.gatehouse.operator.support.Eventually.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.GatehouseOperator;
@@ -7,14 +10,14 @@ import dev.gatehouse.operator.OperatorSettings;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.faults.FaultyApiServer.Fault;
 import dev.gatehouse.operator.faults.FaultyApiServer.Seen;
+import dev.gatehouse.operator.support.ControllerStatus;
+import dev.gatehouse.operator.support.Eventually;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -254,25 +257,20 @@ class ApiFaultTest {
   }
 
   private void reportPodsReady() {
-    Deployment deployment = client.apps().deployments().inNamespace(NAMESPACE).withName("auth").get();
-    int replicas = deployment.getSpec().getReplicas();
-    deployment.setStatus(new DeploymentStatusBuilder()
-        .withObservedGeneration(deployment.getMetadata().getGeneration())
-        .withReplicas(replicas).withUpdatedReplicas(replicas)
-        .withReadyReplicas(replicas).withAvailableReplicas(replicas).build());
-    client.apps().deployments().inNamespace(NAMESPACE).resource(deployment).updateStatus();
-    StatefulSet redis = client.apps().statefulSets().inNamespace(NAMESPACE).withName("auth-redis").get();
-    redis.setStatus(new StatefulSetStatusBuilder()
-        .withObservedGeneration(redis.getMetadata().getGeneration())
-        .withReplicas(1).withReadyReplicas(1).withAvailableReplicas(1).withCurrentReplicas(1)
-        .withUpdatedReplicas(1).build());
-    client.apps().statefulSets().inNamespace(NAMESPACE).resource(redis).updateStatus();
+    int replicas = client.apps().deployments().inNamespace(NAMESPACE).withName("auth").get()
+        .getSpec().getReplicas();
+    ControllerStatus.reportDeployment(client, NAMESPACE, "auth", replicas, replicas);
+    ControllerStatus.reportStatefulSet(client, NAMESPACE, "auth-redis");
   }
 
+  /**
+   * Any Ready condition, not the first: the mock server's status writes leave the earlier
+   * conditions in the list, so the first Ready is the oldest.
+   */
   private static boolean ready(AuthService service) {
     return service != null && service.getStatus() != null
-        && service.getStatus().getConditions().stream().anyMatch(c -> "Ready".equals(c.getType())
-            && "True".equals(c.getStatus()) && "AllReplicasReady".equals(c.getReason()));
+        && service.getStatus().getConditions().stream().anyMatch(c -> READY.equals(c.getType())
+            && "True".equals(c.getStatus()) && ALL_REPLICAS_READY.equals(c.getReason()));
   }
 
   /** Waits for two seconds in which the operator wrote nothing. */
@@ -302,14 +300,9 @@ class ApiFaultTest {
     return client.resources(type).inNamespace(NAMESPACE).withName(name).get();
   }
 
+  /** Polled every 100 ms, as this test always did. */
   private static void awaitTrue(BooleanSupplier check) {
-    Instant deadline = Instant.now().plus(TIMEOUT);
-    while (!check.getAsBoolean()) {
-      if (Instant.now().isAfter(deadline)) {
-        throw new AssertionError("not reached within " + TIMEOUT);
-      }
-      sleep(Duration.ofMillis(100));
-    }
+    Eventually.until(TIMEOUT, Duration.ofMillis(100), check);
   }
 
   static String secretPath(String name) {
@@ -321,15 +314,6 @@ class ApiFaultTest {
       return Files.readString(Path.of("../examples", file));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
     }
   }
 }

@@ -2,6 +2,12 @@ package dev.gatehouse.operator.it;
 
 import static dev.gatehouse.operator.apiserver.AuditLog.byUserAgent;
 import static dev.gatehouse.operator.apiserver.AuditLog.inNamespace;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.ALL_REPLICAS_READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_AVAILABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_POOL_HEALTHY;
+import static dev.gatehouse.operator.support.Conditions.condition;
+import static dev.gatehouse.operator.support.Eventually.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.GatehouseOperator;
@@ -13,27 +19,22 @@ import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
 import dev.gatehouse.operator.api.v1alpha1.RedisMode;
 import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.apiserver.AuditLog;
-import dev.gatehouse.operator.apiserver.RealApiServerExtension;
 import dev.gatehouse.operator.secrets.ConfigHash;
 import dev.gatehouse.operator.secrets.ReferencedSecrets;
-import io.fabric8.kubernetes.api.model.Condition;
+import dev.gatehouse.operator.support.ControllerStatus;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.HasMetadata;
-import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.Service;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.DeploymentBuilder;
-import io.fabric8.kubernetes.api.model.apps.DeploymentStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
-import io.fabric8.kubernetes.api.model.apps.StatefulSetStatusBuilder;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -44,12 +45,7 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The operator, as users run it, against a real kube-apiserver: the examples are applied the way
@@ -57,34 +53,10 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * see with kubectl. There is no kube-controller-manager, so where a test needs a Deployment to
  * report ready pods it writes the Deployment's status the way that controller would.
  */
-class AuthServiceOperatorIT {
+class AuthServiceOperatorIT extends AbstractOperatorIT {
 
-  @RegisterExtension
-  static final RealApiServerExtension apiServer = new RealApiServerExtension();
-
-  private static final Duration TIMEOUT = Duration.ofSeconds(60);
-
-  private KubernetesClient client;
-  private String namespace;
-  private GatehouseOperator operator;
-
-  @BeforeAll
-  static void installCrd() {
-    apiServer.installCrd();
-  }
-
-  @BeforeEach
-  void startOperator() {
-    client = apiServer.client();
-    namespace = apiServer.namespace();
-    operator = InProcessOperator.watching(apiServer, namespace);
-  }
-
-  @AfterEach
-  void stopOperator() {
-    if (operator != null) {
-      operator.close();
-    }
+  AuthServiceOperatorIT() {
+    super(Duration.ofSeconds(60));
   }
 
   @Test
@@ -120,8 +92,8 @@ class AuthServiceOperatorIT {
     AuthService status = awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 1L);
     assertThat(status.getStatus().getSelector()).contains("app.kubernetes.io/instance=auth");
     assertThat(status.getStatus().getRedisPool().getPlannedConnections()).isEqualTo(32L);
-    assertThat(condition(status, "Ready").getStatus()).isEqualTo("False");
-    assertThat(condition(status, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
+    assertThat(condition(status, READY).getStatus()).isEqualTo("False");
+    assertThat(condition(status, REDIS_POOL_HEALTHY).getStatus()).isEqualTo("Unknown");
   }
 
   @Test
@@ -205,7 +177,7 @@ class AuthServiceOperatorIT {
 
     // ...and it is alive, not merely silent: a deleted child comes back at once.
     client.services().inNamespace(namespace).withName("auth").delete();
-    awaitCondition(() -> {
+    awaitTrue(() -> {
       Service service = client.services().inNamespace(namespace).withName("auth").get();
       return service != null && service.getMetadata().getDeletionTimestamp() == null;
     });
@@ -222,7 +194,7 @@ class AuthServiceOperatorIT {
       return d;
     });
 
-    awaitCondition(() -> deployment("auth").getSpec().getReplicas() == 2);
+    awaitTrue(() -> deployment("auth").getSpec().getReplicas() == 2);
     assertThat(deployment("auth").getMetadata().getAnnotations())
         .containsEntry("team.example.com/owner", "identity");
     assertThat(deployment("auth").getSpec().getTemplate().getMetadata().getAnnotations()
@@ -231,7 +203,7 @@ class AuthServiceOperatorIT {
             .get(ConfigHash.ANNOTATION));
 
     client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").delete();
-    awaitCondition(() -> {
+    awaitTrue(() -> {
       StatefulSet redis = client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get();
       return redis != null && redis.getMetadata().getDeletionTimestamp() == null;
     });
@@ -242,23 +214,23 @@ class AuthServiceOperatorIT {
     apply("minimal.yaml");
     Secret before = await(Secret.class, "auth-redis-password");
     String oldPassword = decoded(before, "password");
-    awaitCondition(() -> passwords(users()).equals(List.of(oldPassword)));
-    String authHash = podTemplateHash(await(Deployment.class, "auth"));
+    awaitTrue(() -> passwords(users()).equals(List.of(oldPassword)));
+    String authHash = templateHash(await(Deployment.class, "auth"));
     String redisHash = redisTemplateHash();
 
     client.secrets().inNamespace(namespace).withName("auth-redis-password").delete();
 
-    awaitCondition(() -> {
+    awaitTrue(() -> {
       Secret now = client.secrets().inNamespace(namespace).withName("auth-redis-password").get();
       return now != null && !now.getMetadata().getUid().equals(before.getMetadata().getUid());
     });
     String newPassword = decoded(client.secrets().inNamespace(namespace)
         .withName("auth-redis-password").get(), "password");
     assertThat(newPassword).isNotEqualTo(oldPassword);
-    awaitCondition(() -> !podTemplateHash(deployment("auth")).equals(authHash));
+    awaitTrue(() -> !templateHash(deployment("auth")).equals(authHash));
     // No auth pod runs here (no kube-controller-manager), so no pod holds the old password and it
     // is retired at once; the cluster-in-a-box test shows both accepted while pods roll.
-    awaitCondition(() -> passwords(users()).equals(List.of(newPassword)));
+    awaitTrue(() -> passwords(users()).equals(List.of(newPassword)));
     assertThat(redisTemplateHash()).as("Redis is not restarted by a rotation").isEqualTo(redisHash);
     assertThat(client.v1().events().inNamespace(namespace).list().getItems())
         .extracting(Event::getReason).contains("RedisPasswordRotation");
@@ -281,13 +253,13 @@ class AuthServiceOperatorIT {
         .withNewSpec().addNewContainer().withName("redis").withImage("redis:7").endContainer().endSpec()
         .endTemplate().endSpec().build()).create();
 
-    awaitCondition(() -> {
+    awaitTrue(() -> {
       Deployment now = deployment("auth-redis");
       return now == null || now.getMetadata().getDeletionTimestamp() != null;
     });
     assertThat(legacy.getMetadata().getUid()).isNotNull();
     assertThat(client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get()).isNotNull();
-    awaitCondition(() -> client.v1().events().inNamespace(namespace).list().getItems().stream()
+    awaitTrue(() -> client.v1().events().inNamespace(namespace).list().getItems().stream()
         .anyMatch(e -> "RedisMigrated".equals(e.getReason())));
   }
 
@@ -296,29 +268,25 @@ class AuthServiceOperatorIT {
     apply("production.yaml");
 
     AuthService blocked = awaitStatus("auth-prod",
-        s -> "SecretMissing".equals(condition(s, "Ready").getReason()));
-    assertThat(condition(blocked, "Ready").getStatus()).isEqualTo("False");
-    assertThat(condition(blocked, "Ready").getMessage())
+        s -> "SecretMissing".equals(condition(s, READY).getReason()));
+    assertThat(condition(blocked, READY).getStatus()).isEqualTo("False");
+    assertThat(condition(blocked, READY).getMessage())
         .contains("Secret redis-credentials", "Secret auth-prod-clients", "does not exist", namespace);
     assertThat(client.apps().deployments().inNamespace(namespace).withName("auth-prod").get()).isNull();
     assertThat(client.v1().events().inNamespace(namespace).list().getItems())
         .extracting(Event::getReason).contains("SecretMissing");
 
-    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
-        .withNewMetadata().withName("redis-credentials").endMetadata()
-        .withStringData(Map.of("password", "an-external-password")).build()).create();
-    awaitStatus("auth-prod", s -> condition(s, "Ready").getMessage().contains("auth-prod-clients")
-        && !condition(s, "Ready").getMessage().contains("redis-credentials"));
-    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
-        .withNewMetadata().withName("auth-prod-clients").endMetadata()
-        .withStringData(Map.of("clients.yaml", "clients: []\n")).build()).create();
+    createSecret("redis-credentials", Map.of("password", "an-external-password"));
+    awaitStatus("auth-prod", s -> condition(s, READY).getMessage().contains("auth-prod-clients")
+        && !condition(s, READY).getMessage().contains("redis-credentials"));
+    createSecret("auth-prod-clients", Map.of("clients.yaml", "clients: []\n"));
 
     Deployment deployment = await(Deployment.class, "auth-prod");
     assertThat(deployment.getSpec().getReplicas()).isEqualTo(3);
     assertThat(deployment.getSpec().getTemplate().getSpec().getVolumes())
         .anySatisfy(v -> assertThat(v.getSecret() != null
             && "redis-credentials".equals(v.getSecret().getSecretName())).isTrue());
-    awaitStatus("auth-prod", s -> !"SecretMissing".equals(condition(s, "Ready").getReason()));
+    awaitStatus("auth-prod", s -> !"SecretMissing".equals(condition(s, READY).getReason()));
     assertThat(client.apps().deployments().inNamespace(namespace).withName("auth-prod-redis").get())
         .as("an external Redis means no managed one").isNull();
   }
@@ -365,7 +333,7 @@ class AuthServiceOperatorIT {
     client.secrets().inNamespace(namespace).withName("sentinel-credentials").edit(secret ->
         new SecretBuilder(secret).withData(null)
             .withStringData(Map.of("password", "a-rotated-sentinel-password")).build());
-    awaitCondition(() -> !templateHash(deployment("auth-ha")).equals(templateHash(first)));
+    awaitTrue(() -> !templateHash(deployment("auth-ha")).equals(templateHash(first)));
   }
 
   @Test
@@ -374,18 +342,13 @@ class AuthServiceOperatorIT {
     operator.close();
     AuditLog.Mark start = apiServer.auditLog().mark();
     operator = InProcessOperator.watching(apiServer, namespace);
-    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
-        .withNewMetadata().withName("auth-clients").endMetadata()
-        .withStringData(Map.of("clients.yaml", "clients: []\n")).build()).create();
-    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
-        .withNewMetadata().withName("someone-elses").endMetadata()
-        .withStringData(Map.of("clients.yaml", "not ours")).build()).create();
+    createSecret("auth-clients", Map.of("clients.yaml", "clients: []\n"));
+    createSecret("someone-elses", Map.of("clients.yaml", "not ours"));
 
     AuthService withClients = example("minimal.yaml");
     withClients.getSpec().setClientsSecretRef(
         new dev.gatehouse.operator.api.v1alpha1.SecretReference("auth-clients"));
-    client.resource(withClients).inNamespace(namespace).fieldManager("kubectl").forceConflicts()
-        .serverSideApply();
+    apply(withClients);
 
     Deployment first = await(Deployment.class, "auth");
     assertThat(client.secrets().inNamespace(namespace).withName("auth-clients").get()
@@ -395,7 +358,7 @@ class AuthServiceOperatorIT {
 
     client.secrets().inNamespace(namespace).withName("auth-clients").edit(secret -> new SecretBuilder(secret)
         .withData(null).withStringData(Map.of("clients.yaml", "clients: []\n# edited\n")).build());
-    awaitCondition(() -> !templateHash(deployment("auth")).equals(templateHash(first)));
+    awaitTrue(() -> !templateHash(deployment("auth")).equals(templateHash(first)));
 
     List<AuditLog.Entry> secretReads = apiServer.auditLog().requestsSince(start,
         byUserAgent(GatehouseOperator.USER_AGENT).and(AuditLog.onResource("secrets"))
@@ -410,9 +373,7 @@ class AuthServiceOperatorIT {
     await(StatefulSet.class, "auth-redis");
     await(Secret.class, "auth-redis-password");
     await(Secret.class, "auth-redis-users");
-    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
-        .withNewMetadata().withName("redis-credentials").endMetadata()
-        .withStringData(Map.of("password", "an-external-password")).build()).create();
+    createSecret("redis-credentials", Map.of("password", "an-external-password"));
 
     // kubectl apply of the edited manifest: the field manager that set redis.managed drops it.
     AuthService external = example("minimal.yaml");
@@ -422,10 +383,9 @@ class AuthServiceOperatorIT {
     external.getSpec().getRedis().getExternal().setHost("redis.data.svc");
     external.getSpec().getRedis().getExternal().setPasswordSecretRef(
         new SecretKeyReference("redis-credentials", "password"));
-    client.resource(external).inNamespace(namespace).fieldManager("kubectl").forceConflicts()
-        .serverSideApply();
+    apply(external);
 
-    awaitCondition(() -> client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get() == null
+    awaitTrue(() -> client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get() == null
         && client.secrets().inNamespace(namespace).withName("auth-redis-users").get() == null
         && client.services().inNamespace(namespace).withName("auth-redis").get() == null
         && client.configMaps().inNamespace(namespace).withName("auth-redis-config").get() == null
@@ -441,19 +401,16 @@ class AuthServiceOperatorIT {
     apply("minimal.yaml");
     await(Secret.class, "auth-jwt-es256");
     // A Secret of the user's that happens to carry a name the operator would use: not its to delete.
-    client.secrets().inNamespace(namespace).resource(new SecretBuilder()
-        .withNewMetadata().withName("auth-jwt-hs256").endMetadata()
-        .withStringData(Map.of("note", "the user's")).build()).create();
+    createSecret("auth-jwt-hs256", Map.of("note", "the user's"));
 
     AuthService rs256 = example("minimal.yaml");
     rs256.getSpec().getJwt().setAlgorithm(JwtAlgorithm.RS256);
-    client.resource(rs256).inNamespace(namespace).fieldManager("kubectl").forceConflicts()
-        .serverSideApply();
+    apply(rs256);
 
     await(Secret.class, "auth-jwt-rs256");
-    awaitCondition(() -> deployment("auth").getSpec().getTemplate().getSpec().getVolumes().stream()
+    awaitTrue(() -> deployment("auth").getSpec().getTemplate().getSpec().getVolumes().stream()
         .anyMatch(v -> v.getSecret() != null && "auth-jwt-rs256".equals(v.getSecret().getSecretName())));
-    awaitCondition(() -> client.secrets().inNamespace(namespace).withName("auth-jwt-es256").get() == null);
+    awaitTrue(() -> client.secrets().inNamespace(namespace).withName("auth-jwt-es256").get() == null);
     awaitQuiet();
     assertThat(client.secrets().inNamespace(namespace).withName("auth-jwt-hs256").get()).isNotNull();
     assertThat(client.secrets().inNamespace(namespace).withName("auth-jwt-rs256").get()).isNotNull();
@@ -464,78 +421,38 @@ class AuthServiceOperatorIT {
     apply("minimal.yaml");
     await(Deployment.class, "auth");
 
-    reportPods("auth", 2, 2);
-    reportRedisPod();
+    ControllerStatus.reportDeployment(client, namespace, "auth", 2, 2);
+    ControllerStatus.reportStatefulSet(client, namespace, "auth-redis");
     // Two status updates, two reconciles: wait for the one that has seen both.
-    AuthService ready = awaitStatus("auth", s -> "True".equals(condition(s, "Ready").getStatus())
-        && "True".equals(condition(s, "RedisAvailable").getStatus()));
+    AuthService ready = awaitStatus("auth", s -> "True".equals(condition(s, READY).getStatus())
+        && "True".equals(condition(s, REDIS_AVAILABLE).getStatus()));
     assertThat(ready.getStatus().getReadyReplicas()).isEqualTo(2);
-    assertThat(condition(ready, "Ready").getReason()).isEqualTo("AllReplicasReady");
-    assertThat(condition(ready, "RedisAvailable").getStatus()).isEqualTo("True");
+    assertThat(condition(ready, READY).getReason()).isEqualTo(ALL_REPLICAS_READY);
+    assertThat(condition(ready, REDIS_AVAILABLE).getStatus()).isEqualTo("True");
 
     // kubectl scale authservice/auth --replicas=3
     client.resources(AuthService.class).inNamespace(namespace).withName("auth").scale(3);
 
-    awaitCondition(() -> deployment("auth").getSpec().getReplicas() == 3);
+    awaitTrue(() -> deployment("auth").getSpec().getReplicas() == 3);
     AuthService scaling = awaitStatus("auth", s -> s.getStatus().getObservedGeneration() == 2L);
-    assertThat(condition(scaling, "Ready").getStatus()).isEqualTo("False");
+    assertThat(condition(scaling, READY).getStatus()).isEqualTo("False");
     assertThat(scaling.getStatus().getRedisPool().getPlannedConnections()).isEqualTo(48L);
   }
 
   // --- helpers -----------------------------------------------------------------------------
 
   private AuthService apply(String example) {
-    return client.resource(example(example)).inNamespace(namespace)
-        .fieldManager("kubectl").forceConflicts().serverSideApply();
-  }
-
-  private static AuthService example(String example) {
-    Path file = Path.of(System.getProperty("gatehouse.examples.dir"), example);
-    try {
-      return Serialization.unmarshal(Files.readString(file), AuthService.class);
-    } catch (IOException e) {
-      throw new IllegalStateException("cannot read " + file, e);
-    }
+    return apply(example(example));
   }
 
   private AuthService get(String name) {
     return client.resources(AuthService.class).inNamespace(namespace).withName(name).get();
   }
 
-  private static String templateHash(Deployment deployment) {
-    return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
-  }
-
-  private Deployment deployment(String name) {
-    return client.apps().deployments().inNamespace(namespace).withName(name).get();
-  }
-
-  private <T extends HasMetadata> T await(Class<T> type, String name) {
-    return client.resources(type).inNamespace(namespace).withName(name)
-        .waitUntilCondition(r -> r != null, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-  }
-
-  private AuthService awaitStatus(String name, java.util.function.Predicate<AuthService> test) {
-    return client.resources(AuthService.class).inNamespace(namespace).withName(name)
-        .waitUntilCondition(r -> r != null && r.getStatus() != null
-                && r.getStatus().getObservedGeneration() != null && test.test(r),
-            TIMEOUT.toSeconds(), TimeUnit.SECONDS);
-  }
-
-  private static void awaitCondition(java.util.function.BooleanSupplier check) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!check.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within " + TIMEOUT);
-      }
-      sleep(Duration.ofMillis(200));
-    }
-  }
-
   /** Waits until the operator has stopped writing: two seconds without a write of its own. */
   private void awaitQuiet() {
     AuditLog.Mark mark = apiServer.auditLog().mark();
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
+    long deadline = System.nanoTime() + timeout.toNanos();
     while (System.nanoTime() < deadline) {
       sleep(Duration.ofSeconds(2));
       if (apiServer.auditLog().writesSince(mark,
@@ -544,27 +461,7 @@ class AuthServiceOperatorIT {
       }
       mark = apiServer.auditLog().mark();
     }
-    throw new AssertionError("the operator kept writing for " + TIMEOUT);
-  }
-
-  /** Writes Deployment status as kube-controller-manager would once pods run. */
-  private void reportPods(String name, int replicas, int ready) {
-    Deployment deployment = deployment(name);
-    deployment.setStatus(new DeploymentStatusBuilder()
-        .withObservedGeneration(deployment.getMetadata().getGeneration())
-        .withReplicas(replicas).withUpdatedReplicas(replicas)
-        .withReadyReplicas(ready).withAvailableReplicas(ready).build());
-    client.apps().deployments().inNamespace(namespace).resource(deployment).updateStatus();
-  }
-
-  /** Writes StatefulSet status as kube-controller-manager would once the Redis pod runs. */
-  private void reportRedisPod() {
-    StatefulSet redis = client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get();
-    redis.setStatus(new StatefulSetStatusBuilder()
-        .withObservedGeneration(redis.getMetadata().getGeneration())
-        .withReplicas(1).withReadyReplicas(1).withAvailableReplicas(1).withCurrentReplicas(1)
-        .withUpdatedReplicas(1).build());
-    client.apps().statefulSets().inNamespace(namespace).resource(redis).updateStatus();
+    throw new AssertionError("the operator kept writing for " + timeout);
   }
 
   private Secret users() {
@@ -583,24 +480,5 @@ class AuthServiceOperatorIT {
   private String redisTemplateHash() {
     return client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get()
         .getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
-  }
-
-  private static String podTemplateHash(Deployment deployment) {
-    return deployment.getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
-  }
-
-  private static Condition condition(AuthService service, String type) {
-    return service.getStatus().getConditions().stream().filter(c -> type.equals(c.getType()))
-        .findFirst().orElseThrow(() -> new AssertionError("no " + type + " condition in "
-            + service.getStatus().getConditions()));
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new AssertionError(e);
-    }
   }
 }

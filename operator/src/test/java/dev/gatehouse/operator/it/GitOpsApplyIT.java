@@ -2,6 +2,7 @@ package dev.gatehouse.operator.it;
 
 import static dev.gatehouse.operator.apiserver.AuditLog.byUserAgent;
 import static dev.gatehouse.operator.apiserver.AuditLog.inNamespace;
+import static dev.gatehouse.operator.support.Eventually.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.GatehouseOperator;
@@ -17,6 +18,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Supplier;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -84,41 +86,27 @@ class GitOpsApplyIT {
   @MethodSource("examples")
   void clientSideThenServerSide(String example) {
     Applied applied = new Applied(example);
-    try (GatehouseOperator operator = InProcessOperator.watching(apiServer, applied.namespace)) {
-      assertClean(applied.clientSide());
-      AuditLog.Mark converged = awaitConverged(applied);
-
+    withOperatorAfter(applied, applied::clientSide, () -> {
       assertClean(applied.serverSide());
       String migrated = applied.resourceVersion();
       assertClean(applied.serverSide());
       assertThat(applied.resourceVersion()).as("the second server-side apply changes nothing")
           .isEqualTo(migrated);
-
-      assertNoOperatorWriteSince(converged, applied);
-    } finally {
-      applied.close();
-    }
+    });
   }
 
   @ParameterizedTest(name = "{0}: server-side, then client-side twice")
   @MethodSource("examples")
   void serverSideThenClientSide(String example) {
     Applied applied = new Applied(example);
-    try (GatehouseOperator operator = InProcessOperator.watching(apiServer, applied.namespace)) {
-      assertClean(applied.serverSide());
-      AuditLog.Mark converged = awaitConverged(applied);
-
+    withOperatorAfter(applied, applied::serverSide, () -> {
       assertClean(applied.clientSide().replaceAll(
           "(?m)^Warning: resource \\S+ " + Pattern.quote(NO_LAST_APPLIED_YET) + "\\R?", ""));
       String annotated = applied.resourceVersion();
       assertThat(assertClean(applied.clientSide())).contains("unchanged");
       assertThat(applied.resourceVersion()).as("the second client-side apply changes nothing")
           .isEqualTo(annotated);
-
-      assertNoOperatorWriteSince(converged, applied);
-    } finally {
-      applied.close();
-    }
+    });
   }
 
   /**
@@ -141,18 +129,32 @@ class GitOpsApplyIT {
             audiences: ["api.example.com"]
         """);
     Applied applied = new Applied(apiServer.namespace(), List.of("-f", former.toString()));
-    try (GatehouseOperator operator = InProcessOperator.watching(apiServer, applied.namespace)) {
-      assertClean(applied.clientSide());
-      AuditLog.Mark converged = awaitConverged(applied);
-
+    withOperatorAfter(applied, applied::clientSide, () -> {
       assertClean(applied.serverSide());
       String migrated = applied.resourceVersion();
       assertClean(applied.serverSide());
       assertThat(applied.resourceVersion()).isEqualTo(migrated);
       assertThat(applied.authService().getSpec().getRedis().getManaged().getStorage().getSize())
           .isEqualTo("1Gi");
+    });
+  }
+
+  /**
+   * With an operator watching the example's namespace: the first apply, clean, until the operator
+   * converged on it; then the applies under test, after which the operator must have written
+   * nothing since it converged.
+   */
+  private static void withOperatorAfter(Applied applied, Supplier<String> firstApply,
+      Runnable applies) {
+    try (GatehouseOperator operator = InProcessOperator.watching(apiServer, applied.namespace)) {
+      assertClean(firstApply.get());
+      AuditLog.Mark converged = awaitConverged(applied);
+
+      applies.run();
 
       assertNoOperatorWriteSince(converged, applied);
+    } finally {
+      applied.close();
     }
   }
 
@@ -287,15 +289,6 @@ class GitOpsApplyIT {
   private static List<AuditLog.Entry> operatorWritesSince(AuditLog.Mark mark, Applied applied) {
     return apiServer.auditLog().writesSince(mark,
         byUserAgent(GatehouseOperator.USER_AGENT).and(inNamespace(applied.namespace)));
-  }
-
-  private static void sleep(Duration duration) {
-    try {
-      Thread.sleep(duration.toMillis());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException(e);
-    }
   }
 
   private static String read(Path file) {

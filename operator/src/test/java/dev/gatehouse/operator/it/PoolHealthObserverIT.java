@@ -2,6 +2,10 @@ package dev.gatehouse.operator.it;
 
 import static dev.gatehouse.operator.apiserver.AuditLog.byUserAgent;
 import static dev.gatehouse.operator.apiserver.AuditLog.inNamespace;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.PODS_NOT_REPORTING;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.POOL_HEALTHY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.REDIS_UNREACHABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_POOL_HEALTHY;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -10,13 +14,12 @@ import com.sun.net.httpserver.HttpServer;
 import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.apiserver.AuditLog;
-import dev.gatehouse.operator.apiserver.RealApiServerExtension;
+import dev.gatehouse.operator.support.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
-import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -32,14 +35,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.extension.RegisterExtension;
 
 /**
  * The pool-health observer against a real API server: auth pods are Pod objects whose status says
@@ -48,47 +46,29 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * in a box run the real auth service instead; this tier proves the polling, the aggregation, the
  * conditions and that steady health writes nothing.
  */
-class PoolHealthObserverIT {
-
-  @RegisterExtension
-  static final RealApiServerExtension apiServer = new RealApiServerExtension();
-
-  private static final Duration TIMEOUT = Duration.ofSeconds(30);
+class PoolHealthObserverIT extends AbstractOperatorIT {
 
   private final List<PodEndpoint> endpoints = new ArrayList<>();
-  private KubernetesClient client;
-  private String namespace;
-  private GatehouseOperator operator;
 
-  @BeforeAll
-  static void installCrd() {
-    apiServer.installCrd();
-  }
-
-  @BeforeEach
-  void start() {
-    client = apiServer.client();
-    namespace = apiServer.namespace();
-    operator = InProcessOperator.watching(apiServer, namespace);
+  PoolHealthObserverIT() {
+    super(Duration.ofSeconds(30));
   }
 
   @AfterEach
-  void stop() {
-    operator.close();
+  void stopPods() {
     endpoints.forEach(PodEndpoint::close);
   }
 
   @Test
   void statusFollowsWhatThePodsReportAndSteadyHealthWritesNothing() throws Exception {
     applyMinimalPollingEverySecond();
-    Deployment deployment = client.apps().deployments().inNamespace(namespace).withName("auth")
-        .waitUntilCondition(d -> d != null, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+    Deployment deployment = await(Deployment.class, "auth");
     PodEndpoint first = runPod(deployment, "auth-0", report("healthy", 3));
     PodEndpoint second = runPod(deployment, "auth-1", report("healthy", 5));
 
     // Both pods: the first may report alone, and healthily, before the second is running.
     AuthService healthy = awaitPoolCondition("True", 2);
-    assertThat(condition(healthy).getReason()).isEqualTo("PoolHealthy");
+    assertThat(condition(healthy).getReason()).isEqualTo(POOL_HEALTHY);
     assertThat(healthy.getStatus().getRedisPool().getHealth()).isEqualTo("healthy");
     assertThat(metrics()).contains("gatehouse_redis_pool_connections_in_use{name=\"auth\",namespace=\""
         + namespace + "\"} 8.0");
@@ -101,13 +81,13 @@ class PoolHealthObserverIT {
 
     second.close();
     AuthService silent = awaitPoolCondition("Unknown");
-    assertThat(condition(silent).getReason()).isEqualTo("PodsNotReporting");
+    assertThat(condition(silent).getReason()).isEqualTo(PODS_NOT_REPORTING);
     assertThat(condition(silent).getMessage()).startsWith("1 of 2 running auth pods answered");
 
     first.body.set(report("unhealthy", 0));
     first.code.set(503);
     AuthService down = awaitPoolCondition("False");
-    assertThat(condition(down).getReason()).isEqualTo("RedisUnreachable");
+    assertThat(condition(down).getReason()).isEqualTo(REDIS_UNREACHABLE);
     assertThat(down.getStatus().getRedisPool().getWarnings()).containsExactly("ConnectFailures");
   }
 
@@ -144,13 +124,9 @@ class PoolHealthObserverIT {
 
   /** @param reportingPods how many pods must have answered, or null for any number */
   private AuthService awaitPoolCondition(String status, Integer reportingPods) {
-    Predicate<AuthService> test = s -> s != null && s.getStatus() != null
-        && s.getStatus().getConditions().stream().anyMatch(
-            c -> "RedisPoolHealthy".equals(c.getType()) && status.equals(c.getStatus()))
+    return awaitStatus("auth", s -> Conditions.hasStatus(s, REDIS_POOL_HEALTHY, status)
         && (reportingPods == null || (s.getStatus().getRedisPool() != null
-            && reportingPods.equals(s.getStatus().getRedisPool().getReportingPods())));
-    return client.resources(AuthService.class).inNamespace(namespace).withName("auth")
-        .waitUntilCondition(test, TIMEOUT.toSeconds(), TimeUnit.SECONDS);
+            && reportingPods.equals(s.getStatus().getRedisPool().getReportingPods()))));
   }
 
   private String metrics() throws IOException, InterruptedException {
@@ -160,8 +136,7 @@ class PoolHealthObserverIT {
   }
 
   private static Condition condition(AuthService service) {
-    return service.getStatus().getConditions().stream()
-        .filter(c -> "RedisPoolHealthy".equals(c.getType())).findFirst().orElseThrow();
+    return Conditions.condition(service, REDIS_POOL_HEALTHY);
   }
 
   /** A pod's body: a sample of contracts/health-redis, with this many connections in use. */

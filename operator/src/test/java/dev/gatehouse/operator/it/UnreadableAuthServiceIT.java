@@ -1,10 +1,15 @@
 package dev.gatehouse.operator.it;
 
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.SPEC_UNREADABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.STALLED;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.GatehouseOperator;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.apiserver.RealApiServerExtension;
+import dev.gatehouse.operator.support.Conditions;
+import dev.gatehouse.operator.support.Eventually;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -20,6 +25,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
@@ -209,34 +215,21 @@ class UnreadableAuthServiceIT {
   }
 
   private void assertUnreadable(String name, String message) {
-    awaitCondition(() -> readyReason(name).equals("SpecUnreadable"));
-    Condition ready = ready(name);
+    awaitCondition(() -> authService(name).flatMap(s -> Conditions.find(s, READY))
+        .map(c -> SPEC_UNREADABLE.equals(c.getReason())).orElse(false));
+    Condition ready = Conditions.condition(authService(name).orElseThrow(), READY);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getMessage()).contains(message).contains("correct the field")
         .doesNotContain("Exception", "https://127.0.0.1");
     // kstatus's Failed: a person must correct the field.
-    Condition stalled = condition(name, "Stalled");
+    Condition stalled = Conditions.condition(authService(name).orElseThrow(), STALLED);
     assertThat(stalled.getStatus()).isEqualTo("True");
-    assertThat(stalled.getReason()).isEqualTo("SpecUnreadable");
+    assertThat(stalled.getReason()).isEqualTo(SPEC_UNREADABLE);
   }
 
-  private String readyReason(String name) {
-    Condition ready = ready(name);
-    return ready == null ? "" : ready.getReason();
-  }
-
-  private Condition ready(String name) {
-    return condition(name, "Ready");
-  }
-
-  private Condition condition(String name, String type) {
-    AuthService service = client.resources(AuthService.class).inNamespace(namespace)
-        .withName(name).get();
-    if (service == null || service.getStatus() == null || service.getStatus().getConditions() == null) {
-      return null;
-    }
-    return service.getStatus().getConditions().stream()
-        .filter(c -> type.equals(c.getType())).findFirst().orElse(null);
+  private Optional<AuthService> authService(String name) {
+    return Optional.ofNullable(client.resources(AuthService.class).inNamespace(namespace)
+        .withName(name).get());
   }
 
   private Deployment awaitDeployment(String name) {
@@ -245,18 +238,7 @@ class UnreadableAuthServiceIT {
   }
 
   private static void awaitCondition(BooleanSupplier check) {
-    long deadline = System.nanoTime() + TIMEOUT.toNanos();
-    while (!check.getAsBoolean()) {
-      if (System.nanoTime() > deadline) {
-        throw new AssertionError("not reached within " + TIMEOUT);
-      }
-      try {
-        Thread.sleep(200);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        throw new AssertionError(e);
-      }
-    }
+    Eventually.until(TIMEOUT, check);
   }
 
   /**

@@ -1,5 +1,25 @@
 package dev.gatehouse.operator.reconciler;
 
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.ALL_REPLICAS_READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.APPEND_ONLY_FILE_ON_VOLUME;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.EPHEMERAL;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.NO_RUNNING_PODS;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.PLANNED_CONNECTIONS_EXCEED_MAX_CLIENTS;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.PLANNED_CONNECTIONS_NEAR_MAX_CLIENTS;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.PODS_NOT_REPORTING;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.POOL_DEGRADED;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.REDIS_UNREACHABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.REPLICAS_NOT_READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.ROLLING_OUT;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.RECONCILING;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_AVAILABLE;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_CAPACITY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_PERSISTENT;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_POOL_HEALTHY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.STALLED;
+import static dev.gatehouse.operator.support.Conditions.condition;
+import static dev.gatehouse.operator.support.Conditions.types;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
@@ -31,9 +51,9 @@ class AuthServiceStatusBuilderTest {
     AuthService primary = AuthServices.example("minimal.yaml");
     AuthServiceStatus status = builder(T0).build(primary, observed(deployment(2, 2), List.of()));
 
-    assertThat(condition(status, "Ready")).satisfies(ready -> {
+    assertThat(condition(status, READY)).satisfies(ready -> {
       assertThat(ready.getStatus()).isEqualTo("True");
-      assertThat(ready.getReason()).isEqualTo("AllReplicasReady");
+      assertThat(ready.getReason()).isEqualTo(ALL_REPLICAS_READY);
       assertThat(ready.getObservedGeneration()).isEqualTo(1L);
     });
     assertThat(status.getReadyReplicas()).isEqualTo(2);
@@ -49,17 +69,17 @@ class AuthServiceStatusBuilderTest {
         List.of(new SecretProblem("SecretMissing",
             "Secret redis-credentials (spec.redis.external.passwordSecretRef) does not exist"))));
 
-    Condition ready = condition(status, "Ready");
+    Condition ready = condition(status, READY);
     assertThat(ready.getStatus()).isEqualTo("False");
     assertThat(ready.getReason()).isEqualTo("SecretMissing");
     assertThat(ready.getMessage()).contains("redis-credentials", "does not exist");
     // kstatus reads Stalled=True as Failed: a person has to create the Secret.
-    assertThat(condition(status, "Stalled")).satisfies(stalled -> {
+    assertThat(condition(status, STALLED)).satisfies(stalled -> {
       assertThat(stalled.getStatus()).isEqualTo("True");
       assertThat(stalled.getReason()).isEqualTo("SecretMissing");
       assertThat(stalled.getMessage()).isEqualTo(ready.getMessage());
     });
-    assertThat(status.getConditions()).extracting(Condition::getType).doesNotContain("Reconciling");
+    assertThat(status.getConditions()).extracting(Condition::getType).doesNotContain(RECONCILING);
   }
 
   @Test
@@ -75,14 +95,14 @@ class AuthServiceStatusBuilderTest {
     AuthServiceStatus retrying = builder(T0).build(primary, new ObservedState(deployment(2, 2),
         Optional.empty(), List.of(), Optional.empty(), Optional.of(unavailable)));
 
-    assertThat(types(ready)).doesNotContain("Reconciling", "Stalled");
-    assertThat(condition(rolling, "Reconciling").getReason()).isEqualTo("ReplicasNotReady");
-    assertThat(types(rolling)).doesNotContain("Stalled");
-    assertThat(condition(stalled, "Stalled").getReason()).isEqualTo("DeploymentRejected");
-    assertThat(condition(stalled, "Ready").getReason()).isEqualTo("DeploymentRejected");
-    assertThat(types(stalled)).doesNotContain("Reconciling");
-    assertThat(condition(retrying, "Reconciling").getReason()).isEqualTo("DeploymentWriteFailed");
-    assertThat(types(retrying)).doesNotContain("Stalled");
+    assertThat(types(ready)).doesNotContain(RECONCILING, STALLED);
+    assertThat(condition(rolling, RECONCILING).getReason()).isEqualTo(REPLICAS_NOT_READY);
+    assertThat(types(rolling)).doesNotContain(STALLED);
+    assertThat(condition(stalled, STALLED).getReason()).isEqualTo("DeploymentRejected");
+    assertThat(condition(stalled, READY).getReason()).isEqualTo("DeploymentRejected");
+    assertThat(types(stalled)).doesNotContain(RECONCILING);
+    assertThat(condition(retrying, RECONCILING).getReason()).isEqualTo("DeploymentWriteFailed");
+    assertThat(types(retrying)).doesNotContain(STALLED);
   }
 
   @Test
@@ -92,13 +112,9 @@ class AuthServiceStatusBuilderTest {
         List.of(new SecretProblem("SecretInvalid", "Secret auth-prod-clients, key clients.yaml:"
             + " client web has grant-types [implicit]"))));
 
-    assertThat(condition(status, "Stalled").getReason()).isEqualTo("SecretInvalid");
-    assertThat(condition(status, "Ready").getMessage())
+    assertThat(condition(status, STALLED).getReason()).isEqualTo("SecretInvalid");
+    assertThat(condition(status, READY).getMessage())
         .contains("key clients.yaml", "The running auth pods keep the configuration they have.");
-  }
-
-  private static List<String> types(AuthServiceStatus status) {
-    return status.getConditions().stream().map(Condition::getType).toList();
   }
 
   @Test
@@ -110,7 +126,7 @@ class AuthServiceStatusBuilderTest {
     AuthServiceStatus later = builder(T1).build(primary, world);
 
     assertThat(later).isEqualTo(primary.getStatus());
-    assertThat(condition(later, "Ready").getLastTransitionTime()).isEqualTo(T0.toString());
+    assertThat(condition(later, READY).getLastTransitionTime()).isEqualTo(T0.toString());
   }
 
   @Test
@@ -120,10 +136,10 @@ class AuthServiceStatusBuilderTest {
 
     AuthServiceStatus degraded = builder(T1).build(primary, observed(deployment(2, 1), List.of()));
 
-    assertThat(condition(degraded, "Ready").getStatus()).isEqualTo("False");
-    assertThat(condition(degraded, "Ready").getReason()).isEqualTo("ReplicasNotReady");
-    assertThat(condition(degraded, "Ready").getMessage()).isEqualTo("1 of 2 auth pods are ready.");
-    assertThat(condition(degraded, "Ready").getLastTransitionTime()).isEqualTo(T1.toString());
+    assertThat(condition(degraded, READY).getStatus()).isEqualTo("False");
+    assertThat(condition(degraded, READY).getReason()).isEqualTo(REPLICAS_NOT_READY);
+    assertThat(condition(degraded, READY).getMessage()).isEqualTo("1 of 2 auth pods are ready.");
+    assertThat(condition(degraded, READY).getLastTransitionTime()).isEqualTo(T1.toString());
   }
 
   @Test
@@ -136,10 +152,10 @@ class AuthServiceStatusBuilderTest {
         .withReadyReplicas(2).endStatus()
         .build());
 
-    Condition ready = condition(builder(T0).build(primary, observed(rolling, List.of())), "Ready");
+    Condition ready = condition(builder(T0).build(primary, observed(rolling, List.of())), READY);
 
     assertThat(ready.getStatus()).isEqualTo("False");
-    assertThat(ready.getReason()).isEqualTo("RollingOut");
+    assertThat(ready.getReason()).isEqualTo(ROLLING_OUT);
     assertThat(ready.getMessage()).contains("1 of an older template left");
   }
 
@@ -148,8 +164,8 @@ class AuthServiceStatusBuilderTest {
     AuthServiceStatus status = builder(T0).build(AuthServices.example("minimal.yaml"),
         observed(deployment(2, 2), List.of()));
 
-    assertThat(condition(status, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
-    assertThat(condition(status, "RedisPoolHealthy").getReason()).isEqualTo("NoRunningPods");
+    assertThat(condition(status, REDIS_POOL_HEALTHY).getStatus()).isEqualTo("Unknown");
+    assertThat(condition(status, REDIS_POOL_HEALTHY).getReason()).isEqualTo(NO_RUNNING_PODS);
   }
 
   @Test
@@ -161,12 +177,12 @@ class AuthServiceStatusBuilderTest {
     AuthServiceStatus oneSilent = withHealth(primary, new PoolHealth(2, 1, PoolState.HEALTHY, false,
         new TreeSet<>(), null));
 
-    assertThat(condition(all, "RedisPoolHealthy").getStatus()).isEqualTo("True");
+    assertThat(condition(all, REDIS_POOL_HEALTHY).getStatus()).isEqualTo("True");
     assertThat(all.getRedisPool().getReportingPods()).isEqualTo(2);
     assertThat(all.getRedisPool().getHealth()).isEqualTo("healthy");
-    assertThat(condition(oneSilent, "RedisPoolHealthy").getStatus()).isEqualTo("Unknown");
-    assertThat(condition(oneSilent, "RedisPoolHealthy").getReason()).isEqualTo("PodsNotReporting");
-    assertThat(condition(oneSilent, "RedisPoolHealthy").getMessage()).startsWith("1 of 2 running");
+    assertThat(condition(oneSilent, REDIS_POOL_HEALTHY).getStatus()).isEqualTo("Unknown");
+    assertThat(condition(oneSilent, REDIS_POOL_HEALTHY).getReason()).isEqualTo(PODS_NOT_REPORTING);
+    assertThat(condition(oneSilent, REDIS_POOL_HEALTHY).getMessage()).startsWith("1 of 2 running");
   }
 
   @Test
@@ -174,8 +190,8 @@ class AuthServiceStatusBuilderTest {
     AuthServiceStatus status = withHealth(AuthServices.example("minimal.yaml"),
         new PoolHealth(3, 2, PoolState.UNHEALTHY, false, new TreeSet<>(List.of("ConnectFailures")), null));
 
-    assertThat(condition(status, "RedisPoolHealthy").getStatus()).isEqualTo("False");
-    assertThat(condition(status, "RedisPoolHealthy").getReason()).isEqualTo("RedisUnreachable");
+    assertThat(condition(status, REDIS_POOL_HEALTHY).getStatus()).isEqualTo("False");
+    assertThat(condition(status, REDIS_POOL_HEALTHY).getReason()).isEqualTo(REDIS_UNREACHABLE);
     assertThat(status.getRedisPool().getWarnings()).containsExactly("ConnectFailures");
   }
 
@@ -185,8 +201,8 @@ class AuthServiceStatusBuilderTest {
         new PoolHealth(2, 2, PoolState.DEGRADED, true,
             new TreeSet<>(List.of("HighUtilization", "AcquireTimeouts")), null));
 
-    assertThat(condition(status, "RedisPoolHealthy").getReason()).isEqualTo("PoolDegraded");
-    assertThat(condition(status, "RedisPoolHealthy").getMessage())
+    assertThat(condition(status, REDIS_POOL_HEALTHY).getReason()).isEqualTo(POOL_DEGRADED);
+    assertThat(condition(status, REDIS_POOL_HEALTHY).getMessage())
         .contains("AcquireTimeouts, HighUtilization");
     assertThat(status.getRedisPool().getHighUtilization()).isTrue();
   }
@@ -197,14 +213,14 @@ class AuthServiceStatusBuilderTest {
     primary.getSpec().getRedis().getManaged().setMaxClients(100);
 
     primary.getSpec().setReplicas(5);   // 80 of 100
-    assertThat(condition(withHealth(primary, null), "RedisCapacitySufficient").getStatus())
+    assertThat(condition(withHealth(primary, null), REDIS_CAPACITY).getStatus())
         .isEqualTo("True");
     primary.getSpec().setReplicas(6);   // 96 of 100
-    assertThat(condition(withHealth(primary, null), "RedisCapacitySufficient").getReason())
-        .isEqualTo("PlannedConnectionsNearMaxClients");
+    assertThat(condition(withHealth(primary, null), REDIS_CAPACITY).getReason())
+        .isEqualTo(PLANNED_CONNECTIONS_NEAR_MAX_CLIENTS);
     primary.getSpec().setReplicas(7);   // 112 of 100
-    Condition exceeded = condition(withHealth(primary, null), "RedisCapacitySufficient");
-    assertThat(exceeded.getReason()).isEqualTo("PlannedConnectionsExceedMaxClients");
+    Condition exceeded = condition(withHealth(primary, null), REDIS_CAPACITY);
+    assertThat(exceeded.getReason()).isEqualTo(PLANNED_CONNECTIONS_EXCEED_MAX_CLIENTS);
     assertThat(exceeded.getMessage()).contains("7 replicas × 16 connections = 112 planned",
         "maxclients is 100");
   }
@@ -214,12 +230,12 @@ class AuthServiceStatusBuilderTest {
     AuthService primary = AuthServices.example("production.yaml");
 
     assertThat(withHealth(primary, null).getConditions())
-        .extracting(Condition::getType).doesNotContain("RedisCapacitySufficient");
+        .extracting(Condition::getType).doesNotContain(REDIS_CAPACITY);
     AuthServiceStatus status = withHealth(primary,
         new PoolHealth(3, 3, PoolState.HEALTHY, false, new TreeSet<>(), 64));
     assertThat(status.getRedisPool().getServerMaxClients()).isEqualTo(64);
-    assertThat(condition(status, "RedisCapacitySufficient").getReason())
-        .isEqualTo("PlannedConnectionsExceedMaxClients");
+    assertThat(condition(status, REDIS_CAPACITY).getReason())
+        .isEqualTo(PLANNED_CONNECTIONS_EXCEED_MAX_CLIENTS);
   }
 
   @Test
@@ -230,11 +246,11 @@ class AuthServiceStatusBuilderTest {
     AuthServiceStatus running = builder(T0).build(primary, new ObservedState(deployment(2, 2),
         redis(1), List.of(), Optional.empty(), Optional.empty()));
 
-    assertThat(condition(starting, "RedisAvailable").getStatus()).isEqualTo("False");
-    assertThat(condition(running, "RedisAvailable").getStatus()).isEqualTo("True");
-    assertThat(condition(running, "RedisPersistent")).satisfies(persistent -> {
+    assertThat(condition(starting, REDIS_AVAILABLE).getStatus()).isEqualTo("False");
+    assertThat(condition(running, REDIS_AVAILABLE).getStatus()).isEqualTo("True");
+    assertThat(condition(running, REDIS_PERSISTENT)).satisfies(persistent -> {
       assertThat(persistent.getStatus()).isEqualTo("True");
-      assertThat(persistent.getReason()).isEqualTo("AppendOnlyFileOnVolume");
+      assertThat(persistent.getReason()).isEqualTo(APPEND_ONLY_FILE_ON_VOLUME);
       assertThat(persistent.getMessage()).contains("data-auth-redis-0");
     });
   }
@@ -246,12 +262,12 @@ class AuthServiceStatusBuilderTest {
     AuthServiceStatus status = builder(T0).build(primary, new ObservedState(deployment(2, 2),
         redis(1), List.of(), Optional.empty(), Optional.empty()));
 
-    assertThat(condition(status, "RedisPersistent")).satisfies(persistent -> {
+    assertThat(condition(status, REDIS_PERSISTENT)).satisfies(persistent -> {
       assertThat(persistent.getStatus()).isEqualTo("False");
-      assertThat(persistent.getReason()).isEqualTo("Ephemeral");
+      assertThat(persistent.getReason()).isEqualTo(EPHEMERAL);
       assertThat(persistent.getMessage()).contains("revoked tokens are accepted again");
     });
-    assertThat(condition(status, "Ready").getStatus()).isEqualTo("True");
+    assertThat(condition(status, READY).getStatus()).isEqualTo("True");
   }
 
   @Test
@@ -260,7 +276,7 @@ class AuthServiceStatusBuilderTest {
     AuthServiceStatus status = builder(T0).build(primary, observed(deployment(3, 3), List.of()));
 
     assertThat(status.getConditions()).extracting(Condition::getType)
-        .doesNotContain("RedisAvailable", "RedisPersistent");
+        .doesNotContain(REDIS_AVAILABLE, REDIS_PERSISTENT);
   }
 
   private static Optional<StatefulSet> redis(int available) {
@@ -289,10 +305,5 @@ class AuthServiceStatusBuilderTest {
         .withNewStatus().withObservedGeneration(3L).withReplicas(replicas)
         .withUpdatedReplicas(replicas).withReadyReplicas(ready).endStatus()
         .build());
-  }
-
-  private static Condition condition(AuthServiceStatus status, String type) {
-    return status.getConditions().stream().filter(c -> type.equals(c.getType())).findFirst()
-        .orElseThrow();
   }
 }

@@ -1,5 +1,6 @@
 package dev.gatehouse.operator.secrets;
 
+import static dev.gatehouse.operator.support.ContractSamples.entries;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
@@ -13,8 +14,8 @@ import dev.gatehouse.operator.api.v1alpha1.SentinelNode;
 import dev.gatehouse.operator.api.v1alpha1.SentinelSpec;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import dev.gatehouse.operator.dependent.CachedSecrets;
+import dev.gatehouse.operator.support.ContractSamples;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -36,8 +37,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 class SecretContentTest {
 
   private static final Pattern HASH = Pattern.compile("\\$(2[aby]|argon2id)\\$[^\"\\s]+");
-  private static final Path CONTRACT =
-      Path.of(System.getProperty("gatehouse.contracts.dir", "../contracts"));
+  private static final Path CONTRACT = ContractSamples.DIRECTORY;
 
   static Stream<String> signingKeys() throws IOException {
     return samples("signing-keys");
@@ -54,7 +54,7 @@ class SecretContentTest {
   @ParameterizedTest(name = "signing-keys/{0}")
   @MethodSource("signingKeys")
   void signingKeySamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) {
-    Map<String, String> entries = files(CONTRACT.resolve("signing-keys").resolve(sample));
+    Map<String, String> entries = entries(CONTRACT.resolve("signing-keys").resolve(sample));
     AuthService primary = AuthServices.example("production.yaml");
     primary.getSpec().getJwt().setAlgorithm(
         JwtAlgorithm.valueOf(sample.substring(0, sample.indexOf('-')).toUpperCase(Locale.ROOT)));
@@ -80,7 +80,7 @@ class SecretContentTest {
   @ParameterizedTest(name = "tls/{0}")
   @MethodSource("tls")
   void tlsSamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) {
-    Map<String, String> entries = files(CONTRACT.resolve("tls").resolve(sample));
+    Map<String, String> entries = entries(CONTRACT.resolve("tls").resolve(sample));
     AuthService primary = AuthServices.example("production.yaml");
     primary.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
 
@@ -149,8 +149,8 @@ class SecretContentTest {
     primary.getSpec().getJwt().setAlgorithm(JwtAlgorithm.ES256);
     primary.getSpec().getJwt().setSigningKeySecretRef(new SecretReference("user-keys"));
     Map<String, String> keys = new TreeMap<>(
-        files(CONTRACT.resolve("signing-keys/es256-invalid-active-kid-names-no-key")));
-    keys.put("sample.pem", files(CONTRACT.resolve("signing-keys/es256-invalid-sec1-key")).get("sample.pem"));
+        entries(CONTRACT.resolve("signing-keys/es256-invalid-active-kid-names-no-key")));
+    keys.put("sample.pem", entries(CONTRACT.resolve("signing-keys/es256-invalid-sec1-key")).get("sample.pem"));
 
     List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, new CachedSecrets()
         .with("redis-credentials", Map.of("password", "\n"))
@@ -244,7 +244,7 @@ class SecretContentTest {
     AuthService primary = AuthServices.example("production.yaml");
     primary.getSpec().getJwt().setAlgorithm(JwtAlgorithm.ES256);
     primary.getSpec().getJwt().setSigningKeySecretRef(new SecretReference("user-keys"));
-    Map<String, String> keys = new TreeMap<>(files(CONTRACT.resolve("signing-keys/es256-valid")));
+    Map<String, String> keys = new TreeMap<>(entries(CONTRACT.resolve("signing-keys/es256-valid")));
     String pasted = keys.get("sample-2026.pem");
     keys.put("active-kid", pasted);
 
@@ -272,18 +272,6 @@ class SecretContentTest {
 
   private static boolean valid(String sample) {
     return List.of(sample.split("[-.]")).contains("valid");
-  }
-
-  private static Map<String, String> files(Path directory) {
-    try (Stream<Path> files = Files.list(directory)) {
-      Map<String, String> entries = new TreeMap<>();
-      for (Path file : files.toList()) {
-        entries.put(file.getFileName().toString(), Files.readString(file));
-      }
-      return entries;
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
   }
 
   private static Stream<String> samples(String folder) throws IOException {

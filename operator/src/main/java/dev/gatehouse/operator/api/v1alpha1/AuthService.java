@@ -31,8 +31,8 @@ import java.util.stream.Collectors;
 @ShortNames("gas")
 @Categories("gatehouse")
 @AdditionalPrinterColumn(
-    name = "Ready",
-    jsonPath = ".status.conditions[?(@.type==\"Ready\")].status",
+    name = ConditionTypes.READY,
+    jsonPath = ".status.conditions[?(@.type==\"" + ConditionTypes.READY + "\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Replicas",
@@ -45,7 +45,7 @@ import java.util.stream.Collectors;
     priority = 1)
 @AdditionalPrinterColumn(
     name = "Redis",
-    jsonPath = ".status.conditions[?(@.type==\"RedisPoolHealthy\")].status",
+    jsonPath = ".status.conditions[?(@.type==\"" + ConditionTypes.REDIS_POOL_HEALTHY + "\")].status",
     type = AdditionalPrinterColumn.Type.STRING)
 @AdditionalPrinterColumn(
     name = "Connections",

@@ -1,0 +1,79 @@
+package dev.gatehouse.e2e;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Starts a pod's program as its container would run it, at the pod's IP: an auth pod's
+ * {@code java -jar auth-service.jar} with the container's environment, the managed Redis pod's
+ * {@code redis-server} with the arguments the container declares. Its output goes to a log file
+ * per pod.
+ */
+final class ProcessLauncher {
+
+  /**
+   * The JVM flags of a container's memory limit, for processes that share one small machine: a
+   * bounded heap and a cheap JIT and GC keep a handful of auth processes within a few hundred MB each.
+   */
+  private static final List<String> AUTH_JVM_FLAGS =
+      List.of("-Xmx192m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
+
+  private final Path authJar;
+  private final Path logDir;
+  private final String javaBinary;
+  private final ServiceProxies services;
+
+  ProcessLauncher(Path authJar, Path logDir, ServiceProxies services) {
+    this.authJar = authJar;
+    this.logDir = logDir;
+    this.javaBinary = ProcessHandle.current().info().command().orElse("java");
+    this.services = services;
+  }
+
+  RunningPod start(Pod pod, String key, String ip, String component, boolean auth, Container container,
+                   PodVolumes volumes) throws IOException {
+    String dirName = pod.getMetadata().getNamespace() + "_" + pod.getMetadata().getName();
+    Path logFile = logDir.resolve(dirName + ".log");
+
+    List<String> command = new ArrayList<>();
+    Map<String, String> env = new LinkedHashMap<>();
+    env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
+    if (auth) {
+      env.putAll(ContainerEnvironment.of(pod, container, volumes, services));
+      // Listen at the pod's address only, as a container in its own network namespace would.
+      env.put("SERVER_ADDRESS", ip);
+      command.add(javaBinary);
+      command.addAll(AUTH_JVM_FLAGS);
+      command.add("-Djava.io.tmpdir=" + volumes.localPath("/tmp"));
+      command.add("-jar");
+      command.add(authJar.toString());
+    } else {
+      List<String> declared = new ArrayList<>(Optional.ofNullable(container.getCommand()).orElse(List.of()));
+      declared.addAll(Optional.ofNullable(container.getArgs()).orElse(List.of()));
+      if (declared.isEmpty() || !declared.get(0).equals("redis-server")) {
+        throw new IllegalStateException("Redis pod " + key + " runs " + declared + ", not redis-server");
+      }
+      command.add("redis-server");
+      declared.subList(1, declared.size()).forEach(arg -> command.add(volumes.localPath(arg)));
+      // Overrides after the config file: bind to the pod's address only, stay in the foreground.
+      command.addAll(List.of("--bind", ip, "--daemonize", "no", "--logfile", ""));
+    }
+    ProcessBuilder builder = new ProcessBuilder(command)
+        .directory(volumes.root().toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logFile.toFile()));
+    builder.environment().clear();
+    builder.environment().putAll(env);
+    Process process = builder.start();
+    return new RunningPod(pod.getMetadata().getNamespace(), pod.getMetadata().getName(),
+        pod.getMetadata().getUid(), ip, component, process, volumes, logFile,
+        Termination.graceSeconds(pod), Termination.preStopSleepSeconds(key, container));
+  }
+}
