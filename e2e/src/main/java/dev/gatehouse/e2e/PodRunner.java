@@ -65,6 +65,7 @@ public final class PodRunner implements AutoCloseable {
   private final ServiceProxies services;
   private final ProcessLauncher launcher;
   private final ReadinessProbes probes;
+  private final VolumeSync volumeSync;
   private volatile boolean closed;
 
   private PodRunner(KubernetesClient client, Path authJar, Path workDir) {
@@ -77,6 +78,7 @@ public final class PodRunner implements AutoCloseable {
     this.launcher = new ProcessLauncher(authJar.toAbsolutePath(), this.workDir.resolve("logs"),
         services);
     this.probes = new ReadinessProbes(client);
+    this.volumeSync = new VolumeSync(client);
   }
 
   /** Starts watching the operator's pods and running them; returns once the watch is in sync. */
@@ -147,6 +149,7 @@ public final class PodRunner implements AutoCloseable {
     RunningPod old = running.remove(key);
     if (old != null) {
       probes.stop(old);
+      volumeSync.stop(old);
       old.volumes().delete();
       releaseClaims(old);
     }
@@ -238,6 +241,7 @@ public final class PodRunner implements AutoCloseable {
       }
     });
     probes.start(started, container, () -> running.get(key) == started && !killed.contains(key));
+    volumeSync.start(started);
     log.info("Started {} {} at {} (pid {}), log {}", component, key, ip, process.pid(), logFile);
     return started;
   }
@@ -245,6 +249,7 @@ public final class PodRunner implements AutoCloseable {
   /** The kubelet's termination, off the sync thread; then the files go. */
   private void stopLater(RunningPod pod) {
     probes.stop(pod);
+    volumeSync.stop(pod);
     termination.stopLater(pod, () -> afterExit(pod));
   }
 
@@ -268,6 +273,7 @@ public final class PodRunner implements AutoCloseable {
     pods.close();
     executor.shutdownNow();
     probes.close();
+    volumeSync.close();
     running.values().parallelStream().forEach(pod -> Termination.stop(pod, false, () -> afterExit(pod)));
     running.clear();
     services.close();

@@ -15,7 +15,10 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -43,12 +46,95 @@ final class PodVolumes {
   private final Set<Path> claimDirectories;
   /** Mount paths of claims: their files are the program's data, never rewritten. */
   private final Set<String> claimMounts;
+  /** The Secret and ConfigMap volumes, with what they hold now, for {@link #refresh}. */
+  private final List<Projection> projections;
 
-  private PodVolumes(Path root, Map<String, Path> mounts, Set<Path> claimDirectories, Set<String> claimMounts) {
+  private PodVolumes(Path root, Map<String, Path> mounts, Set<Path> claimDirectories, Set<String> claimMounts,
+      List<Projection> projections) {
     this.root = root;
     this.mounts = mounts;
     this.claimDirectories = claimDirectories;
     this.claimMounts = claimMounts;
+    this.projections = projections;
+  }
+
+  /**
+   * A Secret or ConfigMap volume, laid out as the kubelet's AtomicWriter lays it out: the entries in
+   * {@code ..<version>/}, {@code ..data} a link to the current version, each entry a link through
+   * {@code ..data}. An update writes a new version and swaps {@code ..data} in one rename, so a
+   * program never reads half of an update.
+   */
+  private static final class Projection {
+    private final Path dir;
+    private final String namespace;
+    private final Volume volume;
+    private Map<String, byte[]> data;
+    private int version;
+
+    Projection(Path dir, String namespace, Volume volume) {
+      this.dir = dir;
+      this.namespace = namespace;
+      this.volume = volume;
+    }
+
+    /** What the volume's source holds now, or empty when it is gone (the kubelet keeps the files then). */
+    Optional<Map<String, byte[]>> source(KubernetesClient client) {
+      if (volume.getSecret() != null) {
+        return Optional.ofNullable(client.secrets().inNamespace(namespace)
+            .withName(volume.getSecret().getSecretName()).get()).map(PodVolumes::decoded);
+      }
+      return Optional.ofNullable(client.configMaps().inNamespace(namespace)
+          .withName(volume.getConfigMap().getName()).get()).map(configMap -> {
+            Map<String, byte[]> text = new LinkedHashMap<>();
+            Optional.ofNullable(configMap.getData()).orElse(Map.of())
+                .forEach((key, value) -> text.put(key, value.getBytes(StandardCharsets.UTF_8)));
+            return text;
+          });
+    }
+
+    List<KeyToPath> items() {
+      return volume.getSecret() != null ? volume.getSecret().getItems() : volume.getConfigMap().getItems();
+    }
+
+    boolean holds(Map<String, byte[]> other) {
+      return data != null && data.size() == other.size() && data.entrySet().stream()
+          .allMatch(entry -> Arrays.equals(entry.getValue(), other.get(entry.getKey())));
+    }
+
+    /** Writes {@code source} as the next version and swaps it in; returns the new version's directory. */
+    Path publish(Map<String, byte[]> source) throws IOException {
+      Path next = dir.resolve("..v" + (++version));
+      Files.createDirectories(next);
+      writeEntries(next, source, items());
+      Path data = dir.resolve("..data");
+      Path previous = Files.isSymbolicLink(data) ? dir.resolve(Files.readSymbolicLink(data)) : null;
+      Path link = dir.resolve("..data_tmp");
+      Files.deleteIfExists(link);
+      Files.createSymbolicLink(link, next.getFileName());
+      Files.move(link, data, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+      Set<String> entries = new TreeSet<>();
+      try (var listing = Files.list(next)) {
+        listing.forEach(entry -> entries.add(entry.getFileName().toString()));
+      }
+      for (String entry : entries) {
+        if (!Files.isSymbolicLink(dir.resolve(entry))) {
+          Files.createSymbolicLink(dir.resolve(entry), Path.of("..data", entry));
+        }
+      }
+      try (var listing = Files.list(dir)) {
+        for (Path entry : listing.toList()) {
+          String name = entry.getFileName().toString();
+          if (!name.startsWith("..") && !entries.contains(name)) {
+            Files.delete(entry);
+          }
+        }
+      }
+      if (previous != null) {
+        Directories.deleteRecursively(previous);
+      }
+      this.data = source;
+      return next;
+    }
   }
 
   /**
@@ -64,6 +150,7 @@ final class PodVolumes {
         Comparator.comparingInt(String::length).reversed().thenComparing(Comparator.naturalOrder()));
     Set<Path> claimDirectories = new TreeSet<>();
     Set<String> claimMounts = new TreeSet<>();
+    List<Projection> projections = new ArrayList<>();
     try {
       Files.createDirectories(root);
       // Secrets land here: only this user may read them, and the runner deletes them at pod stop.
@@ -91,23 +178,13 @@ final class PodVolumes {
         }
         Path dir = root.resolve(mount.getName());
         Files.createDirectories(dir);
-        if (volume.getSecret() != null) {
-          Secret secret = client.secrets().inNamespace(namespace)
-              .withName(volume.getSecret().getSecretName()).get();
-          if (secret == null) {
-            throw new MissingVolumeSource("Secret " + namespace + "/" + volume.getSecret().getSecretName());
-          }
-          writeEntries(dir, decoded(secret), volume.getSecret().getItems());
-        } else if (volume.getConfigMap() != null) {
-          ConfigMap configMap = client.configMaps().inNamespace(namespace)
-              .withName(volume.getConfigMap().getName()).get();
-          if (configMap == null) {
-            throw new MissingVolumeSource("ConfigMap " + namespace + "/" + volume.getConfigMap().getName());
-          }
-          Map<String, byte[]> data = new LinkedHashMap<>();
-          Optional.ofNullable(configMap.getData()).orElse(Map.of())
-              .forEach((key, value) -> data.put(key, value.getBytes(StandardCharsets.UTF_8)));
-          writeEntries(dir, data, volume.getConfigMap().getItems());
+        if (volume.getSecret() != null || volume.getConfigMap() != null) {
+          Projection projection = new Projection(dir, namespace, volume);
+          Map<String, byte[]> source = projection.source(client).orElseThrow(() -> new MissingVolumeSource(
+              (volume.getSecret() != null ? "Secret " + namespace + "/" + volume.getSecret().getSecretName()
+                  : "ConfigMap " + namespace + "/" + volume.getConfigMap().getName())));
+          projection.publish(source);
+          projections.add(projection);
         } else if (volume.getEmptyDir() == null) {
           throw new IllegalStateException("volume " + mount.getName() + " is neither a Secret, a ConfigMap,"
               + " an emptyDir nor a PersistentVolumeClaim; the cluster in a box runs no other kind");
@@ -117,7 +194,7 @@ final class PodVolumes {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    return new PodVolumes(root, mounts, claimDirectories, claimMounts);
+    return new PodVolumes(root, mounts, claimDirectories, claimMounts, projections);
   }
 
   /**
@@ -178,24 +255,43 @@ final class PodVolumes {
    */
   void rewriteMountPathsInFiles() {
     for (Map.Entry<String, Path> target : mounts.entrySet()) {
-      if (claimMounts.contains(target.getKey())) {
-        continue;
+      if (!claimMounts.contains(target.getKey())) {
+        rewriteMountPathsIn(target.getValue());
       }
-      Path dir = target.getValue();
-      try (var files = Files.walk(dir)) {
-        for (Path file : files.filter(Files::isRegularFile).toList()) {
-          String text = Files.readString(file, StandardCharsets.UTF_8);
-          String rewritten = text;
-          for (Map.Entry<String, Path> mount : mounts.entrySet()) {
-            rewritten = rewritten.replace(mount.getKey(), mount.getValue().toString());
-          }
-          if (!rewritten.equals(text)) {
-            Files.writeString(file, rewritten, StandardCharsets.UTF_8);
-          }
+    }
+  }
+
+  /**
+   * Brings the Secret and ConfigMap volumes up to date with their sources, as the kubelet does for
+   * a running pod (every minute or so there; every {@link VolumeSync#PERIOD} here): a changed source
+   * becomes a new version, swapped in atomically. A source that is gone leaves the files as they are.
+   */
+  synchronized void refresh(KubernetesClient client) {
+    for (Projection projection : projections) {
+      projection.source(client).filter(source -> !projection.holds(source)).ifPresent(source -> {
+        try {
+          rewriteMountPathsIn(projection.publish(source));
+        } catch (IOException e) {
+          throw new UncheckedIOException(e);
         }
-      } catch (IOException e) {
-        throw new UncheckedIOException(e);
+      });
+    }
+  }
+
+  private void rewriteMountPathsIn(Path dir) {
+    try (var files = Files.walk(dir)) {
+      for (Path file : files.filter(Files::isRegularFile).toList()) {
+        String text = Files.readString(file, StandardCharsets.UTF_8);
+        String rewritten = text;
+        for (Map.Entry<String, Path> mount : mounts.entrySet()) {
+          rewritten = rewritten.replace(mount.getKey(), mount.getValue().toString());
+        }
+        if (!rewritten.equals(text)) {
+          Files.writeString(file, rewritten, StandardCharsets.UTF_8);
+        }
       }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
