@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -280,7 +281,9 @@ final class PodVolumes {
 
   private void rewriteMountPathsIn(Path dir) {
     try (var files = Files.walk(dir)) {
-      for (Path file : files.filter(Files::isRegularFile).toList()) {
+      // Real files only, not the links to them: a file rewritten twice would have a mount path
+      // that its own local path ends with (an emptyDir at /data) replaced a second time.
+      for (Path file : files.filter(path -> Files.isRegularFile(path, LinkOption.NOFOLLOW_LINKS)).toList()) {
         String text = Files.readString(file, StandardCharsets.UTF_8);
         String rewritten = text;
         for (Map.Entry<String, Path> mount : mounts.entrySet()) {
