@@ -63,13 +63,23 @@ public final class ForwardAuthRecipe implements BeforeAllCallback, AfterAllCallb
         }
     }
 
-    public AuthServiceExtension service() {
-        return service;
+    /**
+     * {@link ProxyTraffic#mixed} sent to {@code port} (the proxy's, or a forwarder's in front of it),
+     * with a valid token of the service: the statuses, and the connections the proxy opened to the
+     * service meanwhile.
+     */
+    public Traffic mixedTraffic(int port, int count) throws IOException, InterruptedException {
+        String token = service.clientCredentialsToken();
+        int before = toService.acceptedConnections();
+        Map<Integer, Integer> statuses = ProxyTraffic.mixed(port, token, count);
+        return new Traffic(statuses, toService.acceptedConnections() - before);
     }
 
-    /** The forwarder the proxy reaches the service through. */
-    public TcpProxy toService() {
-        return toService;
+    public record Traffic(Map<Integer, Integer> statuses, int connectionsToService) {
+    }
+
+    public AuthServiceExtension service() {
+        return service;
     }
 
     public ProxyProcess proxy() {

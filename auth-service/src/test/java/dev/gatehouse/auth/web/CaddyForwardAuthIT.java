@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.auth.support.CaddyServer;
 import dev.gatehouse.auth.support.ForwardAuthRecipe;
-import dev.gatehouse.auth.support.ProxyTraffic;
 import java.nio.file.Path;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -32,13 +31,10 @@ class CaddyForwardAuthIT extends ForwardAuthRecipeIT {
 
     @Test
     void mixedTrafficPassesTheIdentityAndRefusalsAsGatehouseGaveThem() throws Exception {
-        String token = caddy.service().clientCredentialsToken();
-        int before = caddy.toService().acceptedConnections();
-        Map<Integer, Integer> statuses = ProxyTraffic.mixed(caddy.proxy().port(), token, 600);
+        ForwardAuthRecipe.Traffic traffic = caddy.mixedTraffic(caddy.proxy().port(), 600);
 
-        assertThat(statuses).isEqualTo(Map.of(200, 200, 401, 400));
+        assertThat(traffic.statuses()).isEqualTo(Map.of(200, 200, 401, 400));
         // Caddy pools its connections to the service; bodyless refusals never cost it one.
-        assertThat(caddy.toService().acceptedConnections() - before).as(caddy.proxy().log())
-                .isLessThanOrEqualTo(2);
+        assertThat(traffic.connectionsToService()).as(caddy.proxy().log()).isLessThanOrEqualTo(2);
     }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.auth.support.ForwardAuthRecipe;
 import dev.gatehouse.auth.support.NginxServer;
-import dev.gatehouse.auth.support.ProxyTraffic;
 import dev.gatehouse.auth.support.TcpProxy;
 import java.nio.file.Path;
 import java.util.Map;
@@ -49,16 +48,14 @@ class NginxForwardAuthIT extends ForwardAuthRecipeIT {
 
     @Test
     void mixedTrafficKeepsTheConnectionsToTheAuthServiceAndPassesTheIdentity() throws Exception {
-        String token = nginx.service().clientCredentialsToken();
-        int before = nginx.toService().acceptedConnections();
         int clientBefore = toNginx.acceptedConnections();
-        Map<Integer, Integer> statuses = ProxyTraffic.mixed(toNginx.port(), token, 2000);
+        ForwardAuthRecipe.Traffic traffic = nginx.mixedTraffic(toNginx.port(), 2000);
 
-        assertThat(statuses).isEqualTo(Map.of(200, 667, 401, 1333));
+        assertThat(traffic.statuses()).isEqualTo(Map.of(200, 667, 401, 1333));
         // One request at a time: one keep-alive connection on each side, renewed only after nginx's
         // keepalive_requests (1,000 by default). nginx had opened one to the service per refusal
         // (1,333) while refusals carried a body.
         assertThat(toNginx.acceptedConnections() - clientBefore).as("client to nginx").isEqualTo(2);
-        assertThat(nginx.toService().acceptedConnections() - before).as(nginx.proxy().log()).isEqualTo(2);
+        assertThat(traffic.connectionsToService()).as(nginx.proxy().log()).isEqualTo(2);
     }
 }
