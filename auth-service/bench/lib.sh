@@ -1,5 +1,9 @@
-# Sourced by run.sh and persistence.sh: the steps and knobs they share, so their figures compare.
-# Needs BENCH_DIR (this directory); sets OUT (the results directory), PORT, BASE, BASIC and SERVER_PID.
+# Sourced first by run.sh, persistence.sh and replica-acks.sh: the start, steps and knobs they
+# share, so their figures compare. Turns on strict mode and makes this directory, BENCH_DIR, the
+# working directory; bench_start sets OUT (the results directory), PORT, BASE, BASIC and SERVER_PID.
+set -euo pipefail
+BENCH_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+cd "$BENCH_DIR"
 source "$BENCH_DIR/../local-env.sh"
 
 DURATION="${DURATION:-20}"

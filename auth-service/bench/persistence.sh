@@ -11,10 +11,7 @@
 # AOF's growth, the forks (RDB snapshots, AOF rewrites) and everysec's delayed fsyncs.
 # Knobs: MODES ("none everysec always"), ROUNDS (3), DURATION (20), CONNECTIONS (256; a list gives
 # every round each count), ENDPOINTS ("issue revoke"), TOKENS (10000), WARMUP (30), POOL (32).
-set -euo pipefail
-cd "$(dirname "$0")"
-BENCH_DIR="$(pwd)"
-source ./lib.sh
+source "$(dirname "$0")/lib.sh"
 
 MODES="${MODES:-none everysec always}"
 ROUNDS="${ROUNDS:-3}"

@@ -8,10 +8,7 @@
 # Every round is reported. Knobs: ROUNDS (3), DURATION (20), CONNECTIONS ("2 64"; wrk runs 2 threads,
 # so 2 is its least), TOKENS (10000),
 # WARMUP (30), POOL (32).
-set -euo pipefail
-cd "$(dirname "$0")"
-BENCH_DIR="$(pwd)"
-source ./lib.sh
+source "$(dirname "$0")/lib.sh"
 
 ROUNDS="${ROUNDS:-3}"
 CONNECTIONS="${CONNECTIONS:-2 64}"

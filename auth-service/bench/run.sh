@@ -14,10 +14,7 @@
 # start stalls the first row and whose settings cost a fifth or more of every rate (docs/benchmarks.md,
 # run G); or async: async-profiler, from Maven Central, on each row, with kernel, JIT and GC time;
 # both slow the service, so the figures of a profiled run are for shares only, not for the record).
-set -euo pipefail
-cd "$(dirname "$0")"
-BENCH_DIR="$(pwd)"
-source ./lib.sh
+source "$(dirname "$0")/lib.sh"
 
 RATE="${RATE:-10000}"
 OPEN_SECONDS="${OPEN_SECONDS:-60}"

@@ -37,6 +37,10 @@ import java.util.TreeSet;
  * PersistentVolume's directory ({@link VolumeProvisioner}), which outlives the pod, as a node's disk
  * does. Paths in the container (env values, arguments, config files that name other mounts) are
  * mapped to those directories with {@link #localPath}.
+ *
+ * <p>Longer than 300 lines because laying the volumes out, mapping paths into them and updating
+ * them read the same mounts; {@link Projection}, one volume's atomic update, is nested so that only
+ * they reach its versions.
  */
 final class PodVolumes {
 

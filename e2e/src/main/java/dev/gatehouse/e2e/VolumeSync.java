@@ -2,12 +2,6 @@ package dev.gatehouse.e2e;
 
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -17,44 +11,26 @@ import org.slf4j.LoggerFactory;
  * ({@link PodVolumes#refresh}). The kubelet takes up to a minute or two; the box takes seconds, so
  * that a test of a renewal (a certificate, a signing key) does not wait that long.
  */
-final class VolumeSync implements AutoCloseable {
+final class VolumeSync extends PodTasks {
 
   static final Duration PERIOD = Duration.ofSeconds(3);
   private static final Logger log = LoggerFactory.getLogger(VolumeSync.class);
 
   private final KubernetesClient client;
-  private final ScheduledExecutorService syncs = Executors.newSingleThreadScheduledExecutor(r -> {
-    Thread thread = new Thread(r, "pod-runner-volume-sync");
-    thread.setDaemon(true);
-    return thread;
-  });
-  /** By pod UID. */
-  private final Map<String, ScheduledFuture<?>> syncing = new ConcurrentHashMap<>();
 
   VolumeSync(KubernetesClient client) {
+    super("pod-runner-volume-sync", 1);
     this.client = client;
   }
 
   void start(RunningPod pod) {
-    syncing.put(pod.uid(), syncs.scheduleWithFixedDelay(() -> {
+    schedule(pod, () -> {
       try {
         pod.volumes().refresh(client);
       } catch (RuntimeException e) {
         // A pod stopping under the sync, or the API server busy: the next round tries again.
         log.debug("volume sync of {}/{}: {}", pod.namespace(), pod.name(), e.toString());
       }
-    }, PERIOD.toMillis(), PERIOD.toMillis(), TimeUnit.MILLISECONDS));
-  }
-
-  void stop(RunningPod pod) {
-    ScheduledFuture<?> sync = syncing.remove(pod.uid());
-    if (sync != null) {
-      sync.cancel(false);
-    }
-  }
-
-  @Override
-  public void close() {
-    syncs.shutdownNow();
+    }, PERIOD, PERIOD);
   }
 }

@@ -50,7 +50,7 @@ public final class GatehouseOperator implements AutoCloseable {
     AtomicBoolean closing = new AtomicBoolean();
     Operator operator = new Operator(overrider -> {
       overrider.withKubernetesClient(client)
-          .withMetrics(new OperatorMetrics(registry))
+          .withMetrics(OperatorMetrics.of(registry))
           .withCloseClientOnStop(true);
       if (settings.leaderElection()) {
         overrider.withLeaderElectionConfiguration(new LeaderElectionConfiguration(

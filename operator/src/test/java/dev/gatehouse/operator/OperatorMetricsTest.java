@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class OperatorMetricsTest {
 
   private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
-  private final OperatorMetrics metrics = new OperatorMetrics(registry);
+  private final Metrics metrics = OperatorMetrics.of(registry);
 
   @Test
   void countsReconcilesPerAuthServiceAsTheDashboardReadsThemAndTimesThemPerController()

@@ -49,8 +49,10 @@ public final class FormUrlEncoding {
             if (b == '+') {
                 decoded[length++] = ' ';
             } else if (b == '%') {
-                int high = i + 1 < to ? hex(bytes[i + 1]) : -1;
-                int low = i + 2 < to ? hex(bytes[i + 2]) : -1;
+                // A byte as an int code point: only ASCII 0-9, a-f, A-F are hex digits, a byte
+                // above 0x7f is negative and no digit.
+                int high = i + 1 < to ? Character.digit(bytes[i + 1], 16) : -1;
+                int low = i + 2 < to ? Character.digit(bytes[i + 2], 16) : -1;
                 if (high < 0 || low < 0) {
                     throw new Malformed("malformed percent-escape");
                 }
@@ -110,18 +112,5 @@ public final class FormUrlEncoding {
             }
         }
         return true;
-    }
-
-    private static int hex(byte b) {
-        if (b >= '0' && b <= '9') {
-            return b - '0';
-        }
-        if (b >= 'a' && b <= 'f') {
-            return b - 'a' + 10;
-        }
-        if (b >= 'A' && b <= 'F') {
-            return b - 'A' + 10;
-        }
-        return -1;
     }
 }

@@ -51,6 +51,10 @@ import reactor.pool.PooledRef;
  * {@code max-pending-acquires} for at most {@code acquire-timeout}; past either bound it fails
  * fast. Both failures become {@link RedisUnavailableException} (503). Everything is non-blocking:
  * allocation uses {@code connectAsync}, commands the reactive API.
+ *
+ * <p>Longer than 300 lines because connecting (directly or through Sentinel, under the reconnect
+ * policy), lending and the durable-write wait act on one pool's state: the node it is connected
+ * to, and behind Sentinel the timed-out connections it must drop rather than lend again.
  */
 @Component
 public class RedisPool implements DisposableBean {

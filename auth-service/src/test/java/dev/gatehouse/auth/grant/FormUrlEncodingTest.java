@@ -17,8 +17,10 @@ class FormUrlEncodingTest {
         assertThat(FormUrlEncoding.decode("plain")).isEqualTo("plain");
     }
 
+    // After '%' only ASCII hex digits: not é, nor the fullwidth or Arabic-Indic digits.
     @ParameterizedTest
-    @ValueSource(strings = {"%zz", "abc%", "%", "%4", "%4g", "x%G0y", "%C0%AF", "%FF", "%C3"})
+    @ValueSource(strings = {"%zz", "abc%", "%", "%4", "%4g", "x%G0y", "%C0%AF", "%FF", "%C3",
+        "%\u00e90", "%\uff11\uff10", "%\u0661\u0660"})
     void refusesMalformedInputWithAMessageThatQuotesNone(String encoded) {
         assertThatThrownBy(() -> FormUrlEncoding.decode("secretpart" + encoded))
                 .isInstanceOf(FormUrlEncoding.Malformed.class)

@@ -39,13 +39,13 @@ class DiscoveryIT {
 
     @Test
     void theDocumentNamesEndpointsThatAnswer() {
-        Map<String, Object> metadata = metadata(service.client(), "/.well-known/openid-configuration");
+        Map<String, Object> metadata =
+                discovered(service, "/.well-known/openid-configuration", "/.well-known/oauth-authorization-server");
 
-        assertThat(metadata).containsEntry("issuer", service.issuer())
+        assertThat(metadata)
                 .containsEntry("grant_types_supported", List.of("client_credentials", "password", "refresh_token"))
                 .containsEntry("token_endpoint_auth_methods_supported",
                         List.of("client_secret_basic", "client_secret_post"));
-        assertThat(metadata(service.client(), "/.well-known/oauth-authorization-server")).isEqualTo(metadata);
 
         WebTestClient absolute = WebTestClient.bindToServer().build();
         absolute.post().uri((String) metadata.get("token_endpoint"))
@@ -123,6 +123,17 @@ class DiscoveryIT {
     }
 
     @SuppressWarnings("unchecked")
+    /**
+     * The OpenID Connect document at {@code oidcPath}, once it names the service's issuer and the
+     * RFC 8414 document at {@code oauthPath} is the same.
+     */
+    static Map<String, Object> discovered(AuthServiceExtension service, String oidcPath, String oauthPath) {
+        Map<String, Object> metadata = metadata(service.client(), oidcPath);
+        assertThat(metadata).containsEntry("issuer", service.issuer());
+        assertThat(metadata(service.client(), oauthPath)).isEqualTo(metadata);
+        return metadata;
+    }
+
     static Map<String, Object> metadata(WebTestClient client, String path) {
         return client.get().uri(path).exchange()
                 .expectStatus().isOk()

@@ -16,6 +16,7 @@ import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.Probe;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Volume;
@@ -264,46 +265,33 @@ public class AuthDeployment extends ChildResource<Deployment> {
 
   private static List<Volume> volumes(PodSecrets secrets) {
     List<Volume> volumes = new ArrayList<>(List.of(
-        new VolumeBuilder().withName("redis-password").withNewSecret()
-            .withSecretName(secrets.redisPassword().getName())
-            .addNewItem().withKey(secrets.redisPassword().getKey()).withPath("password").endItem()
-            .withDefaultMode(SECRET_FILE_MODE)
-            .endSecret().build(),
-        new VolumeBuilder().withName("jwt-keys").withNewSecret()
-            .withSecretName(secrets.signingKeys())
-            .withDefaultMode(SECRET_FILE_MODE)
-            .endSecret().build(),
-        new VolumeBuilder().withName("admin-token").withNewSecret()
-            .withSecretName(secrets.adminToken())
-            .addNewItem().withKey(PodSecrets.ADMIN_TOKEN_KEY).withPath("token").endItem()
-            .withDefaultMode(SECRET_FILE_MODE)
-            .endSecret().build(),
+        secretVolume("redis-password", secrets.redisPassword().getName(),
+            item(secrets.redisPassword().getKey(), "password")),
+        secretVolume("jwt-keys", secrets.signingKeys()),
+        secretVolume("admin-token", secrets.adminToken(), item(PodSecrets.ADMIN_TOKEN_KEY, "token")),
         new VolumeBuilder().withName("tmp").withNewEmptyDir().withSizeLimit(
             new Quantity("64Mi")).endEmptyDir().build()));
-    secrets.sentinelPassword().ifPresent(ref -> volumes.add(new VolumeBuilder()
-        .withName("sentinel-password")
-        .withNewSecret()
-        .withSecretName(ref.getName())
-        .addNewItem().withKey(ref.getKey()).withPath("password").endItem()
-        .withDefaultMode(SECRET_FILE_MODE)
-        .endSecret().build()));
-    secrets.clients().ifPresent(name -> volumes.add(new VolumeBuilder().withName("clients")
-        .withNewSecret()
-        .withSecretName(name)
-        .addNewItem().withKey(PodSecrets.CLIENTS_KEY).withPath(PodSecrets.CLIENTS_KEY).endItem()
-        .withDefaultMode(SECRET_FILE_MODE)
-        .endSecret().build()));
+    secrets.sentinelPassword().ifPresent(ref -> volumes.add(
+        secretVolume("sentinel-password", ref.getName(), item(ref.getKey(), "password"))));
+    secrets.clients().ifPresent(name -> volumes.add(
+        secretVolume("clients", name, item(PodSecrets.CLIENTS_KEY, PodSecrets.CLIENTS_KEY))));
     // Not in the config hash: a renewed certificate is taken by the running pods (the auth
     // service re-reads the files), so a renewal must not roll them. ca.crt is left out: the pods
     // serve the chain in tls.crt and verify no client certificates.
-    secrets.tls().ifPresent(name -> volumes.add(new VolumeBuilder().withName("tls")
-        .withNewSecret()
-        .withSecretName(name)
-        .addNewItem().withKey(PodSecrets.TLS_CERTIFICATE_KEY).withPath(PodSecrets.TLS_CERTIFICATE_KEY).endItem()
-        .addNewItem().withKey(PodSecrets.TLS_KEY_KEY).withPath(PodSecrets.TLS_KEY_KEY).endItem()
-        .withDefaultMode(SECRET_FILE_MODE)
-        .endSecret().build()));
+    secrets.tls().ifPresent(name -> volumes.add(secretVolume("tls", name,
+        item(PodSecrets.TLS_CERTIFICATE_KEY, PodSecrets.TLS_CERTIFICATE_KEY),
+        item(PodSecrets.TLS_KEY_KEY, PodSecrets.TLS_KEY_KEY))));
     return volumes;
+  }
+
+  /** A Secret volume of the given keys (every key without any), its files readable by the group. */
+  private static Volume secretVolume(String name, String secret, KeyToPath... items) {
+    return new VolumeBuilder().withName(name).withNewSecret().withSecretName(secret)
+        .withItems(items).withDefaultMode(SECRET_FILE_MODE).endSecret().build();
+  }
+
+  private static KeyToPath item(String key, String path) {
+    return new KeyToPath(key, null, path);
   }
 
   /** HTTPS probes do not verify the certificate: the kubelet never does. */

@@ -15,6 +15,7 @@ import dev.gatehouse.operator.api.v1alpha1.SentinelSpec;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import dev.gatehouse.operator.dependent.CachedSecrets;
 import dev.gatehouse.operator.support.ContractSamples;
+import dev.gatehouse.operator.support.SamplesIn;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,11 +24,11 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.Consumer;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
+import org.assertj.core.api.ListAssert;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * The operator's check of the Secrets users reference, on the samples of contracts/ that the auth
@@ -39,20 +40,8 @@ class SecretContentTest {
   private static final Pattern HASH = Pattern.compile("\\$(2[aby]|argon2id)\\$[^\"\\s]+");
   private static final Path CONTRACT = ContractSamples.DIRECTORY;
 
-  static Stream<String> signingKeys() throws IOException {
-    return samples("signing-keys");
-  }
-
-  static Stream<String> clients() throws IOException {
-    return samples("clients");
-  }
-
-  static Stream<String> tls() throws IOException {
-    return samples("tls");
-  }
-
   @ParameterizedTest(name = "signing-keys/{0}")
-  @MethodSource("signingKeys")
+  @SamplesIn("signing-keys")
   void signingKeySamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) {
     Map<String, String> entries = entries(CONTRACT.resolve("signing-keys").resolve(sample));
     AuthService primary = AuthServices.example("production.yaml");
@@ -60,54 +49,36 @@ class SecretContentTest {
         JwtAlgorithm.valueOf(sample.substring(0, sample.indexOf('-')).toUpperCase(Locale.ROOT)));
     primary.getSpec().getJwt().setSigningKeySecretRef(new SecretReference("user-keys"));
 
-    List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, new CachedSecrets()
-        .with("redis-credentials", Map.of("password", "pw"))
-        .with("auth-prod-clients", Map.of("clients.yaml", "clients: []\n"))
-        .with("user-keys", entries)
-        .context());
+    List<SecretProblem> problems = PodSecrets.of(primary).problems(primary,
+        soundOtherSecrets().with("user-keys", entries).context());
 
-    if (valid(sample)) {
-      assertThat(problems).isEmpty();
-    } else {
-      assertThat(problems).isNotEmpty().allSatisfy(problem -> {
-        assertThat(problem.reason()).isIn("SecretInvalid", "SecretKeyMissing");
-        assertThat(problem.message()).startsWith("Secret user-keys");
-        assertNoMaterial(problem.message(), entries);
-      });
-    }
+    assertJudged(sample, problems, entries, refused -> refused.isNotEmpty().allSatisfy(problem -> {
+      assertThat(problem.reason()).isIn("SecretInvalid", "SecretKeyMissing");
+      assertThat(problem.message()).startsWith("Secret user-keys");
+    }));
   }
 
   @ParameterizedTest(name = "tls/{0}")
-  @MethodSource("tls")
+  @SamplesIn("tls")
   void tlsSamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) {
     Map<String, String> entries = entries(CONTRACT.resolve("tls").resolve(sample));
     AuthService primary = AuthServices.example("production.yaml");
     primary.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
 
-    List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, new CachedSecrets()
-        .with("redis-credentials", Map.of("password", "pw"))
-        .with("auth-prod-clients", Map.of("clients.yaml", "clients: []\n"))
-        .with("auth-tls", entries)
-        .context());
+    List<SecretProblem> problems = PodSecrets.of(primary).problems(primary,
+        soundOtherSecrets().with("auth-tls", entries).context());
 
-    if (valid(sample)) {
-      assertThat(problems).isEmpty();
-    } else {
-      assertThat(problems).singleElement().satisfies(problem -> {
-        assertThat(problem.reason()).isEqualTo("SecretInvalid");
-        assertThat(problem.message()).startsWith("Secret auth-tls, key tls.");
-        assertNoMaterial(problem.message(), entries);
-      });
-    }
+    assertJudged(sample, problems, entries, refused -> refused.singleElement().satisfies(problem -> {
+      assertThat(problem.reason()).isEqualTo("SecretInvalid");
+      assertThat(problem.message()).startsWith("Secret auth-tls, key tls.");
+    }));
   }
 
   @Test
   void aTlsSecretWithoutItsKeysIsNamed() {
     AuthService primary = AuthServices.example("production.yaml");
     primary.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
-    CachedSecrets secrets = new CachedSecrets()
-        .with("redis-credentials", Map.of("password", "pw"))
-        .with("auth-prod-clients", Map.of("clients.yaml", "clients: []\n"));
+    CachedSecrets secrets = soundOtherSecrets();
 
     assertThat(PodSecrets.of(primary).problems(primary, secrets.context()))
         .extracting(SecretProblem::reason, SecretProblem::message)
@@ -121,7 +92,7 @@ class SecretContentTest {
   }
 
   @ParameterizedTest(name = "clients/{0}")
-  @MethodSource("clients")
+  @SamplesIn("clients")
   void clientsSamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) throws IOException {
     byte[] bytes = Files.readAllBytes(CONTRACT.resolve("clients").resolve(sample));
     String file = new String(bytes, StandardCharsets.UTF_8);
@@ -132,15 +103,11 @@ class SecretContentTest {
         .withBytes("auth-prod-clients", Map.of("clients.yaml", bytes))
         .context());
 
-    if (valid(sample)) {
-      assertThat(problems).isEmpty();
-    } else {
-      assertThat(problems).singleElement().satisfies(problem -> {
-        assertThat(problem.reason()).isEqualTo("SecretInvalid");
-        assertThat(problem.message()).startsWith("Secret auth-prod-clients, key clients.yaml: ");
-        assertNoMaterial(problem.message(), Map.of("clients.yaml", file));
-      });
-    }
+    assertJudged(sample, problems, Map.of("clients.yaml", file), refused -> refused.singleElement()
+        .satisfies(problem -> {
+          assertThat(problem.reason()).isEqualTo("SecretInvalid");
+          assertThat(problem.message()).startsWith("Secret auth-prod-clients, key clients.yaml: ");
+        }));
   }
 
   @Test
@@ -223,7 +190,7 @@ class SecretContentTest {
         .isEmpty();
   }
 
-  /** The other Secrets behindSentinel() reads, sound. */
+  /** The other Secrets production.yaml (and behindSentinel()) reads, sound. */
   private static CachedSecrets soundOtherSecrets() {
     return new CachedSecrets()
         .with("redis-credentials", Map.of("password", "pw"))
@@ -248,16 +215,27 @@ class SecretContentTest {
     String pasted = keys.get("sample-2026.pem");
     keys.put("active-kid", pasted);
 
-    List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, new CachedSecrets()
-        .with("redis-credentials", Map.of("password", "pw"))
-        .with("auth-prod-clients", Map.of("clients.yaml", "clients: []\n"))
-        .with("user-keys", keys)
-        .context());
+    List<SecretProblem> problems = PodSecrets.of(primary).problems(primary,
+        soundOtherSecrets().with("user-keys", keys).context());
 
     assertThat(problems).singleElement().satisfies(problem -> {
       assertThat(problem.message()).contains("active-kid: does not name a key");
       assertNoMaterial(problem.message(), keys);
     });
+  }
+
+  /**
+   * The verdict on a sample, as the pods give it: one they accept has no problem here; of one they
+   * refuse, {@code refused} holds of the problems, and no problem repeats the sample's material.
+   */
+  private static void assertJudged(String sample, List<SecretProblem> problems,
+      Map<String, String> material, Consumer<ListAssert<SecretProblem>> refused) {
+    if (valid(sample)) {
+      assertThat(problems).isEmpty();
+    } else {
+      refused.accept(assertThat(problems));
+      problems.forEach(problem -> assertNoMaterial(problem.message(), material));
+    }
   }
 
   /** No key's base64 line, no secret hash, no whole entry appears in the message. */
@@ -272,11 +250,5 @@ class SecretContentTest {
 
   private static boolean valid(String sample) {
     return List.of(sample.split("[-.]")).contains("valid");
-  }
-
-  private static Stream<String> samples(String folder) throws IOException {
-    try (Stream<Path> entries = Files.list(CONTRACT.resolve(folder))) {
-      return entries.map(path -> path.getFileName().toString()).sorted().toList().stream();
-    }
   }
 }

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.stream.Stream;
@@ -20,6 +21,15 @@ public final class ContractSamples {
   public static String read(String path) {
     try {
       return Files.readString(DIRECTORY.resolve(path));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  /** The names of the samples in one folder, e.g. {@code tls}, sorted. */
+  public static List<String> names(String folder) {
+    try (Stream<Path> samples = Files.list(DIRECTORY.resolve(folder))) {
+      return samples.map(path -> path.getFileName().toString()).sorted().toList();
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
