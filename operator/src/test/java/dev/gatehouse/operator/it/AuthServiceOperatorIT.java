@@ -478,7 +478,8 @@ class AuthServiceOperatorIT extends AbstractOperatorIT {
   }
 
   private String redisTemplateHash() {
-    return client.apps().statefulSets().inNamespace(namespace).withName("auth-redis").get()
+    // Awaited: the auth Deployment can be there before the Redis StatefulSet is.
+    return await(StatefulSet.class, "auth-redis")
         .getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
   }
 }
