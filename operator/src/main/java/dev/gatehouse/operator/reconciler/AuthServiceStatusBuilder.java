@@ -29,9 +29,11 @@ import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
 import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.api.v1alpha1.ConditionTypes;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import dev.gatehouse.operator.api.v1alpha1.RedisPoolStatus;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
+import dev.gatehouse.operator.dependent.ManagedRedisHighlyAvailable;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolState;
 import dev.gatehouse.operator.secrets.SecretProblem;
@@ -97,6 +99,12 @@ class AuthServiceStatusBuilder {
     if (ManagedRedisEnabled.isManaged(primary)) {
       conditions.add(redisAvailable(observed, generation, previous));
       conditions.add(redisPersistent(primary, generation, previous));
+    }
+    if (ManagedRedisHighlyAvailable.isHighlyAvailable(primary)) {
+      RedisReplicatedCondition replicated =
+          RedisReplicatedCondition.of(observed.redisTopology(), primary.getMetadata().getName());
+      conditions.add(condition(ConditionTypes.REDIS_REPLICATED, replicated.status(),
+          replicated.reason(), replicated.message(), generation, previous));
     }
     conditions.add(poolHealthy(observed.poolHealth(), generation, previous));
     capacity(redisPool, desired, generation, previous).ifPresent(conditions::add);
