@@ -171,11 +171,14 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     if (rotation.waiting()) {
       return update.rescheduleAfter(ROTATION_RETRY);
     }
+    if (referenceMissing) {
+      return update.rescheduleAfter(ReferencedSecrets.MISSING_RETRY);
+    }
     if (ManagedRedisHighlyAvailable.isHighlyAvailable(primary)) {
       // A failover, or a paused primary, changes no Kubernetes object: look again.
       return update.rescheduleAfter(topology.settled() ? TOPOLOGY_RECHECK : ROTATION_RETRY);
     }
-    return referenceMissing ? update.rescheduleAfter(ReferencedSecrets.MISSING_RETRY) : update;
+    return update;
   }
 
   @Override
