@@ -114,9 +114,16 @@ public final class RedisReplication {
     boolean reachedAll = true;
 
     Map<Pod, Replication> replication = new LinkedHashMap<>();
+    Map<Pod, Integer> maxClients = new LinkedHashMap<>();
     for (Pod pod : redisPods) {
       try (RedisAdminConnection redis = redis(pod, passwords)) {
         replication.put(pod, Replication.parse(redis.command("INFO", "replication")));
+        // What this server accepts, which may be less than redis.conf asks where the node's
+        // open-file limit is lower: any of them may be the primary after a failover.
+        List<String> limit = redis.commandForList("CONFIG", "GET", "maxclients");
+        if (limit.size() == 2) {
+          maxClients.put(pod, Integer.parseInt(limit.get(1)));
+        }
       } catch (IOException e) {
         reachedAll = false;
         warn(primary, pod, e);
@@ -225,7 +232,7 @@ public final class RedisReplication {
     }
 
     RedisTopology topology = RedisTopology.of(ha, primaryIp, known.isPresent(), redisPods,
-        replication, views);
+        replication, views, maxClients.values().stream().min(Integer::compare));
     return new Outcome(events, reachedAll && mayEnrol && known.isPresent(), Optional.of(topology));
   }
 

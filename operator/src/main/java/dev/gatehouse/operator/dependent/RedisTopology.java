@@ -21,6 +21,8 @@ import java.util.Optional;
  * @param sentinelsWanted the Sentinels asked for
  * @param quorumProblem what a Sentinel said when asked whether a failover could be agreed
  *     ({@code SENTINEL CKQUORUM}), if it could not
+ * @param leastMaxClients the least {@code maxclients} of the Redis pods that answered: any of them
+ *     may become the primary, which every auth pod's pool connects to
  */
 public record RedisTopology(
     Optional<String> primaryPod,
@@ -30,11 +32,12 @@ public record RedisTopology(
     List<String> notInSync,
     int sentinelsReady,
     int sentinelsWanted,
-    Optional<String> quorumProblem) {
+    Optional<String> quorumProblem,
+    Optional<Integer> leastMaxClients) {
 
   static RedisTopology of(HighAvailabilitySpec ha, String primaryIp, boolean sentinelsKnowPrimary,
       List<Pod> redisPods, Map<Pod, RedisReplication.Replication> replication,
-      Map<Pod, RedisReplication.SentinelView> views) {
+      Map<Pod, RedisReplication.SentinelView> views, Optional<Integer> leastMaxClients) {
     Optional<String> primaryPod = redisPods.stream()
         .filter(pod -> primaryIp.equals(pod.getStatus().getPodIP()))
         .filter(pod -> Optional.ofNullable(replication.get(pod))
@@ -57,6 +60,6 @@ public record RedisTopology(
         .findFirst();
     return new RedisTopology(sentinelsKnowPrimary ? primaryPod : Optional.empty(),
         sentinelsKnowPrimary, inSync, ha.getReplicas() - 1, others, views.size(),
-        ha.getSentinels(), quorumProblem);
+        ha.getSentinels(), quorumProblem, leastMaxClients);
   }
 }

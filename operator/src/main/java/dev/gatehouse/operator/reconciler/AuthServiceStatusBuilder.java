@@ -34,6 +34,7 @@ import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import dev.gatehouse.operator.api.v1alpha1.RedisPoolStatus;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
 import dev.gatehouse.operator.dependent.ManagedRedisHighlyAvailable;
+import dev.gatehouse.operator.dependent.RedisTopology;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolState;
 import dev.gatehouse.operator.secrets.SecretProblem;
@@ -83,7 +84,8 @@ class AuthServiceStatusBuilder {
     status.setReplicas(auth.map(DeploymentStatus::getReplicas).orElse(0));
     status.setReadyReplicas(ready);
     status.setSelector(AuthServiceResources.selectorString(primary.getMetadata().getName(), Component.AUTH));
-    RedisPoolStatus redisPool = redisPool(primary, desired, observed.poolHealth());
+    RedisPoolStatus redisPool = redisPool(primary, desired, observed.poolHealth(),
+        observed.redisTopology().flatMap(RedisTopology::leastMaxClients));
     status.setRedisPool(redisPool);
 
     List<Condition> conditions = new ArrayList<>();
@@ -204,8 +206,9 @@ class AuthServiceStatusBuilder {
                 + " expire.", generation, previous);
   }
 
+  /** @param leastMaxClients of a highly available Redis, the least any of its pods accepts */
   private static RedisPoolStatus redisPool(AuthService primary, int replicas,
-      Optional<PoolHealth> health) {
+      Optional<PoolHealth> health, Optional<Integer> leastMaxClients) {
     int perPod = Optional.ofNullable(primary.getSpec().getRedis().getPool())
         .map(PoolSpec::getMaxConnections).orElse(new PoolSpec().getMaxConnections());
     RedisPoolStatus pool = new RedisPoolStatus();
@@ -213,7 +216,8 @@ class AuthServiceStatusBuilder {
     // In 64 bits: the CRD bounds both factors, but a product that wrapped would read as spare capacity.
     pool.setPlannedConnections((long) perPod * replicas);
     pool.setServerMaxClients(ManagedRedisEnabled.isManaged(primary)
-        ? primary.getSpec().getRedis().getManaged().getMaxClients()
+        ? leastMaxClients.filter(least -> least < primary.getSpec().getRedis().getManaged().getMaxClients())
+            .orElse(primary.getSpec().getRedis().getManaged().getMaxClients())
         : health.map(PoolHealth::serverMaxClients).orElse(null));
     health.ifPresent(h -> {
       pool.setRunningPods(h.runningPods());

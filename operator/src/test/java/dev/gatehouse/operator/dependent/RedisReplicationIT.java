@@ -79,9 +79,14 @@ class RedisReplicationIT {
     assertThat(replication.reconcile(primary, context()).events()).as("a settled set is left alone")
         .isEmpty();
     try (RedisAdminConnection sentinel = RedisAdminConnection.open(prefix + "11", 26379, TIMEOUT)) {
-      assertThat(sentinel.commandForList("SENTINEL", "MASTER", "gatehouse"))
-          .containsSubsequence("down-after-milliseconds", "5000")
-          .containsSubsequence("quorum", "2");
+      List<String> fields = sentinel.commandForList("SENTINEL", "MASTER", "gatehouse");
+      Map<String, String> master = new java.util.HashMap<>();
+      for (int i = 0; i + 1 < fields.size(); i += 2) {
+        master.put(fields.get(i), fields.get(i + 1));
+      }
+      assertThat(master).containsEntry("ip", prefix + "1").containsEntry("quorum", "2")
+          .containsEntry("down-after-milliseconds", "5000").containsEntry("failover-timeout", "30000")
+          .containsEntry("num-other-sentinels", "2").containsEntry("flags", "master");
     }
 
     // The primary's pod is lost: Sentinel promotes a replica; the operator only watches.

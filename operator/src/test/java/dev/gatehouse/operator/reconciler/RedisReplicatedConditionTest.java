@@ -1,6 +1,7 @@
 package dev.gatehouse.operator.reconciler;
 
 import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.READY;
+import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_CAPACITY;
 import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_REPLICATED;
 import static dev.gatehouse.operator.support.Conditions.condition;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -68,6 +69,19 @@ class RedisReplicatedConditionTest {
   }
 
   @Test
+  void theCapacityCheckTakesTheLeastMaxClientsOfAnyRedisPod() {
+    RedisTopology lowered = new RedisTopology(Optional.of(name + "-redis-0"), true,
+        List.of(name + "-redis-1", name + "-redis-2"), 2, List.of(), 3, 3, Optional.empty(),
+        Optional.of(20));
+    AuthServiceStatus status = build(primary, Optional.of(lowered));
+
+    assertThat(status.getRedisPool().getServerMaxClients()).isEqualTo(20);
+    assertThat(condition(status, REDIS_CAPACITY).getReason())
+        .isEqualTo(ConditionReasons.PLANNED_CONNECTIONS_EXCEED_MAX_CLIENTS);
+    assertThat(build(primary, Optional.empty()).getRedisPool().getServerMaxClients()).isEqualTo(10000);
+  }
+
+  @Test
   void aSingleRedisHasNoSuchConditionAndReadyIsTheAuthPodsAlone() {
     AuthService single = AuthServices.example("minimal.yaml");
     AuthServiceStatus status = build(single, Optional.empty());
@@ -80,7 +94,8 @@ class RedisReplicatedConditionTest {
 
   private RedisTopology topology(Optional<String> primaryPod, boolean known, List<String> inSync,
       List<String> notInSync, Optional<String> quorumProblem) {
-    return new RedisTopology(primaryPod, known, inSync, 2, notInSync, 3, 3, quorumProblem);
+    return new RedisTopology(primaryPod, known, inSync, 2, notInSync, 3, 3, quorumProblem,
+        Optional.of(10000));
   }
 
   private Condition replicated(Optional<RedisTopology> topology) {
