@@ -10,6 +10,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
 
 /**
@@ -35,16 +36,29 @@ final class RevocationLoad implements AutoCloseable {
    * @param roundsPerSecond per worker; each round is three requests
    */
   RevocationLoad(Supplier<List<String>> pods, OAuthClient oauth, int workers, int roundsPerSecond) {
-    threads = Executors.newFixedThreadPool(workers);
+    threads = Executors.newFixedThreadPool(workers + 1);
+    AtomicReference<List<String>> urls = new AtomicReference<>(pods.get());
+    // The pods are listed once a second, not on every round: the API server serves the test too.
+    threads.submit(() -> {
+      while (running.get()) {
+        TimeUnit.SECONDS.sleep(1);
+        try {
+          urls.set(pods.get());
+        } catch (RuntimeException | AssertionError e) {
+          // A pod between its deletion and its process's end: keep the last list.
+        }
+      }
+      return null;
+    });
     long period = TimeUnit.SECONDS.toNanos(1) / roundsPerSecond;
     for (int w = 0; w < workers; w++) {
       int worker = w;
       threads.submit(() -> {
         long next = System.nanoTime();
         for (long round = worker; running.get(); round++) {
-          List<String> urls = pods.get();
-          if (!urls.isEmpty()) {
-            round(urls.get((int) (round % urls.size())), oauth);
+          List<String> now = urls.get();
+          if (!now.isEmpty()) {
+            round(now.get((int) (round % now.size())), oauth);
           }
           next += period;
           long wait = next - System.nanoTime();
