@@ -103,8 +103,12 @@ final class ProcessLauncher {
       }
       command.add("redis-server");
       declared.subList(1, declared.size()).forEach(arg -> command.add(volumes.localPath(arg)));
-      // Overrides after the config file: bind to the pod's address only, stay in the foreground.
-      command.addAll(List.of("--bind", ip, "--daemonize", "no", "--logfile", ""));
+      // Overrides after the config file: bind to the pod's address only, stay in the foreground,
+      // and connect out from it (to a primary, a Sentinel) as a pod in its own network namespace
+      // would: on the shared loopback the kernel would pick 127.0.0.1, and every replica and
+      // Sentinel would announce the same address.
+      command.addAll(List.of("--bind", ip, "--bind-source-addr", ip, "--daemonize", "no",
+          "--logfile", ""));
     }
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(volumes.root().toFile())

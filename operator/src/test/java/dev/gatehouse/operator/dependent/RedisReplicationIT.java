@@ -32,7 +32,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@link RedisReplication} against real redis-server and {@code redis-server --sentinel} processes
- * at loopback "pod IPs" (each on its own 127.x address, at the ports the pods use), with the
+ * at loopback "pod IPs" (each on its own 127.x address, at the ports the pods use, connecting out
+ * from it as from a pod's own network namespace: {@code bind-source-addr}), with the
  * redis.conf and sentinel.conf the operator generates: the first primary is made, the replicas
  * and Sentinels are told, Sentinel's failover of a killed primary is left alone, and the pod that
  * replaces it is enrolled as a replica of the promoted one.
@@ -108,10 +109,15 @@ class RedisReplicationIT {
     assertThat(newPrimary).isIn(name + "-redis-1", name + "-redis-2");
 
     // Its replacement starts, empty of replication, at another address: it is enrolled.
+    // Once every Sentinel that names the promoted primary reports it up.
     startRedis(0, 4);
-    RedisReplication.Outcome enrolled = replication.reconcile(primary, context());
-    assertThat(enrolled.events()).containsExactly("Redis pod " + name + "-redis-0 is made a replica"
-        + " of the primary at " + ip(newPrimary) + ".");
+    List<String> events = new ArrayList<>();
+    awaitCondition(() -> {
+      events.addAll(replication.reconcile(primary, context()).events());
+      return events.stream().anyMatch(event -> event.startsWith("Redis pod "));
+    });
+    assertThat(events).filteredOn(event -> event.startsWith("Redis pod ")).containsExactly(
+        "Redis pod " + name + "-redis-0 is made a replica of the primary at " + ip(newPrimary) + ".");
     awaitTopology(t -> t.primaryPod().equals(Optional.of(newPrimary)) && t.replicasInSync().size() == 2);
   }
 
@@ -188,7 +194,7 @@ class RedisReplicationIT {
         .replace("dir " + ManagedRedisStatefulSet.DATA_DIR, "dir " + podDir);
     Files.writeString(podDir.resolve("redis.conf"), conf);
     Process process = start(podDir, ip, ManagedRedisStatefulSet.REDIS_PORT,
-        "redis-server", podDir.resolve("redis.conf").toString(), "--bind", ip);
+        "redis-server", podDir.resolve("redis.conf").toString(), "--bind", ip, "--bind-source-addr", ip);
     pods.add(pod(AuthServiceResources.redisPodName(name, ordinal), Component.REDIS, ip));
     return process;
   }
@@ -199,7 +205,8 @@ class RedisReplicationIT {
     Files.writeString(podDir.resolve("sentinel.conf"), SentinelConfigMap.sentinelConf()
         .replace("dir " + SentinelStatefulSet.STATE_DIR, "dir " + podDir));
     start(podDir, ip, SentinelStatefulSet.SENTINEL_PORT,
-        "redis-server", podDir.resolve("sentinel.conf").toString(), "--sentinel", "--bind", ip);
+        "redis-server", podDir.resolve("sentinel.conf").toString(), "--sentinel", "--bind", ip,
+        "--bind-source-addr", ip);
     pods.add(pod(AuthServiceResources.sentinelStatefulSetName(name) + "-" + ordinal,
         Component.SENTINEL, ip));
   }
