@@ -53,6 +53,8 @@ class RedisReplicationIT {
   private final List<Process> processes = new ArrayList<>();
   private final List<Pod> pods = new ArrayList<>();
   private final RedisReplication replication = new RedisReplication();
+  /** The passwords the operator's record holds, oldest first. */
+  private List<String> passwords = List.of(PASSWORD);
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -121,6 +123,54 @@ class RedisReplicationIT {
     awaitTopology(t -> t.primaryPod().equals(Optional.of(newPrimary)) && t.replicasInSync().size() == 2);
   }
 
+  /**
+   * A rotation as RedisPasswordRotation sends it (every pod accepts both, replicas log in with
+   * the new one), then the Sentinels are given the new one, then the old one is retired: the
+   * primary never looks down to a Sentinel, so no failover.
+   */
+  @Test
+  void aPasswordRotationReachesTheSentinelsWithoutAFailover() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      startRedis(i, 1 + i);
+      startSentinel(i, 11 + i);
+    }
+    replication.reconcile(primary, context());
+    awaitTopology(t -> t.replicasInSync().size() == 2 && t.quorumProblem().isEmpty());
+
+    String rotated = "a-rotated-redis-password";
+    for (String ip : List.of(prefix + "1", prefix + "2", prefix + "3")) {
+      try (RedisAdminConnection redis = RedisAdminConnection.open(ip, 6379, TIMEOUT)) {
+        redis.authenticate(List.of(PASSWORD));
+        redis.command(RedisUsersSecret.setUserCommand(List.of(PASSWORD, rotated)));
+        redis.command("CONFIG", "SET", "masterauth", rotated);
+      }
+    }
+    passwords = List.of(PASSWORD, rotated);
+    replication.reconcile(primary, context());
+    for (String ip : List.of(prefix + "1", prefix + "2", prefix + "3")) {
+      try (RedisAdminConnection redis = RedisAdminConnection.open(ip, 6379, TIMEOUT)) {
+        redis.authenticate(List.of(rotated));
+        redis.command(RedisUsersSecret.setUserCommand(List.of(rotated)));
+        // Logged-in connections stay so: the Sentinels must log in again to show which password
+        // they hold.
+        redis.command("CLIENT", "KILL", "TYPE", "normal");
+        redis.command("CLIENT", "KILL", "TYPE", "pubsub");
+      }
+    }
+    passwords = List.of(rotated);
+    // Past down-after-milliseconds: a Sentinel that could not log in would have called it down.
+    Thread.sleep(RedisReplication.DOWN_AFTER_MILLISECONDS + 3000);
+    RedisReplication.Outcome after = replication.reconcile(primary, context());
+    assertThat(after.topology()).hasValueSatisfying(t -> {
+      assertThat(t.primaryPod()).contains(name + "-redis-0");
+      assertThat(t.replicasInSync()).hasSize(2);
+    });
+    for (int i = 0; i < 3; i++) {
+      assertThat(Files.readString(dir.resolve("sentinel-" + (11 + i)).resolve("log")))
+          .doesNotContain("+sdown master", "+switch-master");
+    }
+  }
+
   @Test
   void whenNoSentinelKnowsAPrimaryThePodThatHasReplicasStaysTheOne() throws Exception {
     startRedis(0, 1);
@@ -168,7 +218,7 @@ class RedisReplicationIT {
 
   private Context<AuthService> context() {
     CachedSecrets cached = new CachedSecrets();
-    Secret users = RedisUsersSecret.build(primary, List.of(PASSWORD));
+    Secret users = RedisUsersSecret.build(primary, passwords);
     Map<String, String> entries = new java.util.TreeMap<>();
     users.getData().forEach((key, value) ->
         entries.put(key, new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
