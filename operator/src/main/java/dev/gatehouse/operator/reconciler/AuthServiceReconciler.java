@@ -18,7 +18,6 @@ import dev.gatehouse.operator.dependent.ManagedRedisHighlyAvailable;
 import dev.gatehouse.operator.dependent.RedisPasswordRotation;
 import dev.gatehouse.operator.dependent.RedisPodDisruptionBudget;
 import dev.gatehouse.operator.dependent.RedisReplication;
-import dev.gatehouse.operator.dependent.RedisTopology;
 import dev.gatehouse.operator.dependent.SentinelConfigMap;
 import dev.gatehouse.operator.dependent.SentinelNetworkPolicy;
 import dev.gatehouse.operator.dependent.SentinelPodDisruptionBudget;
