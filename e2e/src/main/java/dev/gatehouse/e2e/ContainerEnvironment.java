@@ -5,6 +5,7 @@ import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Pod;
 import java.io.IOException;
 import java.net.InetAddress;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -37,15 +38,30 @@ final class ContainerEnvironment {
     }
     String redisHost = env.get("GATEHOUSE_REDIS_HOST");
     if (redisHost != null) {
-      Matcher service = SERVICE_HOST.matcher(redisHost);
-      if (service.matches()) {
-        env.put("GATEHOUSE_REDIS_HOST", services.serviceAddress(service.group(3), service.group(1),
-            pod.getStatus().getPodIP()));
-      } else if (!InetAddress.getByName(redisHost).isLoopbackAddress()) {
-        throw new IllegalStateException("GATEHOUSE_REDIS_HOST " + redisHost + " is neither a Service nor"
-            + " loopback; the cluster in a box sends no traffic off this machine");
+      env.put("GATEHOUSE_REDIS_HOST", mappedHost(redisHost, pod, services));
+    }
+    String sentinels = env.get("GATEHOUSE_REDIS_SENTINEL_NODES");
+    if (sentinels != null) {
+      List<String> mapped = new ArrayList<>();
+      for (String node : sentinels.split(",")) {
+        int colon = node.lastIndexOf(':');
+        mapped.add(mappedHost(node.substring(0, colon), pod, services) + node.substring(colon));
       }
+      env.put("GATEHOUSE_REDIS_SENTINEL_NODES", String.join(",", mapped));
     }
     return env;
+  }
+
+  /** A Service's proxy address, or a loopback host as it is; any other host is refused. */
+  private static String mappedHost(String host, Pod pod, ServiceProxies services) throws IOException {
+    Matcher service = SERVICE_HOST.matcher(host);
+    if (service.matches()) {
+      return services.serviceAddress(service.group(3), service.group(1), pod.getStatus().getPodIP());
+    }
+    if (!InetAddress.getByName(host).isLoopbackAddress()) {
+      throw new IllegalStateException("Redis host " + host + " is neither a Service nor loopback;"
+          + " the cluster in a box sends no traffic off this machine");
+    }
+    return host;
   }
 }

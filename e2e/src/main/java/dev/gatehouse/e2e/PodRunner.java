@@ -28,8 +28,9 @@ import org.slf4j.LoggerFactory;
  * The container runtime of the cluster in a box. kwok makes the operator's pods Running, with a
  * loopback pod IP, but runs nothing; for each such pod this starts the real program at that IP, the
  * way a kubelet would, and {@link ReadinessProber} runs the pod's readiness probe against it: the auth pods run {@code java -jar auth-service.jar} on port 8080
- * with the container's environment, the managed Redis pod runs Debian's {@code redis-server} with
- * the pod's own redis.conf and password file. Mounted Secrets and ConfigMaps are written to a
+ * with the container's environment, the managed Redis pods and Sentinels run Debian's
+ * {@code redis-server} with the pod's own redis.conf (or sentinel.conf) and password file, after
+ * their init containers. Mounted Secrets and ConfigMaps are written to a
  * private directory and the paths that name them are mapped there; a PersistentVolumeClaim is the
  * directory its {@link VolumeProvisioner} volume has, kept across pods. A process stops when its pod
  * is deleted (the container's preStop sleep, SIGTERM, SIGKILL at the end of the pod's grace
@@ -197,7 +198,9 @@ public final class PodRunner implements AutoCloseable {
     String component = Optional.ofNullable(pod.getMetadata().getLabels())
         .map(l -> l.get(AuthServiceResources.COMPONENT_LABEL)).orElse("");
     boolean auth = Component.AUTH.label().equals(component);
-    boolean redis = Component.REDIS.label().equals(component);
+    // A Sentinel is redis-server too (--sentinel in its arguments).
+    boolean redis = Component.REDIS.label().equals(component)
+        || Component.SENTINEL.label().equals(component);
     if (!auth && !redis) {
       return null;
     }
@@ -217,6 +220,13 @@ public final class PodRunner implements AutoCloseable {
     try {
       claimHolders.hold(volumes, holder);
       volumes.rewriteMountPathsInFiles();
+      // The kubelet's order: each init container to its successful end, then the container. They
+      // share the pod's directory, so an emptyDir they both mount is one directory.
+      for (Container init : Optional.ofNullable(pod.getSpec().getInitContainers()).orElse(List.of())) {
+        PodVolumes initVolumes = PodVolumes.materialise(client, pod, init, volumes.root());
+        initVolumes.rewriteMountPathsInFiles();
+        launcher.runInit(key, init, initVolumes);
+      }
       return start(pod, key, ip, component, auth, container, volumes);
     } catch (RuntimeException | IOException e) {
       volumes.delete();

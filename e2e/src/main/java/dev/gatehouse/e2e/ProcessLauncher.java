@@ -9,11 +9,14 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Starts a pod's program as its container would run it, at the pod's IP: an auth pod's
- * {@code java -jar auth-service.jar} with the container's environment, the managed Redis pod's
- * {@code redis-server} with the arguments the container declares. Its output goes to a log file
+ * {@code java -jar auth-service.jar} with the container's environment, the managed Redis pods' and
+ * Sentinels' {@code redis-server} with the arguments the container declares, after the pod's init
+ * containers ({@code cp} only). Its output goes to a log file
  * per pod.
  */
 final class ProcessLauncher {
@@ -25,6 +28,10 @@ final class ProcessLauncher {
   private static final List<String> AUTH_JVM_FLAGS =
       List.of("-Xmx192m", "-Xss512k", "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1");
 
+  /** The init containers' programs the box runs: the Sentinels copy their starting configuration. */
+  private static final Set<String> INIT_COMMANDS = Set.of("cp");
+  private static final long INIT_TIMEOUT_SECONDS = 30;
+
   private final Path authJar;
   private final Path logDir;
   private final String javaBinary;
@@ -35,6 +42,40 @@ final class ProcessLauncher {
     this.logDir = logDir;
     this.javaBinary = ProcessHandle.current().info().command().orElse("java");
     this.services = services;
+  }
+
+  /**
+   * Runs an init container's command to its end, with its paths mapped to the pod's volumes; fails
+   * unless it exits with 0. Only {@code cp}: the box runs the operator's own programs, nothing else.
+   */
+  void runInit(String key, Container init, PodVolumes volumes) throws IOException {
+    List<String> declared = new ArrayList<>(Optional.ofNullable(init.getCommand()).orElse(List.of()));
+    declared.addAll(Optional.ofNullable(init.getArgs()).orElse(List.of()));
+    if (declared.isEmpty() || !INIT_COMMANDS.contains(declared.get(0))) {
+      throw new IllegalStateException("init container " + init.getName() + " of " + key + " runs "
+          + declared + "; the cluster in a box runs only " + INIT_COMMANDS);
+    }
+    List<String> command = declared.stream().map(volumes::localPath).toList();
+    Process process = new ProcessBuilder(command).directory(volumes.root().toFile())
+        .redirectErrorStream(true)
+        .redirectOutput(ProcessBuilder.Redirect.appendTo(logDir.resolve(
+            key.replace('/', '_') + "_" + init.getName() + ".log").toFile()))
+        .start();
+    try {
+      if (!process.waitFor(INIT_TIMEOUT_SECONDS, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new IllegalStateException("init container " + init.getName() + " of " + key
+            + " did not end within " + INIT_TIMEOUT_SECONDS + " s");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      process.destroyForcibly();
+      throw new IOException("interrupted while init container " + init.getName() + " of " + key + " ran", e);
+    }
+    if (process.exitValue() != 0) {
+      throw new IllegalStateException("init container " + init.getName() + " of " + key
+          + " exited with " + process.exitValue());
+    }
   }
 
   RunningPod start(Pod pod, String key, String ip, String component, boolean auth, Container container,
@@ -62,8 +103,12 @@ final class ProcessLauncher {
       }
       command.add("redis-server");
       declared.subList(1, declared.size()).forEach(arg -> command.add(volumes.localPath(arg)));
-      // Overrides after the config file: bind to the pod's address only, stay in the foreground.
-      command.addAll(List.of("--bind", ip, "--daemonize", "no", "--logfile", ""));
+      // Overrides after the config file: bind to the pod's address only, stay in the foreground,
+      // and connect out from it (to a primary, a Sentinel) as a pod in its own network namespace
+      // would: on the shared loopback the kernel would pick 127.0.0.1, and every replica and
+      // Sentinel would announce the same address.
+      command.addAll(List.of("--bind", ip, "--bind-source-addr", ip, "--daemonize", "no",
+          "--logfile", ""));
     }
     ProcessBuilder builder = new ProcessBuilder(command)
         .directory(volumes.root().toFile())

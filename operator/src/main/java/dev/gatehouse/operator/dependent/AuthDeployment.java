@@ -5,6 +5,7 @@ import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceSpec;
 import dev.gatehouse.operator.api.v1alpha1.Component;
 import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
+import dev.gatehouse.operator.api.v1alpha1.HighAvailabilitySpec;
 import dev.gatehouse.operator.api.v1alpha1.JwtSpec;
 import dev.gatehouse.operator.api.v1alpha1.PodSettings;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
@@ -216,7 +217,14 @@ public class AuthDeployment extends ChildResource<Deployment> {
         env("GATEHOUSE_ENVIRONMENT", namespace + "/" + primary.getMetadata().getName())));
     // Behind Sentinel the service asks the Sentinels where the primary is and never reads
     // host and port: a value there would only mislead whoever reads the pod.
-    if (sentinel == null) {
+    HighAvailabilitySpec managedSentinels = external == null
+        ? spec.getRedis().getManaged().getHighAvailability() : null;
+    if (managedSentinels != null) {
+      environment.add(env("GATEHOUSE_REDIS_SENTINEL_MASTER", AuthServiceResources.SENTINEL_MASTER_NAME));
+      environment.add(env("GATEHOUSE_REDIS_SENTINEL_NODES",
+          AuthServiceResources.sentinelServiceName(primary.getMetadata().getName()) + "."
+              + namespace + ".svc:" + SentinelStatefulSet.SENTINEL_PORT));
+    } else if (sentinel == null) {
       environment.add(env("GATEHOUSE_REDIS_HOST", external != null
           ? external.getHost()
           : AuthServiceResources.redisServiceName(primary.getMetadata().getName()) + "."
@@ -235,7 +243,8 @@ public class AuthDeployment extends ChildResource<Deployment> {
         env("GATEHOUSE_REDIS_TLS", Boolean.toString(external != null && Boolean.TRUE.equals(external.getTls()))),
         env("GATEHOUSE_REDIS_PASSWORDFILE", REDIS_PASSWORD_FILE),
         env("GATEHOUSE_REDIS_REPLICAACKS",
-            Integer.toString(external != null ? external.replicaAcksOrDefault() : 0)),
+            Integer.toString(external != null ? external.replicaAcksOrDefault()
+                : managedSentinels != null ? managedSentinels.getReplicaAcks() : 0)),
         env("GATEHOUSE_REDIS_POOL_MAXCONNECTIONS", pool.getMaxConnections().toString()),
         env("GATEHOUSE_REDIS_POOL_MINIDLE", pool.getMinIdle().toString()),
         env("GATEHOUSE_REDIS_POOL_ACQUIRETIMEOUT", pool.getAcquireTimeout()),

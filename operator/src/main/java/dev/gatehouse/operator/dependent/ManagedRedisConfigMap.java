@@ -23,6 +23,8 @@ import java.util.Map;
 public class ManagedRedisConfigMap extends ChildResource<ConfigMap> {
 
   public static final String CONFIG_KEY = "redis.conf";
+  /** Redis's default: a primary writes for at most this long after its last replica went quiet. */
+  static final int MIN_REPLICAS_MAX_LAG_SECONDS = 10;
 
   public ManagedRedisConfigMap() {
     super(ConfigMap.class, AuthServiceResources::redisConfigMapName, Component.REDIS);
@@ -48,6 +50,18 @@ public class ManagedRedisConfigMap extends ChildResource<ConfigMap> {
           "save 3600 1 300 100 60 10000"));
     } else {
       lines.addAll(List.of("save \"\"", "appendonly no"));
+    }
+    if (primary.getSpec().getRedis().getManaged().isHighlyAvailable()) {
+      lines.addAll(List.of(
+          // A primary that lost its replicas (paused, cut off, replaced by Sentinel behind its
+          // back) refuses writes once the last replica's acknowledgement is this old: a client
+          // cut off with it cannot keep writing to a primary nobody will read from again.
+          "min-replicas-to-write 1",
+          "min-replicas-max-lag " + MIN_REPLICAS_MAX_LAG_SECONDS,
+          // A replica that is promoted must not answer with data it knows to be stale.
+          "replica-serve-stale-data no",
+          // The password a replica logs in to its primary with, from the same mounted Secret.
+          "include " + ManagedRedisStatefulSet.AUTH_DIR + "/" + RedisUsersSecret.REPLICATION_KEY));
     }
     // The accepted passwords, as ACL rules of the default user, from a mounted Secret.
     lines.add("include " + ManagedRedisStatefulSet.AUTH_DIR + "/" + RedisUsersSecret.USERS_KEY);

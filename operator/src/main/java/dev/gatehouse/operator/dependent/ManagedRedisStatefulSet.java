@@ -7,7 +7,10 @@ import dev.gatehouse.operator.informer.SerializedStore;
 import dev.gatehouse.operator.secrets.ConfigHash;
 import dev.gatehouse.operator.api.v1alpha1.ManagedRedisSpec;
 import dev.gatehouse.operator.api.v1alpha1.RedisStorageSpec;
+import io.fabric8.kubernetes.api.model.Affinity;
+import io.fabric8.kubernetes.api.model.AffinityBuilder;
 import io.fabric8.kubernetes.api.model.IntOrString;
+import io.fabric8.kubernetes.api.model.KeyToPath;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Probe;
@@ -26,7 +29,8 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The managed Redis of one AuthService: a StatefulSet of one pod whose data (the append-only file
+ * The managed Redis of one AuthService: a StatefulSet of one pod (or, highly available, a primary
+ * and its replicas, which {@link RedisReplication} sets up and Sentinel then follows) whose data (the append-only file
  * and RDB snapshots) lives on a PersistentVolumeClaim, so a restarted, evicted or rescheduled Redis
  * comes back with every user, refresh family and revocation. It reads its accepted passwords from
  * {@link RedisUsersSecret} as a mounted file (never an argument or an environment variable).
@@ -59,6 +63,7 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
   @Override
   protected StatefulSet desired(AuthService primary, Context<AuthService> context) {
     ManagedRedisSpec managed = primary.getSpec().getRedis().getManaged();
+    boolean highlyAvailable = managed.isHighlyAvailable();
     String instance = primary.getMetadata().getName();
     String hash = new ConfigHash()
         .value(ManagedRedisConfigMap.CONFIG_KEY, ManagedRedisConfigMap.redisConf(primary))
@@ -68,7 +73,7 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
             .withName(AuthServiceResources.redisConfigMapName(instance)).endConfigMap().build(),
         new VolumeBuilder().withName("auth").withNewSecret()
             .withSecretName(AuthServiceResources.redisUsersSecretName(instance))
-            .addNewItem().withKey(RedisUsersSecret.USERS_KEY).withPath(RedisUsersSecret.USERS_KEY).endItem()
+            .withItems(authFiles(highlyAvailable))
             .withDefaultMode(0440)
             .endSecret().build()));
     List<PersistentVolumeClaim> claims = new ArrayList<>();
@@ -82,9 +87,12 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
     return new StatefulSetBuilder()
         .withMetadata(metadata(primary))
         .withNewSpec()
-        // One Redis: a second pod would be a second, separate store. High availability is
-        // replication with Sentinel, not more replicas of this set.
-        .withReplicas(1)
+        // One Redis, or a primary and its replicas: without Sentinel a second pod would be a
+        // second, separate store.
+        .withReplicas(highlyAvailable ? managed.getHighAvailability().getReplicas() : 1)
+        // With replicas, a pod that cannot start (its node is gone) must not hold back the
+        // others' replacements: Sentinel, not the start order, decides which one is the primary.
+        .withPodManagementPolicy(highlyAvailable ? "Parallel" : null)
         .withServiceName(AuthServiceResources.redisServiceName(instance))
         .withNewSelector()
         .withMatchLabels(selector(primary))
@@ -106,6 +114,7 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
         // A large volume is not walked on every start once its owner is right.
         .withSecurityContext(RestrictedPodSecurity.pod(REDIS_UID)
             .withFsGroupChangePolicy("OnRootMismatch").build())
+        .withAffinity(highlyAvailable ? spreadOverNodes(selector(primary)) : null)
         .addNewContainer()
         .withName("redis")
         .withImage(managed.getImage())
@@ -127,6 +136,33 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
         .endSpec()
         .endTemplate()
         .endSpec()
+        .build();
+  }
+
+  private static List<KeyToPath> authFiles(boolean highlyAvailable) {
+    List<KeyToPath> files = new ArrayList<>(List.of(new KeyToPath(RedisUsersSecret.USERS_KEY, null,
+        RedisUsersSecret.USERS_KEY)));
+    if (highlyAvailable) {
+      files.add(new KeyToPath(RedisUsersSecret.REPLICATION_KEY, null, RedisUsersSecret.REPLICATION_KEY));
+    }
+    return files;
+  }
+
+  /**
+   * Preferred, not required: a cluster with fewer nodes than pods still runs them all, but a
+   * node's loss takes as few of them as the nodes allow. For the Redis pods and the Sentinels.
+   */
+  static Affinity spreadOverNodes(Map<String, String> pods) {
+    return new AffinityBuilder()
+        .withNewPodAntiAffinity()
+        .addNewPreferredDuringSchedulingIgnoredDuringExecution()
+        .withWeight(100)
+        .withNewPodAffinityTerm()
+        .withTopologyKey("kubernetes.io/hostname")
+        .withNewLabelSelector().withMatchLabels(pods).endLabelSelector()
+        .endPodAffinityTerm()
+        .endPreferredDuringSchedulingIgnoredDuringExecution()
+        .endPodAntiAffinity()
         .build();
   }
 

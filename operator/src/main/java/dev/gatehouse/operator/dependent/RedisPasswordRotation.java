@@ -37,7 +37,9 @@ import org.slf4j.LoggerFactory;
  *       retired, from the Secret and from Redis. Connections already logged in stay so.</li>
  * </ol>
  * Redis reads the Secret's file when it starts, and is told again after every start, so a Redis
- * that restarts mid-rotation ends up accepting exactly the passwords of the record.
+ * that restarts mid-rotation ends up accepting exactly the passwords of the record. Every Redis pod
+ * of a highly available set is told, and logs in to its primary with the newest password; the
+ * Sentinels get it from {@link RedisReplication} once every pod accepts it.
  */
 public final class RedisPasswordRotation {
 
@@ -48,7 +50,7 @@ public final class RedisPasswordRotation {
   static final int REMEMBERED = 10_000;
 
   /**
-   * Per AuthService: the Redis incarnation and password list last applied, to skip repeats.
+   * Per Redis pod: its incarnation and the password list last applied, to skip repeats.
    * Bounded, because nothing tells this class that an AuthService was deleted; forgetting one
    * costs no more than telling its Redis the same passwords again.
    */
@@ -70,7 +72,7 @@ public final class RedisPasswordRotation {
     Optional<Secret> record =
         PodSecrets.find(context, AuthServiceResources.redisUsersSecretName(instance));
     if (!ManagedRedisEnabled.isManaged(primary)) {
-      applied.remove(uid);
+      applied.keySet().removeIf(key -> key.startsWith(uid + "/"));
       record.ifPresent(secret -> delete(primary, context));
       return Outcome.NOTHING;
     }
@@ -135,44 +137,48 @@ public final class RedisPasswordRotation {
   }
 
   /**
-   * Makes the running Redis accept exactly {@code after}, unless it already does. Returns false
-   * when Redis runs but could not be told; true when it was, had been, or does not run (a Redis
-   * that starts reads the Secret).
+   * Makes every running Redis pod accept exactly {@code after} (and, highly available, log in to
+   * its primary with the newest), unless it already does. Returns false when a pod runs but could
+   * not be told; true when each was, had been, or does not run (a Redis that starts reads the
+   * Secret).
    */
   private boolean tellRedis(AuthService primary, Context<AuthService> context, List<String> before,
       List<String> after) {
-    Optional<Pod> redis = context.getSecondaryResourcesAsStream(Pod.class)
-        .filter(pod -> AuthServiceResources.redisPodName(primary.getMetadata().getName())
-            .equals(pod.getMetadata().getName()))
-        .filter(ManagedRedisPods::isReady)
-        .findFirst();
-    if (redis.isEmpty()) {
-      return true;
-    }
     String uid = primary.getMetadata().getUid();
-    String state = ManagedRedisPods.incarnation(redis.get()) + "/" + RedisUsersSecret.aclRule(after);
-    if (state.equals(applied.get(uid))) {
-      return true;
-    }
-    // Log in with any password Redis may accept: the new one is not known to it yet.
-    LinkedHashSet<String> logins = new LinkedHashSet<>(after);
-    logins.addAll(before);
-    String ip = redis.get().getStatus().getPodIP();
-    try (RedisAdminConnection connection =
-        RedisAdminConnection.open(ip, ManagedRedisStatefulSet.REDIS_PORT, TIMEOUT)) {
-      if (!connection.authenticate(List.copyOf(logins))) {
-        log.warn("Redis of {}/{} accepts none of the recorded passwords; it will read them when it"
-            + " restarts", primary.getMetadata().getNamespace(), primary.getMetadata().getName());
-        return false;
+    boolean replicated = primary.getSpec().getRedis().getManaged().isHighlyAvailable();
+    boolean toldAll = true;
+    for (Pod redis : ManagedRedisPods.ready(primary, context, Component.REDIS)) {
+      String key = uid + "/" + redis.getMetadata().getName();
+      String state = ManagedRedisPods.incarnation(redis) + "/" + RedisUsersSecret.aclRule(after);
+      if (state.equals(applied.get(key))) {
+        continue;
       }
-      connection.command(RedisUsersSecret.setUserCommand(after));
-      applied.put(uid, state);
-      return true;
-    } catch (IOException e) {
-      log.warn("Cannot tell the Redis of {}/{} at {} its accepted passwords: {}",
-          primary.getMetadata().getNamespace(), primary.getMetadata().getName(), ip, e.toString());
-      return false;
+      // Log in with any password Redis may accept: the new one is not known to it yet.
+      LinkedHashSet<String> logins = new LinkedHashSet<>(after);
+      logins.addAll(before);
+      String ip = redis.getStatus().getPodIP();
+      try (RedisAdminConnection connection =
+          RedisAdminConnection.open(ip, ManagedRedisStatefulSet.REDIS_PORT, TIMEOUT)) {
+        if (!connection.authenticate(List.copyOf(logins))) {
+          log.warn("Redis {} of {}/{} accepts none of the recorded passwords; it will read them"
+              + " when it restarts", redis.getMetadata().getName(),
+              primary.getMetadata().getNamespace(), primary.getMetadata().getName());
+          toldAll = false;
+          continue;
+        }
+        connection.command(RedisUsersSecret.setUserCommand(after));
+        if (replicated) {
+          connection.command("CONFIG", "SET", "masterauth", after.get(after.size() - 1));
+        }
+        applied.put(key, state);
+      } catch (IOException e) {
+        log.warn("Cannot tell Redis {} of {}/{} at {} its accepted passwords: {}",
+            redis.getMetadata().getName(), primary.getMetadata().getNamespace(),
+            primary.getMetadata().getName(), ip, e.toString());
+        toldAll = false;
+      }
     }
+    return toldAll;
   }
 
   static Map<String, String> leastRecentlyUsed(int capacity) {

@@ -27,12 +27,15 @@ import java.util.stream.Collectors;
  * <p>Two keys: {@code users.conf}, the ACL rule of Redis's default user with the passwords as
  * SHA-256 hashes (what the Redis pod mounts and includes at start), and {@code passwords}, the
  * passwords themselves, one a line, oldest first, which only the operator reads: it must log in to
- * Redis with a password Redis already accepts to add the next one.
+ * Redis with a password Redis already accepts to add the next one. A highly available Redis has a
+ * third, {@code replication.conf}: the {@code masterauth} a replica logs in to its primary with,
+ * the newest password (it is accepted everywhere before it is written here).
  */
 public final class RedisUsersSecret {
 
   public static final String USERS_KEY = "users.conf";
   static final String PASSWORDS_KEY = "passwords";
+  public static final String REPLICATION_KEY = "replication.conf";
   /** Pod-template annotation of the auth pods: which Redis password they hold, as a one-way id. */
   public static final String PASSWORD_ID_ANNOTATION = "gatehouse.dev/redis-password-id";
 
@@ -48,6 +51,10 @@ public final class RedisUsersSecret {
     Map<String, String> data = new TreeMap<>();
     data.put(USERS_KEY, base64(aclRule(passwords)));
     data.put(PASSWORDS_KEY, base64(String.join("\n", passwords) + "\n"));
+    if (ManagedRedisEnabled.isManaged(primary)
+        && primary.getSpec().getRedis().getManaged().isHighlyAvailable() && !passwords.isEmpty()) {
+      data.put(REPLICATION_KEY, base64(masterAuth(passwords) + "\n"));
+    }
     // Owned like every child (ChildMetadata): it goes with the AuthService, and the informers map
     // it back to it.
     return new SecretBuilder()
@@ -59,6 +66,11 @@ public final class RedisUsersSecret {
         // on every apply.
         .withData(data)
         .build();
+  }
+
+  /** The replicas' password: the newest one, which every Redis accepts once it is recorded. */
+  static String masterAuth(List<String> passwords) {
+    return "masterauth " + passwords.get(passwords.size() - 1);
   }
 
   /**

@@ -14,7 +14,15 @@ import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
 import dev.gatehouse.operator.dependent.ManagedRedisService;
 import dev.gatehouse.operator.dependent.ManagedRedisStatefulSet;
 import dev.gatehouse.operator.dependent.RedisNetworkPolicy;
+import dev.gatehouse.operator.dependent.ManagedRedisHighlyAvailable;
 import dev.gatehouse.operator.dependent.RedisPasswordRotation;
+import dev.gatehouse.operator.dependent.RedisPodDisruptionBudget;
+import dev.gatehouse.operator.dependent.RedisReplication;
+import dev.gatehouse.operator.dependent.SentinelConfigMap;
+import dev.gatehouse.operator.dependent.SentinelNetworkPolicy;
+import dev.gatehouse.operator.dependent.SentinelPodDisruptionBudget;
+import dev.gatehouse.operator.dependent.SentinelService;
+import dev.gatehouse.operator.dependent.SentinelStatefulSet;
 import dev.gatehouse.operator.informer.ManagedFieldsDroppingStore;
 import dev.gatehouse.operator.informer.ManagedRedisPods;
 import dev.gatehouse.operator.secrets.PodSecrets;
@@ -66,6 +74,18 @@ import java.util.Optional;
           reconcilePrecondition = ManagedRedisEnabled.class),
       @Dependent(name = "redis-network-policy", type = RedisNetworkPolicy.class,
           reconcilePrecondition = ManagedRedisEnabled.class),
+      @Dependent(name = "redis-pdb", type = RedisPodDisruptionBudget.class,
+          reconcilePrecondition = ManagedRedisHighlyAvailable.class),
+      @Dependent(name = "sentinel-config", type = SentinelConfigMap.class,
+          reconcilePrecondition = ManagedRedisHighlyAvailable.class),
+      @Dependent(name = "sentinel-statefulset", type = SentinelStatefulSet.class,
+          reconcilePrecondition = ManagedRedisHighlyAvailable.class),
+      @Dependent(name = "sentinel-service", type = SentinelService.class,
+          reconcilePrecondition = ManagedRedisHighlyAvailable.class),
+      @Dependent(name = "sentinel-network-policy", type = SentinelNetworkPolicy.class,
+          reconcilePrecondition = ManagedRedisHighlyAvailable.class),
+      @Dependent(name = "sentinel-pdb", type = SentinelPodDisruptionBudget.class,
+          reconcilePrecondition = ManagedRedisHighlyAvailable.class),
       @Dependent(name = "auth-deployment", type = AuthDeployment.class),
       @Dependent(name = "auth-service", type = AuthServiceService.class),
       @Dependent(name = "auth-pdb", type = AuthPodDisruptionBudget.class),
@@ -76,6 +96,8 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
 
   /** While Redis could not be told of a password change: how soon to try again. */
   private static final Duration ROTATION_RETRY = Duration.ofSeconds(5);
+  /** How often a settled highly available Redis is asked again for its topology. */
+  private static final Duration TOPOLOGY_RECHECK = Duration.ofSeconds(30);
   /**
    * While a child is refused for a reason outside the AuthService (a ResourceQuota, an admission
    * policy), how often to try again: no event says when that is fixed, and retrying at once would
@@ -87,6 +109,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
 
   private final GeneratedSecrets generatedSecrets = new GeneratedSecrets();
   private final RedisPasswordRotation passwordRotation = new RedisPasswordRotation();
+  private final RedisReplication replication = new RedisReplication();
   private final AuthServiceStatusBuilder statusBuilder;
   private final EventRecorder events;
 
@@ -109,6 +132,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     sources.add(generatedSecrets.eventSource(context));
     sources.add(ReferencedSecrets.eventSource(context));
     sources.add(ManagedRedisPods.eventSource(context));
+    sources.add(ManagedRedisPods.sentinelEventSource(context));
     sources.addAll(PoolHealthObserver.eventSources(context, registry));
     return sources;
   }
@@ -130,17 +154,30 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     RedisPasswordRotation.Outcome rotation = passwordRotation.reconcile(primary, context);
     rotation.events().forEach(message ->
         events.normal(context.getClient(), primary, "RedisPasswordRotation", message));
+    // The Sentinels get the newest password only once every Redis pod accepts it.
+    RedisReplication.Outcome topology = rotation.waiting()
+        ? RedisReplication.Outcome.UNSETTLED : replication.reconcile(primary, context);
+    topology.events().forEach(message ->
+        events.normal(context.getClient(), primary, "RedisReplication", message));
     boolean referenceMissing = ReferencedSecrets.label(primary, context);
     List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, context);
     if (problems.isEmpty()) {
       context.managedWorkflowAndDependentResourceContext().reconcileManagedWorkflow();
     }
     UpdateControl<AuthService> update = statusUpdate(primary, context,
-        statusBuilder.build(primary, observe(primary, context, problems, Optional.empty())));
+        statusBuilder.build(primary, observe(primary, context, problems, Optional.empty())
+            .withRedisTopology(topology.topology())));
     if (rotation.waiting()) {
       return update.rescheduleAfter(ROTATION_RETRY);
     }
-    return referenceMissing ? update.rescheduleAfter(ReferencedSecrets.MISSING_RETRY) : update;
+    if (referenceMissing) {
+      return update.rescheduleAfter(ReferencedSecrets.MISSING_RETRY);
+    }
+    if (ManagedRedisHighlyAvailable.isHighlyAvailable(primary)) {
+      // A failover, or a paused primary, changes no Kubernetes object: look again.
+      return update.rescheduleAfter(topology.settled() ? TOPOLOGY_RECHECK : ROTATION_RETRY);
+    }
+    return update;
   }
 
   @Override

@@ -29,9 +29,12 @@ import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
 import dev.gatehouse.operator.api.v1alpha1.Component;
+import dev.gatehouse.operator.api.v1alpha1.ConditionTypes;
 import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import dev.gatehouse.operator.api.v1alpha1.RedisPoolStatus;
 import dev.gatehouse.operator.dependent.ManagedRedisEnabled;
+import dev.gatehouse.operator.dependent.ManagedRedisHighlyAvailable;
+import dev.gatehouse.operator.dependent.RedisTopology;
 import dev.gatehouse.operator.health.PoolHealth;
 import dev.gatehouse.operator.health.PoolState;
 import dev.gatehouse.operator.secrets.SecretProblem;
@@ -81,7 +84,8 @@ class AuthServiceStatusBuilder {
     status.setReplicas(auth.map(DeploymentStatus::getReplicas).orElse(0));
     status.setReadyReplicas(ready);
     status.setSelector(AuthServiceResources.selectorString(primary.getMetadata().getName(), Component.AUTH));
-    RedisPoolStatus redisPool = redisPool(primary, desired, observed.poolHealth());
+    RedisPoolStatus redisPool = redisPool(primary, desired, observed.poolHealth(),
+        observed.redisTopology().flatMap(RedisTopology::leastMaxClients));
     status.setRedisPool(redisPool);
 
     List<Condition> conditions = new ArrayList<>();
@@ -97,6 +101,12 @@ class AuthServiceStatusBuilder {
     if (ManagedRedisEnabled.isManaged(primary)) {
       conditions.add(redisAvailable(observed, generation, previous));
       conditions.add(redisPersistent(primary, generation, previous));
+    }
+    if (ManagedRedisHighlyAvailable.isHighlyAvailable(primary)) {
+      RedisReplicatedCondition replicated =
+          RedisReplicatedCondition.of(observed.redisTopology(), primary.getMetadata().getName());
+      conditions.add(condition(ConditionTypes.REDIS_REPLICATED, replicated.status(),
+          replicated.reason(), replicated.message(), generation, previous));
     }
     conditions.add(poolHealthy(observed.poolHealth(), generation, previous));
     capacity(redisPool, desired, generation, previous).ifPresent(conditions::add);
@@ -196,8 +206,9 @@ class AuthServiceStatusBuilder {
                 + " expire.", generation, previous);
   }
 
+  /** @param leastMaxClients of a highly available Redis, the least any of its pods accepts */
   private static RedisPoolStatus redisPool(AuthService primary, int replicas,
-      Optional<PoolHealth> health) {
+      Optional<PoolHealth> health, Optional<Integer> leastMaxClients) {
     int perPod = Optional.ofNullable(primary.getSpec().getRedis().getPool())
         .map(PoolSpec::getMaxConnections).orElse(new PoolSpec().getMaxConnections());
     RedisPoolStatus pool = new RedisPoolStatus();
@@ -205,7 +216,8 @@ class AuthServiceStatusBuilder {
     // In 64 bits: the CRD bounds both factors, but a product that wrapped would read as spare capacity.
     pool.setPlannedConnections((long) perPod * replicas);
     pool.setServerMaxClients(ManagedRedisEnabled.isManaged(primary)
-        ? primary.getSpec().getRedis().getManaged().getMaxClients()
+        ? leastMaxClients.filter(least -> least < primary.getSpec().getRedis().getManaged().getMaxClients())
+            .orElse(primary.getSpec().getRedis().getManaged().getMaxClients())
         : health.map(PoolHealth::serverMaxClients).orElse(null));
     health.ifPresent(h -> {
       pool.setRunningPods(h.runningPods());

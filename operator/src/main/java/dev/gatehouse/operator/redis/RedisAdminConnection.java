@@ -9,11 +9,12 @@ import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
- * One short connection from the operator to a Redis it manages, for the few administrative
- * commands the operator sends (AUTH, ACL SETUSER): RESP2 over a plain socket, every read and the
+ * One short connection from the operator to a Redis or Sentinel it manages, for the few
+ * administrative commands the operator sends (AUTH, ACL SETUSER; REPLICAOF, INFO, SENTINEL): RESP2 over a plain socket, every read and the
  * connect bounded by a timeout, so a paused or unreachable Redis costs a reconcile at most that
  * long. A client library with pools and event loops would be more than three commands need, and
  * the operator has no other use for one.
@@ -65,6 +66,36 @@ public final class RedisAdminConnection implements AutoCloseable {
 
   /** Sends one command and returns its reply: a simple or bulk string, an integer as text, or null. */
   public String command(String... arguments) throws IOException {
+    Object reply = send(arguments);
+    if (reply instanceof List<?>) {
+      throw new IOException("Redis answered " + arguments[0] + " with an array, not a string");
+    }
+    return (String) reply;
+  }
+
+  /**
+   * Sends one command whose reply is an array (SENTINEL MASTER's fields and values, an address),
+   * and returns its elements as text; empty for a null array. Nested arrays are refused.
+   */
+  public List<String> commandForList(String... arguments) throws IOException {
+    Object reply = send(arguments);
+    if (reply == null) {
+      return List.of();
+    }
+    if (!(reply instanceof List<?> list)) {
+      throw new IOException("Redis answered " + arguments[0] + " with a string, not an array");
+    }
+    List<String> elements = new ArrayList<>();
+    for (Object element : list) {
+      if (element instanceof List<?>) {
+        throw new IOException("Redis answered " + arguments[0] + " with nested arrays");
+      }
+      elements.add((String) element);
+    }
+    return elements;
+  }
+
+  private Object send(String... arguments) throws IOException {
     ByteArrayOutputStream request = new ByteArrayOutputStream();
     request.writeBytes(("*" + arguments.length + "\r\n").getBytes(StandardCharsets.US_ASCII));
     for (String argument : arguments) {
@@ -78,10 +109,21 @@ public final class RedisAdminConnection implements AutoCloseable {
     return reply();
   }
 
-  private String reply() throws IOException {
+  private Object reply() throws IOException {
     int type = in.read();
     String line = line();
     switch (type) {
+      case '*' -> {
+        int length = Integer.parseInt(line);
+        if (length < 0) {
+          return null;
+        }
+        List<Object> elements = new ArrayList<>(length);
+        for (int i = 0; i < length; i++) {
+          elements.add(reply());
+        }
+        return elements;
+      }
       case '+', ':' -> {
         return line;
       }

@@ -8,10 +8,16 @@ import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisConf
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisDataClaimName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisNetworkPolicyName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisPasswordSecretName;
+import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisPodDisruptionBudgetName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisPodName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisServiceName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisStatefulSetName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisUsersSecretName;
+import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.sentinelConfigMapName;
+import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.sentinelNetworkPolicyName;
+import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.sentinelPodDisruptionBudgetName;
+import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.sentinelServiceName;
+import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.sentinelStatefulSetName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.signingKeySecretName;
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -58,7 +64,12 @@ class ChildObjectsReadmeTest {
         "Deployment, Service, PodDisruptionBudget " + authDeploymentName(NAME),
         "StatefulSet, Service, NetworkPolicy " + redisStatefulSetName(NAME),
         "PersistentVolumeClaim " + redisDataClaimName(NAME),
-        "ConfigMap " + redisConfigMapName(NAME));
+        "ConfigMap " + redisConfigMapName(NAME),
+        "PodDisruptionBudget " + redisPodDisruptionBudgetName(NAME),
+        "StatefulSet, Service, NetworkPolicy, PodDisruptionBudget " + sentinelStatefulSetName(NAME),
+        "ConfigMap " + sentinelConfigMapName(NAME));
+    assertThat(List.of(sentinelServiceName(NAME), sentinelNetworkPolicyName(NAME),
+        sentinelPodDisruptionBudgetName(NAME))).containsOnly(sentinelStatefulSetName(NAME));
     assertThat(table).contains("pod `" + redisPodName(NAME) + "`");
   }
 }

@@ -7,6 +7,7 @@ import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.Component;
 import dev.gatehouse.operator.api.v1alpha1.ExternalRedisSpec;
+import dev.gatehouse.operator.api.v1alpha1.HighAvailabilitySpec;
 import dev.gatehouse.operator.api.v1alpha1.RedisMode;
 import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.api.v1alpha1.SentinelNode;
@@ -87,17 +88,21 @@ class AuthDeploymentTest {
     Map<String, Predicate<AuthService>> fields = Map.of(
         "spec.tls", primary -> primary.getSpec().getTls() != null,
         "spec.redis.external.sentinel", primary -> sentinel(primary) != null,
+        "spec.redis.managed.highAvailability", primary -> primary.getSpec().getRedis()
+            .operatorRunsRedis() && primary.getSpec().getRedis().getManaged().isHighlyAvailable(),
         "spec.redis.external.sentinel.passwordSecretRef",
         primary -> sentinel(primary) != null && sentinel(primary).getPasswordSecretRef() != null);
     List<AuthService> variants = new ArrayList<>();
     for (String example : new String[] {"minimal.yaml", "production.yaml"}) {
       for (boolean tls : new boolean[] {false, true}) {
-        for (int sentinel = 0; sentinel < 3; sentinel++) {
+        for (int sentinel = 0; sentinel < 4; sentinel++) {
           AuthService primary = AuthServices.example(example);
           if (tls) {
             primary.getSpec().setTls(new TlsSpec(new SecretReference("auth-tls")));
           }
-          if (sentinel > 0) {
+          if (sentinel == 3) {
+            primary.getSpec().getRedis().getManaged().setHighAvailability(new HighAvailabilitySpec());
+          } else if (sentinel > 0) {
             withSentinel(primary, sentinel == 2);
           }
           variants.add(primary);
@@ -131,14 +136,17 @@ class AuthDeploymentTest {
     return sections;
   }
 
-  /** "# Only with spec.x:" or "# Only without spec.x:", judged on the primary. */
+  /** "# Only with spec.x:" or "# Only without spec.x:" ("spec.x|spec.y": either), judged on the primary. */
   private static boolean applies(String header, Map<String, Predicate<AuthService>> fields,
       AuthService primary) {
     Matcher matcher = Pattern.compile("^# Only (with|without) (\\S+):$").matcher(header);
     assertThat(matcher.matches()).as("contract header " + header).isTrue();
-    assertThat(fields).as("a test of the contract section " + header)
-        .containsKey(matcher.group(2));
-    return fields.get(matcher.group(2)).test(primary) == matcher.group(1).equals("with");
+    boolean has = false;
+    for (String field : matcher.group(2).split("\\|")) {
+      assertThat(fields).as("a test of the contract section " + header).containsKey(field);
+      has |= fields.get(field).test(primary);
+    }
+    return has == matcher.group(1).equals("with");
   }
 
   private static SentinelSpec sentinel(AuthService primary) {

@@ -337,6 +337,46 @@ class AuthServiceOperatorIT extends AbstractOperatorIT {
   }
 
   @Test
+  void theHighlyAvailableExampleBecomesRedisReplicasAndSentinelsThatTheAuthPodsAsk() {
+    AuthService applied = apply("managed-ha.yaml");
+    String name = applied.getMetadata().getName();
+
+    StatefulSet redis = await(StatefulSet.class, name + "-redis");
+    StatefulSet sentinels = await(StatefulSet.class, name + "-sentinel");
+    List<HasMetadata> children = List.of(redis, sentinels,
+        await(ConfigMap.class, name + "-sentinel-config"),
+        await(Service.class, name + "-sentinel"),
+        await(NetworkPolicy.class, name + "-sentinel"),
+        await(PodDisruptionBudget.class, name + "-sentinel"),
+        await(PodDisruptionBudget.class, name + "-redis"));
+    assertThat(children).allSatisfy(child -> assertThat(child.getMetadata().getOwnerReferences())
+        .singleElement().satisfies(owner -> assertThat(owner.getUid())
+            .isEqualTo(applied.getMetadata().getUid())));
+    assertThat(redis.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(redis.getSpec().getPodManagementPolicy()).isEqualTo("Parallel");
+    assertThat(sentinels.getSpec().getReplicas()).isEqualTo(3);
+    assertThat(sentinels.getSpec().getTemplate().getSpec().getInitContainers()).singleElement()
+        .satisfies(init -> assertThat(init.getCommand()).first().isEqualTo("cp"));
+    assertThat(decoded(await(Secret.class, name + "-redis-users"), "replication.conf"))
+        .startsWith("masterauth ");
+    assertThat(await(NetworkPolicy.class, name + "-redis").getSpec().getIngress().get(0).getFrom())
+        .extracting(peer -> peer.getPodSelector().getMatchLabels().get("app.kubernetes.io/component"))
+        .containsExactly("auth-service", "redis", "redis-sentinel");
+
+    Map<String, String> env = new java.util.TreeMap<>();
+    await(Deployment.class, name).getSpec().getTemplate().getSpec().getContainers().get(0).getEnv()
+        .forEach(e -> env.put(e.getName(), e.getValue()));
+    assertThat(env)
+        .containsEntry("GATEHOUSE_REDIS_SENTINEL_MASTER", "gatehouse")
+        .containsEntry("GATEHOUSE_REDIS_SENTINEL_NODES", name + "-sentinel." + namespace + ".svc:26379")
+        .containsEntry("GATEHOUSE_REDIS_REPLICAACKS", "1")
+        .doesNotContainKeys("GATEHOUSE_REDIS_HOST", "GATEHOUSE_REDIS_PORT");
+    awaitStatus(name, s -> s.getStatus().getObservedGeneration() == 1L);
+    // No pod runs here: the operator waits for them and writes nothing more meanwhile.
+    awaitQuiet();
+  }
+
+  @Test
   void aReferencedSecretIsLabelledWatchedAndRollsThePodsWhenItChangesAndNoOtherSecretIsCached() {
     // Restarted here, so that its first lists and watches are in the audit log after the mark.
     operator.close();

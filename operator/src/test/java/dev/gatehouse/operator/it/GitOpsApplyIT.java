@@ -63,7 +63,7 @@ class GitOpsApplyIT {
   }
 
   static Stream<String> examples() {
-    return Stream.of("minimal.yaml", "ephemeral-redis.yaml", "redis-storage.yaml",
+    return Stream.of("minimal.yaml", "ephemeral-redis.yaml", "redis-storage.yaml", "managed-ha.yaml",
         "production.yaml", "external-sentinel.yaml", GITOPS);
   }
 

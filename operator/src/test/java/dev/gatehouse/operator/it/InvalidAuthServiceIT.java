@@ -70,6 +70,11 @@ class InvalidAuthServiceIT {
       "ephemeral-redis.yaml", Map.of(
           "/spec/redis/managed/storage/size", "1Gi",
           "/spec/redis/managed/maxClients", 10000),
+      // No quorum: its default (a majority) depends on sentinels, and is the operator's.
+      "managed-ha.yaml", Map.of(
+          "/spec/redis/managed/storage/size", "1Gi",
+          "/spec/redis/managed/ephemeral", false,
+          "/spec/redis/managed/maxClients", 10000),
       // No replicaAcks: its default (1 with sentinel) is the operator's, given to the pods only.
       "external-sentinel.yaml", Map.of(
           "/spec/image", "ghcr.io/gatehouse-dev/auth-service:0.1.0",
@@ -258,7 +263,9 @@ class InvalidAuthServiceIT {
         new Change("another storage class", "storage", Map.of("size", "1Gi", "storageClassName", "other"),
             "spec.redis.managed.storage", "expand the PersistentVolumeClaim"),
         new Change("a persistent Redis made ephemeral", "ephemeral", true,
-            "spec.redis.managed.ephemeral", "would start Redis without its data"));
+            "spec.redis.managed.ephemeral", "would start Redis without its data"),
+        new Change("a single Redis made highly available", "highAvailability", Map.of(),
+            "spec.redis.managed.highAvailability", "cannot be added or removed once the managed"));
   }
 
   record Manifest(String file, String field, String message, String yaml) {
@@ -354,6 +361,62 @@ class InvalidAuthServiceIT {
     } finally {
       apiServer.client().resource(created).inNamespace(apiServer.namespace()).delete();
     }
+  }
+
+  /**
+   * A highly available Redis can grow or shrink and change its quorum, but not its number of
+   * Sentinels, nor stop being highly available.
+   */
+  @Test
+  void theSentinelsAreFixedAtCreationAndTheRestMayChange() {
+    GenericKubernetesResource created = create(parse("""
+        apiVersion: gatehouse.dev/v1alpha1
+        kind: AuthService
+        metadata:
+          name: fixed-sentinels
+        spec:
+          redis:
+            managed:
+              highAvailability: {}
+          jwt: {issuer: https://auth.example.com, audiences: [api]}
+        """));
+    try {
+      assertThat(highAvailability(created)).containsEntry("replicas", 3).containsEntry("sentinels", 3)
+          .containsEntry("replicaAcks", 1).doesNotContainKey("quorum");
+      highAvailability(created).putAll(Map.of("replicas", 5, "quorum", 3));
+      GenericKubernetesResource updated =
+          apiServer.client().resource(created).inNamespace(apiServer.namespace()).update();
+      assertThat(highAvailability(updated)).containsEntry("replicas", 5).containsEntry("quorum", 3);
+
+      highAvailability(updated).put("sentinels", 5);
+      assertRefused(updated, "spec.redis.managed.highAvailability.sentinels",
+          "cannot change once the Sentinels run");
+      highAvailability(updated).put("sentinels", 3);
+      managed(updated).remove("highAvailability");
+      assertRefused(updated, "spec.redis.managed.highAvailability",
+          "cannot be added or removed once the managed Redis exists");
+    } finally {
+      apiServer.client().resource(created).inNamespace(apiServer.namespace()).delete();
+    }
+  }
+
+  private static void assertRefused(GenericKubernetesResource changed, String field, String message) {
+    assertThatThrownBy(() -> apiServer.client().resource(changed).inNamespace(apiServer.namespace()).update())
+        .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+          assertThat(e.getCode()).isEqualTo(422);
+          assertThat(e.getStatus().getMessage()).contains(field + ": ").contains(message);
+        });
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> managed(GenericKubernetesResource resource) {
+    return (Map<String, Object>) ((Map<String, Object>) ((Map<String, Object>)
+        resource.getAdditionalProperties().get("spec")).get("redis")).get("managed");
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> highAvailability(GenericKubernetesResource resource) {
+    return (Map<String, Object>) managed(resource).get("highAvailability");
   }
 
   /**

@@ -42,6 +42,18 @@ class KubectlIT {
   }
 
   @Test
+  void explainTeachesTheHighlyAvailableRedis() throws InterruptedException {
+    assertThat(explainOncePublished("authservice.spec.redis.managed").replaceAll("\\s+", " "))
+        .contains("highAvailability", "Sentinel promotes a replica");
+    assertThat(explainOncePublished("authservice.spec.redis.managed.highAvailability")
+        .replaceAll("\\s+", " "))
+        .contains("replicas", "one primary and replicas - 1 replicas")
+        .contains("sentinels", "an odd number, 3 to 7", "Fixed at creation")
+        .contains("quorum", "a majority of sentinels")
+        .contains("replicaAcks", "before it is acknowledged to the client");
+  }
+
+  @Test
   void explainTeachesTheRedisMode() throws InterruptedException {
     assertThat(explainOncePublished("authservice.spec.redis.mode").replaceAll("\\s+", " "))
         .contains("Managed", "(default)", "External", "`external` says where");

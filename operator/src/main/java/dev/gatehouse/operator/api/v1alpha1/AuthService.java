@@ -64,6 +64,14 @@ import java.util.stream.Collectors;
     value = "self.metadata.name.size() <= " + AuthService.MAX_NAME_LENGTH,
     message = "metadata.name must be at most 46 characters: the operator names the Redis"
         + " StatefulSet <name>-redis, and Kubernetes allows a StatefulSet name of at most 52")
+// With Sentinels, <name>-sentinel is the longest StatefulSet.
+@ValidationRule(
+    value = "!has(self.spec) || !has(self.spec.redis) || !has(self.spec.redis.managed)"
+        + " || !has(self.spec.redis.managed.highAvailability)"
+        + " || self.metadata.name.size() <= " + AuthService.MAX_HIGHLY_AVAILABLE_NAME_LENGTH,
+    message = "metadata.name must be at most 43 characters with redis.managed.highAvailability:"
+        + " the operator names the Sentinels' StatefulSet <name>-sentinel, and Kubernetes allows a"
+        + " StatefulSet name of at most 52")
 @ValidationRule(
     value = "self.metadata.name.matches('^[a-z]([-a-z0-9]*[a-z0-9])?$')",
     message = "metadata.name must start with a lowercase letter and hold only lowercase letters,"
@@ -74,6 +82,7 @@ public class AuthService extends CustomResource<AuthServiceSpec, AuthServiceStat
   public static final String GROUP = "gatehouse.dev";
   public static final String VERSION = "v1alpha1";
   public static final int MAX_NAME_LENGTH = 46;
+  public static final int MAX_HIGHLY_AVAILABLE_NAME_LENGTH = 43;
 
   /** Required: an AuthService without a spec has nothing to run. */
   @Override

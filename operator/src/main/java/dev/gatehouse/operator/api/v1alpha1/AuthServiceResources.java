@@ -27,6 +27,7 @@ public final class AuthServiceResources {
   /** The {@link #COMPONENT_LABEL} values of {@link Component}, as constants for annotations. */
   static final String AUTH_COMPONENT = "auth-service";
   static final String REDIS_COMPONENT = "redis";
+  static final String SENTINEL_COMPONENT = "redis-sentinel";
   /**
    * For two dependents of one kind: each informer caches its own component's objects only, not
    * both (an informer caches everything its selector matches).
@@ -35,6 +36,13 @@ public final class AuthServiceResources {
       MANAGED_SELECTOR + "," + COMPONENT_LABEL + "=" + AUTH_COMPONENT;
   public static final String MANAGED_REDIS_SELECTOR =
       MANAGED_SELECTOR + "," + COMPONENT_LABEL + "=" + REDIS_COMPONENT;
+  public static final String MANAGED_SENTINEL_SELECTOR =
+      MANAGED_SELECTOR + "," + COMPONENT_LABEL + "=" + SENTINEL_COMPONENT;
+  /**
+   * The name under which the managed Sentinels monitor the managed primary: one primary per set
+   * of Sentinels, so a fixed name.
+   */
+  public static final String SENTINEL_MASTER_NAME = "gatehouse";
 
   /** The auth pods' container, and its port where the API and /health/redis answer. */
   public static final String AUTH_CONTAINER = "auth-service";
@@ -71,9 +79,14 @@ public final class AuthServiceResources {
     return authService + "-redis";
   }
 
-  /** The one managed Redis pod: a StatefulSet names its pods by ordinal. */
+  /** The one managed Redis pod, or the first of a highly available set. */
   public static String redisPodName(String authService) {
-    return redisStatefulSetName(authService) + "-0";
+    return redisPodName(authService, 0);
+  }
+
+  /** A managed Redis pod: a StatefulSet names its pods by ordinal. */
+  public static String redisPodName(String authService, int ordinal) {
+    return redisStatefulSetName(authService) + "-" + ordinal;
   }
 
   /** The claim of the managed Redis pod, as the StatefulSet controller names it. */
@@ -88,6 +101,34 @@ public final class AuthServiceResources {
 
   public static String redisNetworkPolicyName(String authService) {
     return authService + "-redis";
+  }
+
+  /** The PodDisruptionBudget of a highly available managed Redis: one pod down at a time. */
+  public static String redisPodDisruptionBudgetName(String authService) {
+    return authService + "-redis";
+  }
+
+  /** The Sentinels' StatefulSet, their Service, PodDisruptionBudget and NetworkPolicy. */
+  public static String sentinelStatefulSetName(String authService) {
+    return authService + "-sentinel";
+  }
+
+  /** The auth pods ask the Sentinels through this Service, and the Sentinels' pods are named by it. */
+  public static String sentinelServiceName(String authService) {
+    return sentinelStatefulSetName(authService);
+  }
+
+  public static String sentinelPodDisruptionBudgetName(String authService) {
+    return sentinelStatefulSetName(authService);
+  }
+
+  public static String sentinelNetworkPolicyName(String authService) {
+    return sentinelStatefulSetName(authService);
+  }
+
+  /** The Sentinels' starting configuration, which each copies to a file it may rewrite. */
+  public static String sentinelConfigMapName(String authService) {
+    return authService + "-sentinel-config";
   }
 
   public static String redisConfigMapName(String authService) {

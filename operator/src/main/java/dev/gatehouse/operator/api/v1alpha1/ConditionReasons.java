@@ -36,5 +36,13 @@ public final class ConditionReasons {
   public static final String PLANNED_CONNECTIONS_EXCEED_MAX_CLIENTS =
       "PlannedConnectionsExceedMaxClients";
 
+  // RedisReplicated
+  public static final String REPLICAS_IN_SYNC = "ReplicasInSync";
+  public static final String NO_PRIMARY_YET = "NoPrimaryYet";
+  public static final String PRIMARY_UNAVAILABLE = "PrimaryUnavailable";
+  public static final String REPLICAS_OUT_OF_SYNC = "ReplicasOutOfSync";
+  public static final String SENTINEL_QUORUM_UNREACHABLE = "SentinelQuorumUnreachable";
+  public static final String TOPOLOGY_UNKNOWN = "TopologyUnknown";
+
   private ConditionReasons() {}
 }

@@ -22,5 +22,11 @@ public final class ConditionTypes {
   /** Whether the managed Redis keeps its data across a restart; only with a managed Redis. */
   public static final String REDIS_PERSISTENT = "RedisPersistent";
 
+  /**
+   * Whether a highly available managed Redis has a primary, its replicas in sync and Sentinels
+   * that can agree on a failover; only with redis.managed.highAvailability.
+   */
+  public static final String REDIS_REPLICATED = "RedisReplicated";
+
   private ConditionTypes() {}
 }

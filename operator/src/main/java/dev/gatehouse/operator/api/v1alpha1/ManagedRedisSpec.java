@@ -15,6 +15,13 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
 // Redis empty: both are decided when the managed Redis is created (rules in RedisSpec).
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @SchemaCustomizer(value = EmbeddedTypeSchemas.Resources.class, input = "resources")
+// A primary that restarts before Sentinel notices comes back as the primary: without its data it
+// would be empty, and its replicas would copy the empty data set.
+@ValidationRule(value = "!has(self.highAvailability) || !self.ephemeral",
+    message = "redis.managed.highAvailability needs the data volume: an ephemeral primary that"
+        + " restarts comes back empty and its replicas copy the empty data set. Remove ephemeral"
+        + " or highAvailability.",
+    fieldPath = ".ephemeral")
 public class ManagedRedisSpec {
 
   public static final String DEFAULT_IMAGE = "docker.io/library/redis:7.4-alpine";
@@ -51,6 +58,11 @@ public class ManagedRedisSpec {
       + " RedisPersistent says so. Fixed at creation.")
   @Default("false")
   private Boolean ephemeral = false;
+
+  @JsonPropertyDescription("Run a primary with replicas and Redis Sentinel instead of one Redis:"
+      + " when the primary's pod or node is lost, Sentinel promotes a replica within seconds and"
+      + " the auth pods follow. Absent: one Redis pod. Whether it is set is fixed at creation.")
+  private HighAvailabilitySpec highAvailability;
 
   public String getImage() {
     return image;
@@ -90,6 +102,20 @@ public class ManagedRedisSpec {
 
   public void setEphemeral(Boolean ephemeral) {
     this.ephemeral = ephemeral;
+  }
+
+  public HighAvailabilitySpec getHighAvailability() {
+    return highAvailability;
+  }
+
+  public void setHighAvailability(HighAvailabilitySpec highAvailability) {
+    this.highAvailability = highAvailability;
+  }
+
+  /** Whether Redis runs as a primary with replicas behind Sentinel. */
+  @JsonIgnore
+  public boolean isHighlyAvailable() {
+    return highAvailability != null;
   }
 
   /** Whether Redis keeps its data on a volume: the default. */

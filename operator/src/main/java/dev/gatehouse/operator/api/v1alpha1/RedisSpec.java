@@ -38,6 +38,13 @@ import io.fabric8.generator.annotation.ValidationRule;
         + " volume claim template is immutable). To grow the volume, expand the PersistentVolumeClaim"
         + " data-<name>-redis-0 itself, if its StorageClass allows expansion.",
     fieldPath = ".managed.storage")
+@ValidationRule(
+    value = "self.mode != 'Managed' || oldSelf.mode != 'Managed'"
+        + " || has(self.managed.highAvailability) == has(oldSelf.managed.highAvailability)",
+    message = "redis.managed.highAvailability cannot be added or removed once the managed Redis"
+        + " exists: the pods, their Service and the auth pods' connection differ. Create a new"
+        + " AuthService instead.",
+    fieldPath = ".managed.highAvailability")
 public class RedisSpec {
 
   @JsonPropertyDescription("Who runs Redis: `Managed` (default), the operator runs one for this"
