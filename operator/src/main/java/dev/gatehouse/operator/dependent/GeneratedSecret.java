@@ -72,6 +72,14 @@ abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthS
             .inNamespace(primary.getMetadata().getNamespace()).withName(name).delete());
   }
 
+  /**
+   * Immutable: the kubelet stops watching it, and nothing can edit the material in place. Only a
+   * Secret whose material the operator rotates in place is not.
+   */
+  boolean immutable() {
+    return true;
+  }
+
   /** Annotations that describe the material, never the material itself. */
   Map<String, String> annotations(AuthService primary) {
     return Map.of();
@@ -83,8 +91,7 @@ abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthS
         .withMetadata(ChildMetadata.of(primary, secretName(primary), Component.AUTH))
         .editMetadata().withAnnotations(new TreeMap<>(annotations(primary))).endMetadata()
         .withType("Opaque")
-        // Immutable: the kubelet stops watching it, and nothing can edit the material in place.
-        .withImmutable(true)
+        .withImmutable(immutable() ? Boolean.TRUE : null)
         .withStringData(new TreeMap<>(generate(primary)))
         .build();
   }

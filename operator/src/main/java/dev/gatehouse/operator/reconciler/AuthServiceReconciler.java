@@ -15,6 +15,7 @@ import dev.gatehouse.operator.dependent.ManagedRedisService;
 import dev.gatehouse.operator.dependent.ManagedRedisStatefulSet;
 import dev.gatehouse.operator.dependent.RedisNetworkPolicy;
 import dev.gatehouse.operator.dependent.RedisPasswordRotation;
+import dev.gatehouse.operator.dependent.SigningKeyRotation;
 import dev.gatehouse.operator.informer.ManagedFieldsDroppingStore;
 import dev.gatehouse.operator.informer.ManagedRedisPods;
 import dev.gatehouse.operator.secrets.PodSecrets;
@@ -41,9 +42,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Reconciles an AuthService: generated Secrets first, then (when every referenced Secret is there
@@ -87,6 +90,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
 
   private final GeneratedSecrets generatedSecrets = new GeneratedSecrets();
   private final RedisPasswordRotation passwordRotation = new RedisPasswordRotation();
+  private final SigningKeyRotation keyRotation;
   private final AuthServiceStatusBuilder statusBuilder;
   private final EventRecorder events;
 
@@ -99,6 +103,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   AuthServiceReconciler(MeterRegistry registry, Clock clock) {
     this.registry = registry;
     this.statusBuilder = new AuthServiceStatusBuilder(clock);
+    this.keyRotation = new SigningKeyRotation(clock);
     this.events = new EventRecorder(clock);
   }
 
@@ -130,6 +135,9 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     RedisPasswordRotation.Outcome rotation = passwordRotation.reconcile(primary, context);
     rotation.events().forEach(message ->
         events.normal(context.getClient(), primary, "RedisPasswordRotation", message));
+    SigningKeyRotation.Outcome keys = keyRotation.reconcile(primary, context);
+    keys.event().ifPresent(event ->
+        events.normal(context.getClient(), primary, event.getKey(), event.getValue()));
     boolean referenceMissing = ReferencedSecrets.label(primary, context);
     List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, context);
     if (problems.isEmpty()) {
@@ -137,10 +145,14 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     }
     UpdateControl<AuthService> update = statusUpdate(primary, context,
         statusBuilder.build(primary, observe(primary, context, problems, Optional.empty())));
-    if (rotation.waiting()) {
-      return update.rescheduleAfter(ROTATION_RETRY);
-    }
-    return referenceMissing ? update.rescheduleAfter(ReferencedSecrets.MISSING_RETRY) : update;
+    // The soonest of what needs looking at again.
+    Optional<Duration> recheck = Stream.of(
+            Optional.of(ROTATION_RETRY).filter(retry -> rotation.waiting()),
+            Optional.of(ReferencedSecrets.MISSING_RETRY).filter(retry -> referenceMissing),
+            keys.recheck())
+        .flatMap(Optional::stream)
+        .min(Comparator.naturalOrder());
+    return recheck.map(update::rescheduleAfter).orElse(update);
   }
 
   @Override
@@ -204,7 +216,8 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
         child(context, StatefulSet.class, AuthServiceResources.redisStatefulSetName(name)),
         problems,
         context.getSecondaryResource(PoolHealth.class),
-        failure);
+        failure,
+        SigningKeyRotation.status(primary, context));
   }
 
   private static <T extends HasMetadata> Optional<T> child(Context<AuthService> context,

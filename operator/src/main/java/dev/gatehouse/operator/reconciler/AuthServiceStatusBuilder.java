@@ -83,6 +83,7 @@ class AuthServiceStatusBuilder {
     status.setSelector(AuthServiceResources.selectorString(primary.getMetadata().getName(), Component.AUTH));
     RedisPoolStatus redisPool = redisPool(primary, desired, observed.poolHealth());
     status.setRedisPool(redisPool);
+    status.setSigningKey(observed.signingKey().orElse(null));
 
     List<Condition> conditions = new ArrayList<>();
     ReadyState readyState = ready(observed, desired, ready);

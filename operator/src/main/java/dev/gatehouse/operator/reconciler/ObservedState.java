@@ -1,5 +1,6 @@
 package dev.gatehouse.operator.reconciler;
 
+import dev.gatehouse.operator.api.v1alpha1.SigningKeyStatus;
 import dev.gatehouse.operator.secrets.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -16,10 +17,19 @@ import java.util.Optional;
  * @param secretProblems what is wrong with Secrets the spec references
  * @param poolHealth what the auth pods report of their Redis pool, once the observer has polled
  * @param failure why this reconcile failed, if it did
+ * @param signingKey which key signs and where its rotation stands, once the key Secret exists
  */
 record ObservedState(
     Optional<Deployment> authDeployment,
     Optional<StatefulSet> redisStatefulSet,
     List<SecretProblem> secretProblems,
     Optional<PoolHealth> poolHealth,
-    Optional<ReconcileFailure> failure) {}
+    Optional<ReconcileFailure> failure,
+    Optional<SigningKeyStatus> signingKey) {
+
+  ObservedState(Optional<Deployment> authDeployment, Optional<StatefulSet> redisStatefulSet,
+      List<SecretProblem> secretProblems, Optional<PoolHealth> poolHealth,
+      Optional<ReconcileFailure> failure) {
+    this(authDeployment, redisStatefulSet, secretProblems, poolHealth, failure, Optional.empty());
+  }
+}
