@@ -85,7 +85,8 @@ final class PublishedKeysObserver
       CompletableFuture<Optional<HttpResponse<byte[]>>> request = requests.get(i);
       if (request.isDone() && !request.isCompletedExceptionally()) {
         String pod = names.get(i);
-        request.join().flatMap(response -> read(pod, response)).ifPresent(answers::add);
+        request.join().flatMap(response -> read(pod, response.statusCode(),
+            response.headers().firstValue("Cache-Control"), response.body())).ifPresent(answers::add);
       }
     }
     return Set.of(new PublishedKeys(running.size(), answers));
@@ -107,12 +108,13 @@ final class PublishedKeysObserver
   }
 
   /** The kids of a 200 answer in order, and its max-age (none: 0); empty for anything else. */
-  static Optional<PublishedKeys.PodKeys> read(String pod, HttpResponse<byte[]> response) {
-    if (response.statusCode() != 200) {
+  static Optional<PublishedKeys.PodKeys> read(String pod, int status, Optional<String> cacheControl,
+      byte[] body) {
+    if (status != 200) {
       return Optional.empty();
     }
     try {
-      JsonNode keys = JSON.readTree(response.body()).path("keys");
+      JsonNode keys = JSON.readTree(body).path("keys");
       if (!keys.isArray()) {
         return Optional.empty();
       }
@@ -122,7 +124,7 @@ final class PublishedKeysObserver
           kids.add(key.path("kid").asText());
         }
       }
-      Duration maxAge = response.headers().firstValue("Cache-Control")
+      Duration maxAge = cacheControl
           .map(MAX_AGE::matcher).filter(Matcher::find)
           .map(m -> Duration.ofSeconds(Long.parseLong(m.group(1))))
           .orElse(Duration.ZERO);
