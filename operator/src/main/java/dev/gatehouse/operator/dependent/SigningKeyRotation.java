@@ -1,5 +1,7 @@
 package dev.gatehouse.operator.dependent;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.JwtSpec;
 import dev.gatehouse.operator.api.v1alpha1.KeyRotationSpec;
@@ -12,6 +14,8 @@ import dev.gatehouse.operator.secrets.SigningKeyEntries;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -61,6 +65,7 @@ public final class SigningKeyRotation {
 
   /** How soon to look again while waiting for the pods (their change triggers a reconcile too). */
   static final Duration POD_RECHECK = Duration.ofSeconds(10);
+  private static final ObjectMapper JSON = new ObjectMapper();
 
   private final Clock clock;
 
@@ -243,29 +248,59 @@ public final class SigningKeyRotation {
   }
 
   /**
-   * Replaces the Secret against the version read, so two reconciles on a stale cache cannot both
-   * add a key; an immutable Secret (made by an operator before keyRotation existed) is replaced by
-   * a mutable one with the same keys, which rolls the pods once (its content was in their config
-   * hash) onto a Secret they can follow. The informer's cache learns the write at once.
+   * Writes the step as a merge patch (the operator's RBAC patches Secrets; it never updates them)
+   * that carries the resourceVersion read, which the API server takes as a precondition: two
+   * reconciles on a stale cache cannot both add a key, the second gets a conflict and retries. An
+   * immutable Secret (made by an operator before keyRotation existed) is replaced by a mutable one
+   * with the same keys, which rolls the pods once (its content was in their config hash) onto a
+   * Secret they can follow. The informer's cache learns the write at once.
    */
   @SuppressWarnings("unchecked")
   private static void write(Secret before, Secret after, AuthService primary,
       Context<AuthService> context) {
     Secret stored;
     var secrets = context.getClient().secrets().inNamespace(primary.getMetadata().getNamespace());
+    String name = before.getMetadata().getName();
     if (Boolean.TRUE.equals(before.getImmutable())) {
-      secrets.resource(before).lockResourceVersion(before.getMetadata().getResourceVersion()).delete();
+      secrets.withName(name).delete();
       after.setImmutable(null);
       after.getMetadata().setResourceVersion(null);
       after.getMetadata().setUid(null);
       after.getMetadata().setCreationTimestamp(null);
+      after.getMetadata().setManagedFields(null);
       stored = secrets.resource(after).create();
     } else {
-      stored = secrets.resource(after).update();
+      Map<String, Object> metadata = new TreeMap<>();
+      metadata.put("resourceVersion", before.getMetadata().getResourceVersion());
+      metadata.put("annotations", mergePatch(before.getMetadata().getAnnotations(),
+          after.getMetadata().getAnnotations()));
+      Map<String, Object> patch = new TreeMap<>();
+      patch.put("metadata", metadata);
+      patch.put("data", mergePatch(before.getData(), after.getData()));
+      try {
+        // A plain mapper: it writes the nulls that remove entries.
+        stored = secrets.withName(name).patch(PatchContext.of(PatchType.JSON_MERGE),
+            JSON.writeValueAsString(patch));
+      } catch (JsonProcessingException e) {
+        throw new IllegalStateException("a map of strings always serializes", e);
+      }
     }
     ((InformerEventSource<Secret, AuthService>) context.eventSourceRetriever()
         .getEventSourceFor(Secret.class, GeneratedSecrets.EVENT_SOURCE))
         .handleRecentResourceUpdate(ResourceID.fromResource(stored), stored, before);
+  }
+
+  /** RFC 7386 for one string map: what changed, and null for what went. */
+  static Map<String, String> mergePatch(Map<String, String> before, Map<String, String> after) {
+    Map<String, String> patch = new TreeMap<>();
+    Optional.ofNullable(before).orElse(Map.of()).keySet().forEach(key -> patch.put(key, null));
+    Optional.ofNullable(after).orElse(Map.of()).forEach(patch::put);
+    Optional.ofNullable(before).orElse(Map.of()).forEach((key, value) -> {
+      if (value.equals(patch.get(key))) {
+        patch.remove(key);
+      }
+    });
+    return patch;
   }
 
   /** The status part: the active kid of whichever Secret signs, and the rotation's record. */
@@ -304,9 +339,10 @@ public final class SigningKeyRotation {
 
   /** How long a retired key keeps verifying once no pod signs with it: the life of its tokens. */
   static Duration retireAfter(AuthService primary) {
+    // The CRD defaults and checks both; were one unreadable, the longest it allows is safe.
     JwtSpec jwt = primary.getSpec().getJwt();
-    return SpecDuration.parse(jwt.getAccessTokenTtl()).orElseThrow()
-        .plus(SpecDuration.parse(jwt.getClockSkew()).orElseThrow());
+    return SpecDuration.parse(jwt.getAccessTokenTtl()).orElse(Duration.ofHours(24))
+        .plus(SpecDuration.parse(jwt.getClockSkew()).orElse(Duration.ofMinutes(5)));
   }
 
   private static String extension(AuthService primary) {
