@@ -67,6 +67,8 @@ class KeyRotationIT {
         service.forwardAuth(held).expectStatus().isOk();
         service.forwardAuth(switched).expectStatus().isOk();
         assertThat(jwksKids()).containsExactly("one-edit", oldKid);
+        Files.delete(service.keysDir().resolve(oldKid + ".pem"));
+        awaitJwksKids(List.of("one-edit"));
     }
 
     @Test

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * A Secret the operator generates once and then never touches: it is a {@link Creator} but not an
  * Updater, so a reconcile can never overwrite key material. Deleting the Secret is how a user
  * rotates it: the next reconcile generates a new one, and the pods that read it roll because their
- * template carries a hash of it. Owned by the AuthService, so it goes when the AuthService goes.
+ * template carries a hash of it (except the signing key's, which the pods re-read and
+ * {@link SigningKeyRotation} rotates in place). Owned by the AuthService, so it goes when the AuthService goes.
  * Its informer is the one {@link GeneratedSecrets} shares between all of them.
  */
 abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthService>

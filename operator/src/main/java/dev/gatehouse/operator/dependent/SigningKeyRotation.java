@@ -78,6 +78,14 @@ public final class SigningKeyRotation {
       Optional<String> publishingKid, Optional<Instant> publishedAt,
       Optional<String> retiringKid, Optional<Instant> retiringSince) {
 
+    /**
+     * A recorded kid that someone else changed: its key is gone, or it is the active one (its
+     * key must then neither be activated again nor removed).
+     */
+    boolean stale(String kid) {
+      return !kids.contains(kid) || kid.equals(activeKid);
+    }
+
     static Optional<KeyRecord> of(Secret secret, String extension) {
       Optional<String> active = SigningKeyEntries.activeKid(secret);
       if (active.isEmpty()) {
@@ -107,7 +115,7 @@ public final class SigningKeyRotation {
     record Activate() implements Step {}
     record MarkRetiring() implements Step {}
     record RemoveRetired() implements Step {}
-    /** A recorded kid whose key is no longer in the Secret (edited by hand): forget it. */
+    /** A recorded kid that was edited by hand ({@link KeyRecord#stale}): forget it. */
     record ForgetMissing() implements Step {}
   }
 
@@ -117,8 +125,8 @@ public final class SigningKeyRotation {
    */
   static Step decide(KeyRecord record, Optional<PublishedKeys> pods, Optional<Duration> period,
       Duration retireAfter, Instant now) {
-    if (record.retiringKid().filter(kid -> !record.kids().contains(kid)).isPresent()
-        || record.publishingKid().filter(kid -> !record.kids().contains(kid)).isPresent()) {
+    if (record.retiringKid().filter(record::stale).isPresent()
+        || record.publishingKid().filter(record::stale).isPresent()) {
       return new Step.ForgetMissing();
     }
     if (record.retiringKid().isPresent()) {
@@ -220,22 +228,26 @@ public final class SigningKeyRotation {
           + " token it signed has expired");
     } else if (step instanceof Step.RemoveRetired) {
       String kid = record.retiringKid().orElseThrow();
+      if (kid.equals(record.activeKid())) {
+        throw new IllegalStateException("never the key that signs");
+      }
       data.remove(kid + extension);
       annotations.remove(RETIRING_KID);
       annotations.remove(RETIRING_SINCE);
       event = Map.entry("SigningKeyRetired", "Removed signing key " + kid
           + ": every token it signed has expired");
     } else if (step instanceof Step.ForgetMissing) {
-      if (record.retiringKid().filter(kid -> !record.kids().contains(kid)).isPresent()) {
+      if (record.retiringKid().filter(record::stale).isPresent()) {
         annotations.remove(RETIRING_KID);
         annotations.remove(RETIRING_SINCE);
       }
-      if (record.publishingKid().filter(kid -> !record.kids().contains(kid)).isPresent()) {
+      if (record.publishingKid().filter(record::stale).isPresent()) {
         annotations.remove(PUBLISHING_KID);
         annotations.remove(PUBLISHED_AT);
       }
-      event = Map.entry("SigningKeyRotationReset", "A key the rotation recorded is no longer in"
-          + " the key Secret; the rotation starts again from the active key " + record.activeKid());
+      event = Map.entry("SigningKeyRotationReset", "The key Secret was changed by hand: a key the"
+          + " rotation recorded is gone or active; the rotation goes on from the active key "
+          + record.activeKid());
     } else {
       throw new IllegalArgumentException("nothing to write for " + step);
     }

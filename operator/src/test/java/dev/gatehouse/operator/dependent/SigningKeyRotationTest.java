@@ -90,6 +90,12 @@ class SigningKeyRotationTest {
         .isEqualTo(new Step.ForgetMissing());
     assertThat(decide(record("new", Set.of("new"), null, null, "old", T0), Optional.empty(), T0))
         .isEqualTo(new Step.ForgetMissing());
+    // Someone switched active-kid back to the retiring key, or on to the publishing one: the
+    // rotation must neither remove nor re-activate the key that signs.
+    assertThat(decide(record("old", Set.of("old", "new"), null, null, "old", T0), Optional.empty(),
+        T0.plus(PERIOD))).isEqualTo(new Step.ForgetMissing());
+    assertThat(decide(record("new", Set.of("old", "new"), "new", T0, null, null), Optional.empty(),
+        T0.plus(PERIOD))).isEqualTo(new Step.ForgetMissing());
   }
 
   @Test
@@ -162,6 +168,18 @@ class SigningKeyRotationTest {
     String message = edit.event().orElseThrow().getValue();
     assertThat(message).contains(kid).doesNotContain("PRIVATE").doesNotContain("old-material")
         .doesNotContain(edit.secret().getData().get(kid + ".pem"));
+  }
+
+  @Test
+  void theWriteIsAMergePatchThatNullsWhatWentAndLeavesWhatStayed() {
+    java.util.Map<String, String> before = new java.util.TreeMap<>(Map.of("old.pem", "A", "new.pem", "B",
+        "active-kid", "b2xk"));
+    java.util.Map<String, String> after = new java.util.TreeMap<>(Map.of("new.pem", "B", "active-kid", "bmV3"));
+    java.util.Map<String, String> expected = new java.util.HashMap<>();
+    expected.put("old.pem", null);
+    expected.put("active-kid", "bmV3");
+    assertThat(SigningKeyRotation.mergePatch(before, after)).isEqualTo(expected);
+    assertThat(SigningKeyRotation.mergePatch(null, Map.of("a", "1"))).isEqualTo(Map.of("a", "1"));
   }
 
   private static Secret apply(Step step, Secret before, AuthService primary, Instant now) {
