@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.http.CacheControl;
 
 /**
  * A rotation as the operator performs it, on the mounted directory: add a key, switch active-kid
@@ -42,6 +43,9 @@ class KeyRotationIT {
         service.forwardAuth(oldToken).expectStatus().isOk();
         service.forwardAuth(newToken).expectStatus().isOk();
         assertThat(jwksKids()).as("the signing key first").containsExactly("two-step", oldKid);
+        // Shorter than the operator keeps a new key published before it signs: it reads this header.
+        service.client().get().uri("/.well-known/jwks.json").exchange()
+                .expectHeader().cacheControl(CacheControl.maxAge(Duration.ofSeconds(60)));
 
         Files.delete(service.keysDir().resolve(oldKid + ".pem"));
         awaitJwksKids(List.of("two-step"));
