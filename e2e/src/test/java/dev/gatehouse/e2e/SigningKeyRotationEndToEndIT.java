@@ -134,8 +134,10 @@ class SigningKeyRotationEndToEndIT {
         .until(() -> Instant.now().isAfter(expires.plus(SKEW).plusSeconds(1)));
     for (RunningPod pod : pods) {
       assertThat(AuthApi.forwardAuth(pod.baseUrl(), last.token())).as("after it expired").isEqualTo(401);
-      assertThat(AuthApi.get(pod.baseUrl() + "/.well-known/jwks.json").body())
-          .contains(newKid.get()).doesNotContain(oldKid);
+      // Each pod drops the old key once its volume is synced (3 s) and it re-read it (10 s).
+      await(pod.name() + " drops the old key").atMost(Duration.ofSeconds(30))
+          .untilAsserted(() -> assertThat(AuthApi.get(pod.baseUrl() + "/.well-known/jwks.json").body())
+              .contains(newKid.get()).doesNotContain(oldKid));
     }
 
     assertThat(cluster.runningAuthPods(ns)).as("the same pods, never restarted")
