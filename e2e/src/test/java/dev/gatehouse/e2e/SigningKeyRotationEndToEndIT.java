@@ -8,12 +8,16 @@ import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.JwtAlgorithm;
 import dev.gatehouse.operator.api.v1alpha1.KeyRotationSpec;
+import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.dependent.SigningKeyRotation;
 import dev.gatehouse.operator.secrets.ConfigHash;
 import dev.gatehouse.operator.secrets.SigningKeyEntries;
 import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
+import java.security.KeyPairGenerator;
+import java.security.spec.ECGenParameterSpec;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -151,6 +155,100 @@ class SigningKeyRotationEndToEndIT {
         .extracting(e -> e.getReason())
         .contains("SigningKeyAdded", "SigningKeyPublished", "SigningKeyActivated",
             "SigningKeyRetiring", "SigningKeyRetired");
+  }
+
+  /**
+   * The README's recipe for a key Secret of one's own, under the same load: add the new key, wait
+   * until every pod's JWKS lists it and a minute more (its max-age), switch {@code active-kid},
+   * and remove the old key once every pod signs with the new one and its tokens have expired.
+   */
+  @Test
+  void aKeySecretOfOnesOwnRotatedByTheTwoStepRecipeRefusesNoValidToken() throws Exception {
+    String ns = cluster.newNamespace("own-keys");
+    client().secrets().inNamespace(ns).resource(new SecretBuilder()
+        .withNewMetadata().withName("my-keys").endMetadata()
+        .withStringData(Map.of("first.pem", ecKeyPem(), "active-kid", "first")).build()).create();
+    OAuthClient oauth = cluster.createMinimalAuthService(ns, 2, service -> {
+      service.getSpec().getJwt().setSigningKeySecretRef(new SecretReference("my-keys"));
+      service.getSpec().getJwt().setAccessTokenTtl(TTL.toSeconds() + "s");
+      service.getSpec().getJwt().setClockSkew(SKEW.toSeconds() + "s");
+    });
+    Conditions.awaitReady(ROLL_OUT, () -> cluster.authService(ns, NAME));
+    List<RunningPod> pods = cluster.runningAuthPods(ns);
+    String templateHash = configHash(ns);
+    Load load = new Load(pods, oauth);
+    Thread loader = new Thread(load, "own-key-load");
+    loader.start();
+    Thread.sleep(3_000);
+
+    Instant start = Instant.now();
+    editOwnKeys(ns, data -> data.put("second.pem", ecKeyPem()));
+    awaitEveryPodsJwks(pods, kids -> kids.contains("second"));
+    Instant published = Instant.now();
+    Thread.sleep(Duration.ofSeconds(60).toMillis());
+    editOwnKeys(ns, data -> data.put("active-kid", "second"));
+    awaitEveryPodsJwks(pods, kids -> kids.get(0).equals("second"));
+    Instant signing = Instant.now();
+    Thread.sleep(TTL.plus(SKEW).toMillis());
+    editOwnKeys(ns, data -> data.remove("first.pem"));
+    awaitEveryPodsJwks(pods, kids -> kids.equals(List.of("second")));
+    Instant removed = Instant.now();
+    Thread.sleep(3_000);
+    load.stop();
+    loader.join();
+
+    log.info("own key rotation: published by every pod at +{} ms, every pod signs with it at +{} ms,"
+        + " old key gone from every pod at +{} ms; {} issued, {} verified, {} failures {}",
+        Duration.between(start, published).toMillis(), Duration.between(start, signing).toMillis(),
+        Duration.between(start, removed).toMillis(), load.issued.get(), load.verified.get(),
+        load.failures.get(), load.failureSamples);
+    assertThat(load.failures.get()).as("failures: %s", load.failureSamples).isZero();
+    assertThat(load.kidsIssued).containsKeys("first", "second");
+    assertThat(load.acrossKeys.get()).as("old tokens re-verified after the switch").isPositive();
+    assertThat(cluster.runningAuthPods(ns)).as("the same pods, never restarted")
+        .extracting(RunningPod::uid).containsExactlyInAnyOrderElementsOf(pods.stream().map(RunningPod::uid).toList());
+    assertThat(configHash(ns)).as("editing the key Secret rolls nothing").isEqualTo(templateHash);
+    await("status shows the new kid").atMost(Duration.ofSeconds(30))
+        .until(() -> "second".equals(cluster.authService(ns, NAME).getStatus().getSigningKey().getActiveKid()));
+  }
+
+  private static void editOwnKeys(String ns, java.util.function.Consumer<Map<String, String>> change) {
+    client().secrets().inNamespace(ns).withName("my-keys").edit(secret -> {
+      Map<String, String> data = new java.util.TreeMap<>();
+      secret.getData().forEach((key, value) -> data.put(key,
+          new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
+      change.accept(data);
+      secret.setData(null);
+      secret.setStringData(data);
+      return secret;
+    });
+  }
+
+  private static void awaitEveryPodsJwks(List<RunningPod> pods,
+      java.util.function.Predicate<List<String>> test) {
+    await("every pod's JWKS").atMost(Duration.ofSeconds(45)).pollInterval(Duration.ofMillis(250))
+        .until(() -> {
+          for (RunningPod pod : pods) {
+            List<String> kids = new ArrayList<>();
+            Matcher matcher = KID.matcher(AuthApi.get(pod.baseUrl() + "/.well-known/jwks.json").body());
+            while (matcher.find()) {
+              kids.add(matcher.group(1));
+            }
+            if (kids.isEmpty() || !test.test(kids)) {
+              return false;
+            }
+          }
+          return true;
+        });
+  }
+
+  private static String ecKeyPem() throws Exception {
+    KeyPairGenerator generator = KeyPairGenerator.getInstance("EC");
+    generator.initialize(new ECGenParameterSpec("secp256r1"));
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
+            .encodeToString(generator.generateKeyPair().getPrivate().getEncoded())
+        + "\n-----END PRIVATE KEY-----\n";
   }
 
   /**
