@@ -182,7 +182,8 @@ class SigningKeyRotationEndToEndIT {
     Thread.sleep(3_000);
 
     Instant start = Instant.now();
-    editOwnKeys(ns, data -> data.put("second.pem", ecKeyPem()));
+    String second = ecKeyPem();
+    editOwnKeys(ns, data -> data.put("second.pem", second));
     awaitEveryPodsJwks(pods, kids -> kids.contains("second"));
     Instant published = Instant.now();
     Thread.sleep(Duration.ofSeconds(60).toMillis());
