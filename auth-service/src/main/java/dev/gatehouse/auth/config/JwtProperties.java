@@ -20,6 +20,7 @@ public record JwtProperties(
         @DefaultValue("720h") @NotNull Duration refreshTokenTtl,
         @NotNull Path keysDir,
         @DefaultValue("10s") @NotNull Duration keysReloadInterval,
+        @DefaultValue("3m") @NotNull Duration keyPublishDelay,
         @DefaultValue("30s") @NotNull Duration clockSkew,
         @DefaultValue("8192") @Min(256) @Max(65536) int maxTokenBytes,
         @DefaultValue("50000") @Min(0) int verifiedCacheSize) {
@@ -28,6 +29,11 @@ public record JwtProperties(
     @AssertTrue(message = "gatehouse.jwt.clock-skew must be between 0 and 5m")
     public boolean isClockSkewBounded() {
         return clockSkew != null && !clockSkew.isNegative() && clockSkew.compareTo(Duration.ofMinutes(5)) <= 0;
+    }
+
+    @AssertTrue(message = "gatehouse.jwt.key-publish-delay must be between 0 and 1h")
+    public boolean isKeyPublishDelayBounded() {
+        return keyPublishDelay != null && !keyPublishDelay.isNegative() && keyPublishDelay.compareTo(Duration.ofHours(1)) <= 0;
     }
 
     @AssertTrue(message = "gatehouse.jwt.access-token-ttl and refresh-token-ttl must be positive")

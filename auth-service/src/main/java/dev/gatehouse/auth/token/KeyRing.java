@@ -12,8 +12,12 @@ import java.security.Key;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -32,6 +36,15 @@ import org.springframework.stereotype.Component;
  * Secret atomically), so a rotation is: add the new key, switch {@code active-kid}, and remove the
  * old key only once the tokens it signed have expired.
  *
+ * <p>Pods see a Secret change at different times (the kubelet syncs each pod's volume on its own
+ * schedule), so a token signed with a key that appeared only now could reach a pod that does not
+ * have it yet. When an update names as {@code active-kid} a key that was not there before, and the
+ * previous signing key is still present, this pod keeps signing with the previous key for
+ * {@code key-publish-delay} (verifying with both): by then every pod has read the update. A key
+ * that was published before it became active (the operator's managed rotation, the two-step
+ * recipe) signs at once. The set published as JWKS always comes from the same load as the signing
+ * key, so a pod never signs with a kid its JWKS does not publish.
+ *
  * <p>Signing keys are held in the signing provider's native form ({@link JcaProviders}),
  * converted once per load rather than on every signature; the JWK set is built once per load
  * too, not per request. Verification keys stay as read: converting them measured no gain
@@ -46,18 +59,27 @@ public class KeyRing {
     private final Path directory;
     private final JwtAlgorithm algorithm;
     private final JcaProviders providers;
+    private final Duration publishDelay;
+    private final Clock clock;
     private volatile Keys keys;
 
     @Autowired
     public KeyRing(GatehouseProperties properties, JcaProviders providers) {
-        this(properties.jwt().keysDir(), properties.jwt().algorithm(), providers);
+        this(properties.jwt().keysDir(), properties.jwt().algorithm(), providers,
+                properties.jwt().keyPublishDelay(), Clock.systemUTC());
     }
 
     public KeyRing(Path directory, JwtAlgorithm algorithm, JcaProviders providers) {
+        this(directory, algorithm, providers, Duration.ZERO, Clock.systemUTC());
+    }
+
+    public KeyRing(Path directory, JwtAlgorithm algorithm, JcaProviders providers, Duration publishDelay, Clock clock) {
         this.directory = directory;
         this.algorithm = algorithm;
         this.providers = providers;
-        this.keys = load(fingerprint(directory));
+        this.publishDelay = publishDelay;
+        this.clock = clock;
+        this.keys = load(fingerprint(directory), null);
         log.info("Loaded signing keys {} from {}; active kid {}", keys.verification().keySet(), directory, keys.activeKid());
     }
 
@@ -69,12 +91,23 @@ public class KeyRing {
     public void reload() {
         try {
             String fingerprint = fingerprint(directory);
-            if (fingerprint.equals(keys.fingerprint())) {
+            Keys current = keys;
+            if (fingerprint.equals(current.fingerprint())) {
+                if (current.heldUntil() != null && !clock.instant().isBefore(current.heldUntil())) {
+                    keys = current.signingWithActive(jwks(current.activeKid(), current.jwks()));
+                    log.info("Signing with active kid {} now that every pod has had {} to publish it",
+                            current.activeKid(), publishDelay);
+                }
                 return;
             }
-            Keys loaded = load(fingerprint);
+            Keys loaded = load(fingerprint, current);
             keys = loaded;
             log.info("Reloaded signing keys {}; active kid {}", loaded.verification().keySet(), loaded.activeKid());
+            if (loaded.heldUntil() != null) {
+                log.info("Active kid {} is new in this update: signing with {} until {}, so that every pod"
+                        + " publishes {} before a token signed with it reaches one", loaded.activeKid(),
+                        loaded.signingKid(), loaded.heldUntil(), loaded.activeKid());
+            }
         } catch (RuntimeException e) {
             log.error("Keeping the current signing keys: cannot load {}: {}", directory, e.getMessage());
         }
@@ -83,7 +116,7 @@ public class KeyRing {
     /** The active key with its kid, read together: two reads could straddle a reload and mismatch. */
     public SigningKey activeSigningKey() {
         Keys current = keys;
-        return new SigningKey(current.activeKid(), current.signing().get(current.activeKid()));
+        return new SigningKey(current.signingKid(), current.signing().get(current.signingKid()));
     }
 
     /** The key that verifies tokens signed under {@code kid}, or null for an unknown kid. */
@@ -100,12 +133,17 @@ public class KeyRing {
         return algorithm;
     }
 
-    /** The public keys as JWKs with their kids; empty for HS256, whose keys are secret. */
+    /**
+     * The public keys as JWKs with their kids, the signing one first; empty for HS256, whose keys
+     * are secret. Built from the same load as {@link #activeSigningKey}, so a pod never signs with
+     * a kid its key set does not publish.
+     */
     public List<Map<String, Object>> publicJwks() {
         return keys.jwks();
     }
 
-    private Keys load(String fingerprint) {
+    /** @param previous the keys in use before, or null at start-up (nothing signed yet to wait for) */
+    private Keys load(String fingerprint, Keys previous) {
         String extension = KeyFiles.extension(algorithm);
         Map<String, Key> signing = new TreeMap<>();
         Map<String, Key> verification = new TreeMap<>();
@@ -134,7 +172,31 @@ public class KeyRing {
             throw new IllegalStateException(ACTIVE_KID_FILE + " names " + activeKid + " but " + directory
                     + " holds no " + activeKid + extension + " (keys: " + signing.keySet() + ")");
         }
-        return new Keys(activeKid, Map.copyOf(signing), Map.copyOf(verification), List.copyOf(jwks), fingerprint);
+        String signingKid = activeKid;
+        Instant heldUntil = null;
+        if (previous != null && !previous.signingKid().equals(activeKid) && signing.containsKey(previous.signingKid())) {
+            Instant now = clock.instant();
+            boolean newKid = !previous.verification().containsKey(activeKid);
+            boolean stillHeld = previous.heldUntil() != null && previous.activeKid().equals(activeKid);
+            Instant until = stillHeld ? previous.heldUntil() : now.plus(publishDelay);
+            if ((newKid || stillHeld) && until.isAfter(now)) {
+                signingKid = previous.signingKid();
+                heldUntil = until;
+            }
+        }
+        return new Keys(activeKid, signingKid, heldUntil, Map.copyOf(signing), Map.copyOf(verification),
+                jwks(signingKid, jwks), fingerprint);
+    }
+
+    /**
+     * The signing key first: the operator reads each pod's signing kid from its JWKS, to know when
+     * no pod signs with a retiring key any more (docs/auth-service-contract.md).
+     */
+    private static List<Map<String, Object>> jwks(String signingKid, List<Map<String, Object>> jwks) {
+        List<Map<String, Object>> ordered = new ArrayList<>(jwks);
+        ordered.sort(Comparator.comparing((Map<String, Object> jwk) -> !signingKid.equals(jwk.get("kid")))
+                .thenComparing(jwk -> (String) jwk.get("kid")));
+        return List.copyOf(ordered);
     }
 
     private Map<String, Object> jwk(String kid, PublicKey key) {
@@ -181,7 +243,15 @@ public class KeyRing {
     public record SigningKey(String kid, Key key) {
     }
 
-    private record Keys(String activeKid, Map<String, Key> signing, Map<String, Key> verification,
-                        List<Map<String, Object>> jwks, String fingerprint) {
+    /**
+     * @param signingKid the kid that signs: {@code activeKid}, or the previous one until
+     *                   {@code heldUntil} (null when not held)
+     */
+    private record Keys(String activeKid, String signingKid, Instant heldUntil, Map<String, Key> signing,
+                        Map<String, Key> verification, List<Map<String, Object>> jwks, String fingerprint) {
+
+        Keys signingWithActive(List<Map<String, Object>> reordered) {
+            return new Keys(activeKid, activeKid, null, signing, verification, reordered, fingerprint);
+        }
     }
 }

@@ -16,17 +16,24 @@ public class JwksHandler {
 
     static final String PATH = "/.well-known/jwks.json";
 
+    /**
+     * How long a verifier may cache the set. The operator's managed rotation reads it from this
+     * header and keeps a new key published at least this long in every pod before any pod signs
+     * with it, so a verifier that cached the set just before the key appeared has it in time.
+     */
+    static final Duration MAX_AGE = Duration.ofSeconds(60);
+
     private final KeyRing keyRing;
 
     public JwksHandler(KeyRing keyRing) {
         this.keyRing = keyRing;
     }
 
-    /** A short max-age: a verifier caching the set must learn a new key soon after a rotation. */
+    /** The signing key first (KeyRing); cached no longer than {@link #MAX_AGE}. */
     public Mono<ServerResponse> keys(ServerRequest request) {
         return ServerResponse.ok()
                 .contentType(MediaType.valueOf("application/jwk-set+json"))
-                .cacheControl(CacheControl.maxAge(Duration.ofMinutes(5)))
+                .cacheControl(CacheControl.maxAge(MAX_AGE))
                 .bodyValue(Map.of("keys", keyRing.publicJwks()));
     }
 }

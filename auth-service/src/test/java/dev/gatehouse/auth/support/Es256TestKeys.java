@@ -23,7 +23,7 @@ public record Es256TestKeys(JcaProviders providers, KeyRing ring, JwtProperties 
         JcaProviders providers = new JcaProviders();
         KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256, providers);
         JwtProperties properties = new JwtProperties("https://issuer", List.of("api"), JwtAlgorithm.ES256,
-                Duration.ofMinutes(15), Duration.ofHours(1), keys, Duration.ofSeconds(10), Duration.ofSeconds(30),
+                Duration.ofMinutes(15), Duration.ofHours(1), keys, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(30),
                 8192, 1000);
         return new Es256TestKeys(providers, ring, properties,
                 new RawJws(RawJws.readPem(keys.resolve("k.pem")), "k", "https://issuer", "api"));

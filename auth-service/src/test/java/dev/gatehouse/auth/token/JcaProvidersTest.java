@@ -103,7 +103,7 @@ class JcaProvidersTest {
     /** No verified-token cache: every verify here is a real signature check. */
     private JwtProperties properties(JwtAlgorithm algorithm) {
         return new JwtProperties("https://issuer", List.of("api"), algorithm, Duration.ofMinutes(15),
-                Duration.ofHours(1), keys, Duration.ofSeconds(10), Duration.ofSeconds(30), 8192, 0);
+                Duration.ofHours(1), keys, Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(30), 8192, 0);
     }
 
     private void writeKey(JwtAlgorithm algorithm) throws Exception {

@@ -10,7 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.PublicKey;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.Base64;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -85,6 +91,101 @@ class KeyRingTest {
         assertThat(ring.activeSigningKey().kid()).isEqualTo("b");
         assertThat(ring.verificationKey("a")).isNotNull();
         assertThat(ring.fingerprint()).isNotEqualTo(before);
+    }
+
+    @Test
+    void theKeySetListsTheSigningKeyFirstAndAlwaysHoldsIt() throws Exception {
+        AuthServiceExtension.writeEcKey(keys, "a");
+        AuthServiceExtension.writeEcKey(keys, "c");
+        Files.writeString(keys.resolve("active-kid"), "c");
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256, PROVIDERS);
+        assertThat(kids(ring)).containsExactly("c", "a");
+        assertThat(kids(ring).get(0)).isEqualTo(ring.activeSigningKey().kid());
+    }
+
+    @Test
+    void aKeyNamedActiveInTheUpdateThatAddsItSignsOnlyAfterThePublishDelay() throws Exception {
+        AuthServiceExtension.writeEcKey(keys, "a");
+        Files.writeString(keys.resolve("active-kid"), "a");
+        MovableClock clock = new MovableClock();
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256, PROVIDERS, Duration.ofMinutes(3), clock);
+
+        AuthServiceExtension.writeEcKey(keys, "b");
+        Files.writeString(keys.resolve("active-kid"), "b");
+        ring.reload();
+        assertThat(ring.activeSigningKey().kid()).as("held: other pods may not have b yet").isEqualTo("a");
+        assertThat(ring.verificationKey("b")).as("but b verifies at once").isNotNull();
+        assertThat(kids(ring)).containsExactly("a", "b");
+
+        // An unrelated edit during the hold does not restart or end it.
+        clock.advance(Duration.ofMinutes(2));
+        Files.writeString(keys.resolve("unrelated.txt"), "x");
+        ring.reload();
+        assertThat(ring.activeSigningKey().kid()).isEqualTo("a");
+        clock.advance(Duration.ofSeconds(59));
+        ring.reload();
+        assertThat(ring.activeSigningKey().kid()).isEqualTo("a");
+
+        clock.advance(Duration.ofSeconds(1));
+        ring.reload();
+        assertThat(ring.activeSigningKey().kid()).isEqualTo("b");
+        assertThat(kids(ring)).containsExactly("b", "a");
+    }
+
+    @Test
+    void aKeyPublishedBeforeItBecomesActiveSignsAtOnce() throws Exception {
+        AuthServiceExtension.writeEcKey(keys, "a");
+        Files.writeString(keys.resolve("active-kid"), "a");
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256, PROVIDERS, Duration.ofMinutes(3), new MovableClock());
+
+        AuthServiceExtension.writeEcKey(keys, "b");
+        ring.reload();
+        assertThat(ring.activeSigningKey().kid()).isEqualTo("a");
+        assertThat(kids(ring)).containsExactly("a", "b");
+        Files.writeString(keys.resolve("active-kid"), "b");
+        ring.reload();
+        assertThat(ring.activeSigningKey().kid()).isEqualTo("b");
+    }
+
+    @Test
+    void aKeyThatReplacesTheSigningKeyInOneEditSignsAtOnceForNothingElseCan() throws Exception {
+        AuthServiceExtension.writeEcKey(keys, "a");
+        Files.writeString(keys.resolve("active-kid"), "a");
+        KeyRing ring = new KeyRing(keys, JwtAlgorithm.ES256, PROVIDERS, Duration.ofMinutes(3), new MovableClock());
+
+        Files.delete(keys.resolve("a.pem"));
+        AuthServiceExtension.writeEcKey(keys, "b");
+        Files.writeString(keys.resolve("active-kid"), "b");
+        ring.reload();
+        assertThat(ring.activeSigningKey().kid()).isEqualTo("b");
+        assertThat(ring.verificationKey("a")).isNull();
+    }
+
+    private static List<String> kids(KeyRing ring) {
+        return ring.publicJwks().stream().map(jwk -> (String) jwk.get("kid")).toList();
+    }
+
+    private static final class MovableClock extends Clock {
+        private Instant now = Instant.parse("2026-01-01T00:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
     }
 
     private void writeRsa(String kid, int bits) throws Exception {

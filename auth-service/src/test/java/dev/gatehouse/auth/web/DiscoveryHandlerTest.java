@@ -51,6 +51,6 @@ class DiscoveryHandlerTest {
 
     private static JwtProperties jwt(String issuer, JwtAlgorithm algorithm) {
         return new JwtProperties(issuer, List.of("api"), algorithm, Duration.ofMinutes(15), Duration.ofHours(1),
-                Path.of("/keys"), Duration.ofSeconds(10), Duration.ofSeconds(30), 8192, 0);
+                Path.of("/keys"), Duration.ofSeconds(10), Duration.ZERO, Duration.ofSeconds(30), 8192, 0);
     }
 }

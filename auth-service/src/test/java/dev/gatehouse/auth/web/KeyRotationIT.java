@@ -9,35 +9,70 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.springframework.http.CacheControl;
 
 /**
- * A rotation as the operator performs it, on the mounted directory: add a key, switch active-kid,
- * later remove the old key. Tokens of the old key verify until it is removed.
+ * A rotation as the operator performs it, on the mounted directory: add a key, switch active-kid
+ * once it is published, later remove the old key. Tokens of the old key verify until it is
+ * removed. And the one-edit rotation (a new key named active in the update that adds it), which
+ * the pod holds back for key-publish-delay.
  */
 class KeyRotationIT {
 
+    private static final Duration PUBLISH_DELAY = Duration.ofSeconds(3);
+
     @RegisterExtension
-    static final AuthServiceExtension service = new AuthServiceExtension();
+    static final AuthServiceExtension service = new AuthServiceExtension()
+            .with("gatehouse.jwt.key-publish-delay", PUBLISH_DELAY.toSeconds() + "s");
 
     @Test
     void rotationKeepsAcceptingThePreviousKeyUntilItIsRemoved() throws Exception {
         String oldToken = service.clientCredentialsToken();
-        assertThat(kidOf(oldToken)).isEqualTo("key-1");
+        String oldKid = kidOf(oldToken);
 
-        AuthServiceExtension.writeEcKey(service.keysDir(), "key-2");
-        Files.writeString(service.keysDir().resolve("active-kid"), "key-2\n");
-        String newToken = awaitTokenSignedBy("key-2");
+        AuthServiceExtension.writeEcKey(service.keysDir(), "two-step");
+        awaitJwksKids(List.of(oldKid, "two-step"));
+        assertThat(kidOf(service.clientCredentialsToken())).as("published, not yet active").isEqualTo(oldKid);
+        Files.writeString(service.keysDir().resolve("active-kid"), "two-step\n");
+        long switched = System.nanoTime();
+        String newToken = awaitTokenSignedBy("two-step");
+        assertThat(Duration.ofNanos(System.nanoTime() - switched))
+                .as("a key published before it is named active signs without the publish delay")
+                .isLessThan(PUBLISH_DELAY);
 
         service.forwardAuth(oldToken).expectStatus().isOk();
         service.forwardAuth(newToken).expectStatus().isOk();
-        assertThat(jwksKids()).containsExactlyInAnyOrder("key-1", "key-2");
+        assertThat(jwksKids()).as("the signing key first").containsExactly("two-step", oldKid);
+        // Shorter than the operator keeps a new key published before it signs: it reads this header.
+        service.client().get().uri("/.well-known/jwks.json").exchange()
+                .expectHeader().cacheControl(CacheControl.maxAge(Duration.ofSeconds(60)));
 
-        Files.delete(service.keysDir().resolve("key-1.pem"));
-        awaitJwksKids(List.of("key-2"));
+        Files.delete(service.keysDir().resolve(oldKid + ".pem"));
+        awaitJwksKids(List.of("two-step"));
         service.forwardAuth(oldToken).expectStatus().isUnauthorized()
                 .expectHeader().valueEquals("WWW-Authenticate",
                         "Bearer error=\"invalid_token\", error_description=\"unknown key id\"");
         service.forwardAuth(newToken).expectStatus().isOk();
+    }
+
+    @Test
+    void aNewKeyNamedActiveInTheEditThatAddsItSignsOnlyAfterThePublishDelay() throws Exception {
+        String oldKid = kidOf(service.clientCredentialsToken());
+        AuthServiceExtension.writeEcKey(service.keysDir(), "one-edit");
+        Files.writeString(service.keysDir().resolve("active-kid"), "one-edit\n");
+        long edited = System.nanoTime();
+        awaitJwksKids(List.of(oldKid, "one-edit"));
+        String held = service.clientCredentialsToken();
+        long heldAt = System.nanoTime();
+        assertThat(Duration.ofNanos(heldAt - edited)).as("the key set follows within a reload").isLessThan(PUBLISH_DELAY);
+        assertThat(kidOf(held)).as("within the publish delay the previous key signs").isEqualTo(oldKid);
+        String switched = awaitTokenSignedBy("one-edit");
+        assertThat(Duration.ofNanos(System.nanoTime() - edited)).isGreaterThanOrEqualTo(PUBLISH_DELAY);
+        service.forwardAuth(held).expectStatus().isOk();
+        service.forwardAuth(switched).expectStatus().isOk();
+        assertThat(jwksKids()).containsExactly("one-edit", oldKid);
+        Files.delete(service.keysDir().resolve(oldKid + ".pem"));
+        awaitJwksKids(List.of("one-edit"));
     }
 
     @Test

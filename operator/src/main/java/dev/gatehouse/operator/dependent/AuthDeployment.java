@@ -25,6 +25,7 @@ import io.fabric8.kubernetes.api.model.VolumeBuilder;
 import io.fabric8.kubernetes.api.model.VolumeMount;
 import io.fabric8.kubernetes.api.model.VolumeMountBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.TopologySpreadConstraintBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
@@ -161,13 +162,19 @@ public class AuthDeployment extends ChildResource<Deployment> {
     String redis = secrets.redisPassword().getName();
     ConfigHash hash = new ConfigHash()
         .secretKey(PodSecrets.find(context, redis), redis, secrets.redisPassword().getKey())
-        .wholeSecret(PodSecrets.find(context, secrets.signingKeys()), secrets.signingKeys())
         .secretKey(PodSecrets.find(context, secrets.adminToken()), secrets.adminToken(),
             PodSecrets.ADMIN_TOKEN_KEY);
     secrets.clients().ifPresent(name ->
         hash.secretKey(PodSecrets.find(context, name), name, PodSecrets.CLIENTS_KEY));
     secrets.sentinelPassword().ifPresent(ref ->
         hash.secretKey(PodSecrets.find(context, ref.getName()), ref.getName(), ref.getKey()));
+    // The pods follow their key Secret (the auth service re-reads it, SigningKeyRotation edits it
+    // in place), so a key change rolls nothing; except in an immutable Secret, which the kubelet
+    // no longer syncs into a running pod.
+    Optional<Secret> signingKeys = PodSecrets.find(context, secrets.signingKeys());
+    if (signingKeys.map(Secret::getImmutable).filter(Boolean.TRUE::equals).isPresent()) {
+      hash.wholeSecret(signingKeys, secrets.signingKeys());
+    }
     return hash.digest();
   }
 
@@ -255,6 +262,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
         env("GATEHOUSE_JWT_ALGORITHM", jwt.getAlgorithm().name()),
         env("GATEHOUSE_JWT_ACCESSTOKENTTL", jwt.getAccessTokenTtl()),
         env("GATEHOUSE_JWT_REFRESHTOKENTTL", jwt.getRefreshTokenTtl()),
+        env("GATEHOUSE_JWT_CLOCKSKEW", jwt.getClockSkew()),
         env("GATEHOUSE_JWT_KEYSDIR", JWT_KEYS_DIR),
         env("GATEHOUSE_ADMIN_TOKENFILE", ADMIN_TOKEN_FILE),
         env("GATEHOUSE_CLIENTSFILE", CLIENTS_FILE)));

@@ -20,7 +20,8 @@ import java.util.function.Function;
  * A Secret the operator generates once and then never touches: it is a {@link Creator} but not an
  * Updater, so a reconcile can never overwrite key material. Deleting the Secret is how a user
  * rotates it: the next reconcile generates a new one, and the pods that read it roll because their
- * template carries a hash of it. Owned by the AuthService, so it goes when the AuthService goes.
+ * template carries a hash of it (except the signing key's, which the pods re-read and
+ * {@link SigningKeyRotation} rotates in place). Owned by the AuthService, so it goes when the AuthService goes.
  * Its informer is the one {@link GeneratedSecrets} shares between all of them.
  */
 abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthService>
@@ -72,6 +73,14 @@ abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthS
             .inNamespace(primary.getMetadata().getNamespace()).withName(name).delete());
   }
 
+  /**
+   * Immutable: the kubelet stops watching it, and nothing can edit the material in place. Only a
+   * Secret whose material the operator rotates in place is not.
+   */
+  boolean immutable() {
+    return true;
+  }
+
   /** Annotations that describe the material, never the material itself. */
   Map<String, String> annotations(AuthService primary) {
     return Map.of();
@@ -83,8 +92,7 @@ abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthS
         .withMetadata(ChildMetadata.of(primary, secretName(primary), Component.AUTH))
         .editMetadata().withAnnotations(new TreeMap<>(annotations(primary))).endMetadata()
         .withType("Opaque")
-        // Immutable: the kubelet stops watching it, and nothing can edit the material in place.
-        .withImmutable(true)
+        .withImmutable(immutable() ? Boolean.TRUE : null)
         .withStringData(new TreeMap<>(generate(primary)))
         .build();
   }

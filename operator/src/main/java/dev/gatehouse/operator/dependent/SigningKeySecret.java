@@ -54,17 +54,28 @@ public class SigningKeySecret extends GeneratedSecret {
     return Map.of(ALGORITHM_ANNOTATION, PodSecrets.signingAlgorithm(primary).name());
   }
 
+  /** Mutable, unlike the other generated Secrets: {@link SigningKeyRotation} edits it in place. */
+  @Override
+  boolean immutable() {
+    return false;
+  }
+
   @Override
   Map<String, String> generate(AuthService primary) {
+    NewKey key = newKey(PodSecrets.signingAlgorithm(primary));
+    return Map.of(key.entry(), key.material(), SigningKeyEntries.ACTIVE_KID_KEY, key.kid());
+  }
+
+  /** A fresh key: its kid, the Secret entry that holds it and that entry's content. */
+  record NewKey(String kid, String entry, String material) {}
+
+  static NewKey newKey(JwtAlgorithm algorithm) {
     // A dated kid tells operators at a glance how old the signing key is.
     String kid = LocalDate.now(ZoneOffset.UTC).format(DateTimeFormatter.BASIC_ISO_DATE)
         + "-" + SecretMaterial.randomToken(6);
-    JwtAlgorithm algorithm = PodSecrets.signingAlgorithm(primary);
     return switch (algorithm) {
-      case HS256 -> Map.of(kid + ".hmac", SecretMaterial.randomToken(48),
-          SigningKeyEntries.ACTIVE_KID_KEY, kid);
-      case ES256, RS256 -> Map.of(kid + ".pem", privateKeyPem(algorithm),
-          SigningKeyEntries.ACTIVE_KID_KEY, kid);
+      case HS256 -> new NewKey(kid, kid + ".hmac", SecretMaterial.randomToken(48));
+      case ES256, RS256 -> new NewKey(kid, kid + ".pem", privateKeyPem(algorithm));
     };
   }
 

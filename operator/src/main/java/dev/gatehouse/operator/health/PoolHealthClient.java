@@ -14,14 +14,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Asks one auth pod for its pool health. Every request is bounded in time, and a semaphore bounds
- * how many are in flight across all AuthServices, so a thousand unreachable pods cannot pile up
- * sockets. Any failure (refused, timeout, not 200, unreadable body) is "did not report".
+ * Asks one auth pod for its pool health (and, for {@link PublishedKeysObserver}, its JWKS). Every
+ * request is bounded in time, and a semaphore bounds how many are in flight across all
+ * AuthServices, so a thousand unreachable pods cannot pile up sockets. Any failure (refused, timeout, not 200, unreadable body) is "did not report".
  *
  * <p>A pod with {@code spec.tls} is asked over HTTPS without verifying its certificate, as the
  * kubelet's HTTPS probes do: the request carries no credential and the answer is pool statistics,
  * and the certificate names the Service, not the pod address asked. What a forged answer could do
- * is change status, never who gets a token.
+ * is change status, or hurry a key rotation (refused tokens), never who gets a token.
  */
 class PoolHealthClient {
 
@@ -43,16 +43,26 @@ class PoolHealthClient {
   }
 
   CompletableFuture<Optional<PodPoolReport>> fetch(String podIp, int port, boolean tls) {
-    URI uri = URI.create((tls ? "https://" : "http://") + hostLiteral(podIp) + ":" + port + PATH);
+    return get(podIp, port, tls, PATH)
+        .thenApply(response -> response.flatMap(answer -> parse(answer.uri(), answer)));
+  }
+
+  /**
+   * One GET of {@code path} at a pod, bounded in time and counted against the in-flight bound
+   * like every request of this client; empty on any failure to get an answer.
+   */
+  CompletableFuture<Optional<HttpResponse<byte[]>>> get(String podIp, int port, boolean tls,
+      String path) {
+    URI uri = URI.create((tls ? "https://" : "http://") + hostLiteral(podIp) + ":" + port + path);
     if (!inFlight.tryAcquire()) {
       log.debug("Skipping {}: {} requests already in flight", uri, inFlight.availablePermits());
       return CompletableFuture.completedFuture(Optional.empty());
     }
     HttpRequest request = HttpRequest.newBuilder(uri).timeout(timeout).GET().build();
     return (tls ? https : http).sendAsync(request, HttpResponse.BodyHandlers.ofByteArray())
-        .thenApply(response -> parse(uri, response))
+        .thenApply(Optional::of)
         .exceptionally(failure -> {
-          log.debug("No pool health from {}: {}", uri, failure.toString());
+          log.debug("No answer from {}: {}", uri, failure.toString());
           return Optional.empty();
         })
         .whenComplete((result, failure) -> inFlight.release());

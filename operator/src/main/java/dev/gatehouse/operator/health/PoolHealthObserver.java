@@ -19,6 +19,7 @@ import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
@@ -49,24 +50,28 @@ public final class PoolHealthObserver
     this.metrics = metrics;
   }
 
-  /** The pods informer and the polling source, for the reconciler's prepareEventSources. */
+  /**
+   * The pods informer, the polling source and the {@link PublishedKeysObserver}'s, which shares
+   * the informer, the client and the polling threads, for the reconciler's prepareEventSources.
+   */
   public static List<EventSource<?, AuthService>> eventSources(
       EventSourceContext<AuthService> context, MeterRegistry registry) {
     InformerEventSource<Pod, AuthService> pods = AuthPods.eventSource(context);
     PoolHealthMetrics metrics = new PoolHealthMetrics(registry);
-    PoolHealthObserver observer = new PoolHealthObserver(pods,
-        new PoolHealthClient(REQUEST_TIMEOUT, MAX_IN_FLIGHT), metrics);
+    PoolHealthClient client = new PoolHealthClient(REQUEST_TIMEOUT, MAX_IN_FLIGHT);
+    PoolHealthObserver observer = new PoolHealthObserver(pods, client, metrics);
+    ScheduledExecutorService executor = Executors.newScheduledThreadPool(POLLING_THREADS, runnable -> {
+      Thread thread = new Thread(runnable, "pool-health-poller");
+      thread.setDaemon(true);
+      return thread;
+    });
     PerResourcePollingEventSource<PoolHealth, AuthService, String> polling =
         new PerResourcePollingEventSource<>(PoolHealth.class, context,
             new PerResourcePollingConfigurationBuilder<PoolHealth, AuthService, String>(
                 observer, DEFAULT_INTERVAL)
                 .withName(EVENT_SOURCE)
                 .withResourceIDMapper(ResourceIDMapper.singleResourceResourceIDMapper())
-                .withExecutorService(Executors.newScheduledThreadPool(POLLING_THREADS, runnable -> {
-                  Thread thread = new Thread(runnable, "pool-health-poller");
-                  thread.setDaemon(true);
-                  return thread;
-                }))
+                .withExecutorService(executor)
                 .build()) {
           @Override
           public void onResourceDeleted(AuthService resource) {
@@ -74,7 +79,8 @@ public final class PoolHealthObserver
             metrics.forget(ResourceID.fromResource(resource));
           }
         };
-    return List.of(pods, polling);
+    return List.of(pods, polling,
+        PublishedKeysObserver.eventSource(context, pods, client, REQUEST_TIMEOUT, executor));
   }
 
   @Override
@@ -87,7 +93,7 @@ public final class PoolHealthObserver
         .map(pod -> client.fetch(pod.getStatus().getPodIP(), AuthPods.httpPort(pod),
             AuthPods.servesHttps(pod)))
         .toList();
-    awaitAll(requests);
+    awaitAll(requests, REQUEST_TIMEOUT);
     List<PodPoolReport> reports = requests.stream()
         .filter(request -> request.isDone() && !request.isCompletedExceptionally())
         .map(CompletableFuture::join)
@@ -109,10 +115,10 @@ public final class PoolHealthObserver
   }
 
   /** Each request has its own timeout; this bound only guards against one that never completes. */
-  private static void awaitAll(List<CompletableFuture<Optional<PodPoolReport>>> requests) {
+  static void awaitAll(List<? extends CompletableFuture<?>> requests, Duration requestTimeout) {
     try {
       CompletableFuture.allOf(requests.toArray(CompletableFuture[]::new))
-          .get(REQUEST_TIMEOUT.toMillis() * 2, TimeUnit.MILLISECONDS);
+          .get(requestTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
     } catch (TimeoutException | ExecutionException e) {
       // The ones still pending count as not reporting.
     } catch (InterruptedException e) {

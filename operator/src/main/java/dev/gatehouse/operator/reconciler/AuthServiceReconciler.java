@@ -23,6 +23,7 @@ import dev.gatehouse.operator.dependent.SentinelNetworkPolicy;
 import dev.gatehouse.operator.dependent.SentinelPodDisruptionBudget;
 import dev.gatehouse.operator.dependent.SentinelService;
 import dev.gatehouse.operator.dependent.SentinelStatefulSet;
+import dev.gatehouse.operator.dependent.SigningKeyRotation;
 import dev.gatehouse.operator.informer.ManagedFieldsDroppingStore;
 import dev.gatehouse.operator.informer.ManagedRedisPods;
 import dev.gatehouse.operator.secrets.PodSecrets;
@@ -49,9 +50,11 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.stream.Stream;
 
 /**
  * Reconciles an AuthService: generated Secrets first, then (when every referenced Secret is there
@@ -110,6 +113,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   private final GeneratedSecrets generatedSecrets = new GeneratedSecrets();
   private final RedisPasswordRotation passwordRotation = new RedisPasswordRotation();
   private final RedisReplication replication = new RedisReplication();
+  private final SigningKeyRotation keyRotation;
   private final AuthServiceStatusBuilder statusBuilder;
   private final EventRecorder events;
 
@@ -122,6 +126,7 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
   AuthServiceReconciler(MeterRegistry registry, Clock clock) {
     this.registry = registry;
     this.statusBuilder = new AuthServiceStatusBuilder(clock);
+    this.keyRotation = new SigningKeyRotation(clock);
     this.events = new EventRecorder(clock);
   }
 
@@ -159,6 +164,9 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
         ? RedisReplication.Outcome.UNSETTLED : replication.reconcile(primary, context);
     topology.events().forEach(message ->
         events.normal(context.getClient(), primary, "RedisReplication", message));
+    SigningKeyRotation.Outcome keys = keyRotation.reconcile(primary, context);
+    keys.event().ifPresent(event ->
+        events.normal(context.getClient(), primary, event.getKey(), event.getValue()));
     boolean referenceMissing = ReferencedSecrets.label(primary, context);
     List<SecretProblem> problems = PodSecrets.of(primary).problems(primary, context);
     if (problems.isEmpty()) {
@@ -167,17 +175,19 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
     UpdateControl<AuthService> update = statusUpdate(primary, context,
         statusBuilder.build(primary, observe(primary, context, problems, Optional.empty())
             .withRedisTopology(topology.topology())));
-    if (rotation.waiting()) {
-      return update.rescheduleAfter(ROTATION_RETRY);
-    }
-    if (referenceMissing) {
-      return update.rescheduleAfter(ReferencedSecrets.MISSING_RETRY);
-    }
-    if (ManagedRedisHighlyAvailable.isHighlyAvailable(primary)) {
-      // A failover, or a paused primary, changes no Kubernetes object: look again.
-      return update.rescheduleAfter(topology.settled() ? TOPOLOGY_RECHECK : ROTATION_RETRY);
-    }
-    return update;
+    // A failover, or a paused primary, changes no Kubernetes object: a highly available Redis is
+    // looked at again, sooner while it is unsettled.
+    Optional<Duration> topologyRecheck = Optional.of(topology.settled() ? TOPOLOGY_RECHECK : ROTATION_RETRY)
+        .filter(recheck -> ManagedRedisHighlyAvailable.isHighlyAvailable(primary));
+    // The soonest of what needs looking at again.
+    Optional<Duration> recheck = Stream.of(
+            Optional.of(ROTATION_RETRY).filter(retry -> rotation.waiting()),
+            Optional.of(ReferencedSecrets.MISSING_RETRY).filter(retry -> referenceMissing),
+            topologyRecheck,
+            keys.recheck())
+        .flatMap(Optional::stream)
+        .min(Comparator.naturalOrder());
+    return recheck.map(update::rescheduleAfter).orElse(update);
   }
 
   @Override
@@ -241,7 +251,9 @@ public class AuthServiceReconciler implements Reconciler<AuthService> {
         child(context, StatefulSet.class, AuthServiceResources.redisStatefulSetName(name)),
         problems,
         context.getSecondaryResource(PoolHealth.class),
-        failure);
+        failure,
+        Optional.empty(),
+        SigningKeyRotation.status(primary, context));
   }
 
   private static <T extends HasMetadata> Optional<T> child(Context<AuthService> context,

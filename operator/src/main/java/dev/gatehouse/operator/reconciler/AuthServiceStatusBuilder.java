@@ -87,6 +87,7 @@ class AuthServiceStatusBuilder {
     RedisPoolStatus redisPool = redisPool(primary, desired, observed.poolHealth(),
         observed.redisTopology().flatMap(RedisTopology::leastMaxClients));
     status.setRedisPool(redisPool);
+    status.setSigningKey(observed.signingKey().orElse(null));
 
     List<Condition> conditions = new ArrayList<>();
     ReadyState readyState = ready(observed, desired, ready);

@@ -1,5 +1,6 @@
 package dev.gatehouse.operator.reconciler;
 
+import dev.gatehouse.operator.api.v1alpha1.SigningKeyStatus;
 import dev.gatehouse.operator.dependent.RedisTopology;
 import dev.gatehouse.operator.secrets.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
@@ -18,6 +19,7 @@ import java.util.Optional;
  * @param poolHealth what the auth pods report of their Redis pool, once the observer has polled
  * @param failure why this reconcile failed, if it did
  * @param redisTopology what a highly available Redis's pods and Sentinels reported, this reconcile
+ * @param signingKey which key signs and where its rotation stands, once the key Secret exists
  */
 record ObservedState(
     Optional<Deployment> authDeployment,
@@ -25,16 +27,18 @@ record ObservedState(
     List<SecretProblem> secretProblems,
     Optional<PoolHealth> poolHealth,
     Optional<ReconcileFailure> failure,
-    Optional<RedisTopology> redisTopology) {
+    Optional<RedisTopology> redisTopology,
+    Optional<SigningKeyStatus> signingKey) {
 
   ObservedState(Optional<Deployment> authDeployment, Optional<StatefulSet> redisStatefulSet,
       List<SecretProblem> secretProblems, Optional<PoolHealth> poolHealth,
       Optional<ReconcileFailure> failure) {
-    this(authDeployment, redisStatefulSet, secretProblems, poolHealth, failure, Optional.empty());
+    this(authDeployment, redisStatefulSet, secretProblems, poolHealth, failure, Optional.empty(),
+        Optional.empty());
   }
 
   ObservedState withRedisTopology(Optional<RedisTopology> topology) {
     return new ObservedState(authDeployment, redisStatefulSet, secretProblems, poolHealth, failure,
-        topology);
+        topology, signingKey);
   }
 }

@@ -39,9 +39,26 @@ public final class SigningKeyEntries {
 
   private SigningKeyEntries() {}
 
+  /** How the entries of keys for {@code algorithm} end; the kid is the rest of the name. */
+  public static String extension(JwtAlgorithm algorithm) {
+    return algorithm == JwtAlgorithm.HS256 ? ".hmac" : ".pem";
+  }
+
+  /**
+   * The kid {@code active-kid} names, if it looks like one: anything else could be pasted key
+   * material, which must not reach status or an Event.
+   */
+  public static Optional<String> activeKid(Secret secret) {
+    if (!SecretData.hasKey(secret, ACTIVE_KID_KEY)) {
+      return Optional.empty();
+    }
+    String active = new String(SecretData.value(secret, ACTIVE_KID_KEY), StandardCharsets.UTF_8).strip();
+    return PRINTABLE_KID.matcher(active).matches() ? Optional.of(active) : Optional.empty();
+  }
+
   /** What the auth service would refuse in the Secret {@code name}, one problem per entry. */
   static List<SecretProblem> problems(String name, Secret secret, JwtAlgorithm algorithm) {
-    String extension = algorithm == JwtAlgorithm.HS256 ? ".hmac" : ".pem";
+    String extension = extension(algorithm);
     List<SecretProblem> problems = new ArrayList<>();
     TreeSet<String> kids = new TreeSet<>();
     for (String entry : SecretData.keys(secret)) {

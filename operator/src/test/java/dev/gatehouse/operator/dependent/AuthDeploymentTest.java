@@ -49,11 +49,16 @@ class AuthDeploymentTest {
   private final AuthDeployment dependent = new AuthDeployment();
 
   private static CachedSecrets generatedSecrets(AuthService primary, String password) {
+    return generatedSecrets(primary, password, Map.of("k1.pem", "PEM", "active-kid", "k1"));
+  }
+
+  private static CachedSecrets generatedSecrets(AuthService primary, String password,
+      Map<String, String> signingKeys) {
     String name = primary.getMetadata().getName();
     return new CachedSecrets()
         .with(AuthServiceResources.redisPasswordSecretName(name), Map.of("password", password))
         .with(AuthServiceResources.signingKeySecretName(name, PodSecrets.signingAlgorithm(primary)),
-            Map.of("k1.pem", "PEM", "active-kid", "k1"))
+            signingKeys)
         .with(AuthServiceResources.adminTokenSecretName(name), Map.of("token", "admin-token-value"));
   }
 
@@ -304,6 +309,30 @@ class AuthDeploymentTest {
     String rotated = hash(dependent.desired(primary, generatedSecrets(primary, "another").context()));
 
     assertThat(first).hasSize(64).isEqualTo(again).isNotEqualTo(rotated);
+  }
+
+  @Test
+  void signingKeysAreOutOfTheConfigHashUnlessTheirSecretIsImmutable() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    String name = AuthServiceResources.signingKeySecretName("auth", PodSecrets.signingAlgorithm(primary));
+    String before = hash(dependent.desired(primary, generatedSecrets(primary, PASSWORD).context()));
+    String rotated = hash(dependent.desired(primary, generatedSecrets(primary, PASSWORD,
+        Map.of("k1.pem", "PEM", "k2.pem", "PEM2", "active-kid", "k2")).context()));
+    assertThat(rotated).as("the pods re-read their keys: nothing to roll").isEqualTo(before);
+
+    CachedSecrets immutable = generatedSecrets(primary, PASSWORD);
+    immutable.secret(name).setImmutable(true);
+    assertThat(hash(dependent.desired(primary, immutable.context())))
+        .as("an immutable Secret is never synced into running pods").isNotEqualTo(before);
+  }
+
+  @Test
+  void theClockSkewIsHandedToThePods() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    primary.getSpec().getJwt().setClockSkew("5s");
+    Container container = dependent.desired(primary, generatedSecrets(primary, PASSWORD).context())
+        .getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(env(container)).containsEntry("GATEHOUSE_JWT_CLOCKSKEW", "5s");
   }
 
   @Test

@@ -47,6 +47,12 @@ public final class CachedSecrets {
     return this;
   }
 
+  /** The last Secret added under {@code name}, to change what the cache holds. */
+  public Secret secret(String name) {
+    return secrets.stream().filter(s -> name.equals(s.getMetadata().getName()))
+        .reduce((first, second) -> second).orElseThrow();
+  }
+
   @SuppressWarnings("unchecked")
   public Context<AuthService> context() {
     Context<AuthService> context = mock(Context.class);

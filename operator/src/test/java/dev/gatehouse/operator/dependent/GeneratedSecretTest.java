@@ -72,6 +72,15 @@ class GeneratedSecretTest {
         .containsEntry(AuthServiceResources.MANAGED_BY_LABEL, AuthServiceResources.OPERATOR);
   }
 
+  @Test
+  void theSigningKeySecretIsMutableForItsRotationIsAnEditInPlace() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    var secret = new SigningKeySecret().desired(primary, new CachedSecrets().context());
+
+    assertThat(secret.getImmutable()).isNull();
+    assertThat(secret.getStringData()).containsKey("active-kid");
+  }
+
   private static byte[] pem(String pem) {
     return Base64.getMimeDecoder().decode(pem
         .replace("-----BEGIN PRIVATE KEY-----", "").replace("-----END PRIVATE KEY-----", ""));

@@ -24,6 +24,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceStatus;
+import dev.gatehouse.operator.api.v1alpha1.SigningKeyStatus;
 import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.secrets.SecretProblem;
 import dev.gatehouse.operator.health.PoolHealth;
@@ -277,6 +278,18 @@ class AuthServiceStatusBuilderTest {
 
     assertThat(status.getConditions()).extracting(Condition::getType)
         .doesNotContain(REDIS_AVAILABLE, REDIS_PERSISTENT);
+  }
+
+  @Test
+  void theSigningKeyIsShownAsObservedAndAbsentUntilItsSecretExists() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    SigningKeyStatus key = new SigningKeyStatus();
+    key.setActiveKid("20260301-abcdefgh");
+    key.setNextRotation("2026-03-31T00:00:00Z");
+    AuthServiceStatus status = builder(T0).build(primary, new ObservedState(deployment(2, 2),
+        redis(1), List.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.of(key)));
+    assertThat(status.getSigningKey()).isEqualTo(key);
+    assertThat(builder(T0).build(primary, observed(deployment(2, 2), List.of())).getSigningKey()).isNull();
   }
 
   private static Optional<StatefulSet> redis(int available) {

@@ -108,6 +108,6 @@ class RedisReplicatedConditionTest {
             .withNewMetadata().withName(primary.getMetadata().getName()).withGeneration(1L).endMetadata()
             .withNewStatus().withObservedGeneration(1L).withReplicas(2).withUpdatedReplicas(2)
             .withReadyReplicas(2).endStatus().build()),
-            Optional.empty(), List.of(), Optional.empty(), Optional.empty(), topology));
+            Optional.empty(), List.of(), Optional.empty(), Optional.empty(), topology, Optional.empty()));
   }
 }

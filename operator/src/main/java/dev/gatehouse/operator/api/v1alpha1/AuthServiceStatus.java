@@ -32,6 +32,9 @@ public class AuthServiceStatus extends SerializedValue {
   @JsonPropertyDescription("The Redis connection budget of this AuthService.")
   private RedisPoolStatus redisPool;
 
+  @JsonPropertyDescription("The signing key: which kid signs and the state of its rotation.")
+  private SigningKeyStatus signingKey;
+
   public Long getObservedGeneration() {
     return observedGeneration;
   }
@@ -78,5 +81,13 @@ public class AuthServiceStatus extends SerializedValue {
 
   public void setRedisPool(RedisPoolStatus redisPool) {
     this.redisPool = redisPool;
+  }
+
+  public SigningKeyStatus getSigningKey() {
+    return signingKey;
+  }
+
+  public void setSigningKey(SigningKeyStatus signingKey) {
+    this.signingKey = signingKey;
   }
 }

@@ -24,6 +24,16 @@ import java.util.List;
     message = "jwt.accessTokenTtl (default 15m) must be shorter than jwt.refreshTokenTtl"
         + " (default 720h)",
     fieldPath = ".accessTokenTtl")
+// The operator rotates only the key it generates; and it learns that every pod has a new key from
+// the pods' JWKS, which an HMAC key is never part of.
+@ValidationRule(value = "!has(self.keyRotation) || !has(self.signingKeySecretRef)",
+    message = "jwt.keyRotation rotates the generated key; rotate a key Secret of your own as"
+        + " docs/operator.md describes, or remove signingKeySecretRef",
+    fieldPath = ".keyRotation")
+@ValidationRule(value = "!has(self.keyRotation) || !has(self.algorithm) || self.algorithm != 'HS256'",
+    message = "jwt.keyRotation needs ES256 or RS256: an HS256 key is never published in the JWKS"
+        + " that the rotation watches",
+    fieldPath = ".keyRotation")
 public class JwtSpec {
 
   static final int MAX_AUDIENCE_LENGTH = 256;
@@ -76,10 +86,24 @@ public class JwtSpec {
       message = "jwt.refreshTokenTtl must be between 1s and 8760h (a year), e.g. 720h")
   private String refreshTokenTtl = "720h";
 
+  @JsonPropertyDescription("Tolerance of the auth pods on `exp` and `nbf`, e.g. `30s`; 0s to 5m."
+      + " A retired signing key keeps verifying for accessTokenTtl plus this.")
+  @Default("30s")
+  @Pattern(PoolSpec.DURATION)
+  @ValidationRule(value = PoolSpec.IF_DURATION
+      + "(duration(self) >= duration('0s') && duration(self) <= duration('5m'))",
+      message = "jwt.clockSkew must be between 0s and 5m, e.g. 30s")
+  private String clockSkew = "30s";
+
   @JsonPropertyDescription("A Secret you own with the signing keys (entries `<kid>.pem`, or"
       + " `<kid>.hmac` for HS256, and `active-kid`). When absent the operator generates one and"
-      + " keeps it; delete that Secret to regenerate it (tokens signed with the old key then fail).")
+      + " keeps it; with keyRotation it rotates that key, else delete the Secret to regenerate it"
+      + " (tokens signed with the old key then fail).")
   private SecretReference signingKeySecretRef;
+
+  @JsonPropertyDescription("Rotates the generated signing key every period, with no failed"
+      + " verification and no restart. Absent: the key is never rotated by the operator.")
+  private KeyRotationSpec keyRotation;
 
   public String getIssuer() {
     return issuer;
@@ -119,6 +143,22 @@ public class JwtSpec {
 
   public void setRefreshTokenTtl(String refreshTokenTtl) {
     this.refreshTokenTtl = refreshTokenTtl;
+  }
+
+  public String getClockSkew() {
+    return clockSkew;
+  }
+
+  public void setClockSkew(String clockSkew) {
+    this.clockSkew = clockSkew;
+  }
+
+  public KeyRotationSpec getKeyRotation() {
+    return keyRotation;
+  }
+
+  public void setKeyRotation(KeyRotationSpec keyRotation) {
+    this.keyRotation = keyRotation;
   }
 
   public SecretReference getSigningKeySecretRef() {

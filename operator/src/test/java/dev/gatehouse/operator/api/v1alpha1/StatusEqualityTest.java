@@ -28,12 +28,17 @@ class StatusEqualityTest {
                        "lastTransitionTime": "2026-01-01T00:00:00Z"}],
        "redisPool": {"maxConnectionsPerPod": 16, "plannedConnections": 32, "serverMaxClients": 1000,
                      "runningPods": 2, "reportingPods": 1, "health": "degraded",
-                     "highUtilization": true, "warnings": ["HighUtilization"]}}
+                     "highUtilization": true, "warnings": ["HighUtilization"]},
+       "signingKey": {"activeKid": "k2", "activeSince": "2026-01-01T00:00:00Z",
+                      "nextRotation": "2026-01-31T00:00:00Z", "publishingKid": "k3",
+                      "retiringKid": "k1", "retiringAfter": "2026-01-01T00:15:30Z"}}
       """;
 
   static Stream<String> properties() {
-    return Stream.concat(names(AuthServiceStatus.class).stream(),
-        names(RedisPoolStatus.class).stream().map(name -> "redisPool/" + name));
+    return Stream.of(names(AuthServiceStatus.class).stream(),
+            names(RedisPoolStatus.class).stream().map(name -> "redisPool/" + name),
+            names(SigningKeyStatus.class).stream().map(name -> "signingKey/" + name))
+        .flatMap(names -> names);
   }
 
   @ParameterizedTest(name = "{0}")
