@@ -77,6 +77,10 @@ class ExternalSentinelEndToEndIT {
       log.info("Every auth pod issues and verifies tokens {} ms after the kill",
           Duration.ofNanos(System.nanoTime() - killed).toMillis());
       assertRefusedEverywhere(ns, revoked);
+      // The promoted primary has no replica left: a revocation is not acknowledged as durable.
+      String unacknowledged = AuthApi.issueToken(pods.get(0), oauth);
+      assertThat(AuthApi.revoke(pods.get(0), oauth, unacknowledged)).as("a revocation no replica holds")
+          .isEqualTo(503);
     }
   }
 
