@@ -14,8 +14,6 @@ import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -61,7 +59,7 @@ class KubernetesAuthenticationEndToEndIT {
   void kubectlUsersAuthenticateWithGatehouseTokensThroughTheApiServersJwtAuthenticator(@TempDir Path work)
       throws Exception {
     String ns = cluster.newNamespace("kube-authn");
-    int port = freeLoopbackPort();
+    int port = LoopbackPorts.free();
     String issuer = "https://127.0.0.1:" + port;
     openssl(work, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
         "-keyout", "ca.key", "-out", "ca.crt", "-days", "1", "-subj", "/CN=e2e CA");
@@ -255,11 +253,6 @@ class KubernetesAuthenticationEndToEndIT {
     return Base64.getEncoder().encodeToString(Files.readAllBytes(file));
   }
 
-  private static int freeLoopbackPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-      return socket.getLocalPort();
-    }
-  }
 
   private static void openssl(Path dir, String... args) throws IOException, InterruptedException {
     List<String> command = new ArrayList<>(List.of("openssl"));
