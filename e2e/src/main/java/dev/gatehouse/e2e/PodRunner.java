@@ -45,6 +45,10 @@ import org.slf4j.LoggerFactory;
  * kube-proxy.
  *
  * <p>What is simulated, and why, is in docs/cluster-in-a-box.md.
+ *
+ * <p>Longer than 300 lines because it is the one place that maps pod events (added, updated,
+ * deleted, replaced at the same IP, name or claim) onto process lifecycles; the kubelet's parts are
+ * the classes named above.
  */
 public final class PodRunner implements AutoCloseable {
 

@@ -44,6 +44,10 @@ import java.util.stream.Collectors;
  * The auth pods. They read every secret as a mounted file (docs/auth-service-contract.md), run
  * under the restricted Pod Security profile, and carry a {@link ConfigHash} of what they read so a
  * rotated Secret rolls them.
+ *
+ * <p>Longer than 300 lines because the pod template is one object: the contract's environment,
+ * each mounted Secret, the probes, the security and the placement are built in one {@code
+ * desired()} that the contract test reads whole.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = AuthServiceResources.MANAGED_SELECTOR,
     itemStore = SerializedStore.class))

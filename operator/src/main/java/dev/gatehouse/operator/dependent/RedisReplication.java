@@ -37,6 +37,9 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Every contact is one short {@link RedisAdminConnection}, bounded by a timeout; what it saw
  * is returned as a {@link RedisTopology} for the status.
+ *
+ * <p>Longer than 300 lines because bootstrapping, following and forgetting are three readings of
+ * one topology, seen once per reconcile, and must agree on what the Sentinels said.
  */
 public final class RedisReplication {
 

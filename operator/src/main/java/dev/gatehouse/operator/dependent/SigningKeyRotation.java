@@ -48,6 +48,9 @@ import java.util.TreeSet;
  * {@link #decide} is a pure function of that record, of what the pods publish and of the clock,
  * and each step is one write of the Secret, made against the version read (a conflict retries).
  * Nothing here names key material: annotations, status and Events carry kids and times only.
+ *
+ * <p>Longer than 300 lines because the phase decision, the record of it on the Secret and the write
+ * of it stay together: the rotation's annotations are read and written here only.
  */
 public final class SigningKeyRotation {
 
