@@ -21,6 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * apiServer = new RealApiServerExtension();}. One API server serves every test class of the JVM: it
  * starts with the first class that asks for it and stops when the test run ends. So classes share
  * cluster-scoped state (CRDs, ClusterRoles) and must keep namespaced objects in their own namespaces.
+ * Failsafe runs several JVMs at once ({@code forkCount} in operator/pom.xml), each with a server of
+ * its own: which classes share one is not fixed.
  *
  * <p>There is no kube-controller-manager: a deleted namespace stays Terminating with its objects in it,
  * nothing garbage-collects by owner reference, and no Pod ever runs. Scope an operator under test to
