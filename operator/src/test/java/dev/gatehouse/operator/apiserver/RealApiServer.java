@@ -55,6 +55,9 @@ final class RealApiServer implements AutoCloseable {
         - level: Metadata
       """;
 
+  /** The JVM's server, once started. */
+  private static RealApiServer shared;
+
   private final KubeAPIServer server;
   private final Path workDir;
   private final Path kubectl;
@@ -74,6 +77,18 @@ final class RealApiServer implements AutoCloseable {
     this.adminConfig = adminConfig;
     this.admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
     this.auditLog = new AuditLog(auditLogFile, admin);
+  }
+
+  /**
+   * The JVM's one server, started on first use and stopped by a shutdown hook when the JVM exits.
+   * Not in JUnit's root store: failsafe with several forks runs each class as a test run of its
+   * own, whose root store closes after that class.
+   */
+  static synchronized RealApiServer shared() {
+    if (shared == null) {
+      shared = start();
+    }
+    return shared;
   }
 
   /**
@@ -145,8 +160,8 @@ final class RealApiServer implements AutoCloseable {
     RealApiServer realApiServer =
         new RealApiServer(server, workDir, binaries, Config.fromKubeconfig(server.getKubeConfigYaml()),
             auditLogFile);
-    // The processes outlive the JVM unless stopped; the JUnit root store closes this at the end of a
-    // normal run, the hook covers Ctrl-C and a failsafe fork timeout.
+    // The processes outlive the JVM unless stopped: this hook stops them when the JVM exits, at the
+    // end of a run as on Ctrl-C or a failsafe fork timeout.
     Runtime.getRuntime().addShutdownHook(new Thread(realApiServer::close, "stop-kube-apiserver"));
     return realApiServer;
   }
@@ -209,7 +224,7 @@ final class RealApiServer implements AutoCloseable {
         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** Idempotent: the shutdown hook calls it again after the JUnit store has. */
+  /** Idempotent. */
   @Override
   public synchronized void close() {
     if (closed) {

@@ -33,8 +33,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RealApiServerExtension implements BeforeAllCallback, BeforeEachCallback,
     AfterAllCallback {
 
-  private static final ExtensionContext.Namespace STORE =
-      ExtensionContext.Namespace.create(RealApiServerExtension.class);
   private static final int MAX_NAMESPACE_PREFIX = 50;
 
   private RealApiServer server;
@@ -44,9 +42,7 @@ public final class RealApiServerExtension implements BeforeAllCallback, BeforeEa
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    // The root store lives for the whole run and closes AutoCloseable values when it ends.
-    server = context.getRoot().getStore(STORE)
-        .computeIfAbsent(RealApiServer.class, key -> RealApiServer.start(), RealApiServer.class);
+    server = RealApiServer.shared();
   }
 
   @Override
