@@ -41,8 +41,10 @@ import org.slf4j.LoggerFactory;
  * The whole system on one machine, shared by every e2e class of the JVM: hack/cluster-in-a-box.sh
  * (real control plane, kwok node), the CRD applied with the real kubectl, the operator in this JVM,
  * and a {@link PodRunner} that runs real auth-service and redis-server processes for its pods.
- * Started by the first class that registers it; stopped, every process with it, when the run ends
- * (JUnit's root store), or by a shutdown hook on Ctrl-C or a fork timeout.
+ * Started by the first class that registers it; stopped, every process with it, by a shutdown hook
+ * when the JVM exits (at the end of the run, on Ctrl-C or a fork timeout). Not by JUnit's root
+ * store: failsafe with several forks runs each class as a test run of its own, whose root store
+ * closes after that class.
  */
 public final class ClusterInABox implements BeforeAllCallback {
 
@@ -59,8 +61,6 @@ public final class ClusterInABox implements BeforeAllCallback {
     synchronized (ClusterInABox.class) {
       if (running == null) {
         running = Running.start();
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL)
-            .put(ClusterInABox.class, (AutoCloseable) running::close);
       }
     }
   }
@@ -323,7 +323,7 @@ public final class ClusterInABox implements BeforeAllCallback {
       }
     }
 
-    /** Idempotent: the root store and the shutdown hook both call it. */
+    /** Idempotent: a failed start closes what it started, and then the shutdown hook runs too. */
     synchronized void close() {
       if (closed) {
         return;

@@ -12,8 +12,11 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -38,6 +41,9 @@ final class RealApiServer implements AutoCloseable {
   private static final int STARTUP_TIMEOUT_MILLIS = 180_000;
   private static final String FIELD_MANAGER = "gatehouse-tests";
   private static final int START_ATTEMPTS = 3;
+  /** What kube-api-test's CertManager writes into its directory. */
+  private static final List<String> CERTIFICATES =
+      List.of("apiserver.crt", "apiserver.key", "client.crt", "client.key");
 
   // Metadata (who, what, response code) for every request; no bodies. RequestReceived is left out: it
   // would double the log, and AuditLog reads only the ResponseComplete events.
@@ -48,6 +54,9 @@ final class RealApiServer implements AutoCloseable {
       rules:
         - level: Metadata
       """;
+
+  /** The JVM's server, once started. */
+  private static RealApiServer shared;
 
   private final KubeAPIServer server;
   private final Path workDir;
@@ -68,6 +77,18 @@ final class RealApiServer implements AutoCloseable {
     this.adminConfig = adminConfig;
     this.admin = new KubernetesClientBuilder().withConfig(adminConfig).build();
     this.auditLog = new AuditLog(auditLogFile, admin);
+  }
+
+  /**
+   * The JVM's one server, started on first use and stopped by a shutdown hook when the JVM exits.
+   * Not in JUnit's root store: failsafe with several forks runs each class as a test run of its
+   * own, whose root store closes after that class.
+   */
+  static synchronized RealApiServer shared() {
+    if (shared == null) {
+      shared = start();
+    }
+    return shared;
   }
 
   /**
@@ -122,7 +143,7 @@ final class RealApiServer implements AutoCloseable {
     FailFastKubeAPIServer server = new FailFastKubeAPIServer(config);
     long started = System.nanoTime();
     try {
-      server.start();
+      startWithCertificates(server, Path.of(config.getKubeAPITestDir()));
     } catch (RuntimeException e) {
       if (server.exitReport().isEmpty()) {
         stopAfterFailedStart(server, e);
@@ -139,10 +160,32 @@ final class RealApiServer implements AutoCloseable {
     RealApiServer realApiServer =
         new RealApiServer(server, workDir, binaries, Config.fromKubeconfig(server.getKubeConfigYaml()),
             auditLogFile);
-    // The processes outlive the JVM unless stopped; the JUnit root store closes this at the end of a
-    // normal run, the hook covers Ctrl-C and a failsafe fork timeout.
+    // The processes outlive the JVM unless stopped: this hook stops them when the JVM exits, at the
+    // end of a run as on Ctrl-C or a failsafe fork timeout.
     Runtime.getRuntime().addShutdownHook(new Thread(realApiServer::close, "stop-kube-apiserver"));
     return realApiServer;
+  }
+
+  /**
+   * kube-api-test writes its certificates into its directory on the first start of a machine,
+   * guarded by a lock of its own JVM only; failsafe's forks start at once and would write them over
+   * each other. While they are missing, a start holds a file lock beside them.
+   */
+  private static void startWithCertificates(KubeAPIServer server, Path kubeApiTestDir) {
+    if (CERTIFICATES.stream().allMatch(file -> Files.isRegularFile(kubeApiTestDir.resolve(file)))) {
+      server.start();
+      return;
+    }
+    try {
+      Files.createDirectories(kubeApiTestDir);
+      try (FileChannel channel = FileChannel.open(kubeApiTestDir.resolve("gatehouse-certificates.lock"),
+          StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+          FileLock ignored = channel.lock()) {
+        server.start();
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
   }
 
   /** Authenticated as kube-api-test's client certificate, group system:masters. */
@@ -181,7 +224,7 @@ final class RealApiServer implements AutoCloseable {
         .anyMatch(c -> "Established".equals(c.getType()) && "True".equals(c.getStatus()));
   }
 
-  /** Idempotent: the shutdown hook calls it again after the JUnit store has. */
+  /** Idempotent. */
   @Override
   public synchronized void close() {
     if (closed) {

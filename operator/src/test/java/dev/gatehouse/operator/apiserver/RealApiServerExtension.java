@@ -21,6 +21,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * apiServer = new RealApiServerExtension();}. One API server serves every test class of the JVM: it
  * starts with the first class that asks for it and stops when the test run ends. So classes share
  * cluster-scoped state (CRDs, ClusterRoles) and must keep namespaced objects in their own namespaces.
+ * Failsafe runs several JVMs at once ({@code forkCount} in operator/pom.xml), each with a server of
+ * its own: which classes share one is not fixed.
  *
  * <p>There is no kube-controller-manager: a deleted namespace stays Terminating with its objects in it,
  * nothing garbage-collects by owner reference, and no Pod ever runs. Scope an operator under test to
@@ -31,8 +33,6 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 public final class RealApiServerExtension implements BeforeAllCallback, BeforeEachCallback,
     AfterAllCallback {
 
-  private static final ExtensionContext.Namespace STORE =
-      ExtensionContext.Namespace.create(RealApiServerExtension.class);
   private static final int MAX_NAMESPACE_PREFIX = 50;
 
   private RealApiServer server;
@@ -42,9 +42,7 @@ public final class RealApiServerExtension implements BeforeAllCallback, BeforeEa
 
   @Override
   public void beforeAll(ExtensionContext context) {
-    // The root store lives for the whole run and closes AutoCloseable values when it ends.
-    server = context.getRoot().getStore(STORE)
-        .computeIfAbsent(RealApiServer.class, key -> RealApiServer.start(), RealApiServer.class);
+    server = RealApiServer.shared();
   }
 
   @Override

@@ -37,6 +37,8 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.parallel.Execution;
+import org.junit.jupiter.api.parallel.ExecutionMode;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -48,7 +50,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * stored, and no answer at all after it was stored; and every watch closed mid-stream. Each case
  * must end where a fault-free run ends, with no generated Secret created twice or changed, and no
  * hot loop.
+ *
+ * <p>The cases run at once (operator/pom.xml sets how many): each has its own server and operator,
+ * and most of a case is waiting, for a quiet window, a Retry-After or a timeout.
  */
+@Execution(ExecutionMode.CONCURRENT)
 class ApiFaultTest {
 
   private static final String NAMESPACE = "faults";
@@ -61,6 +67,8 @@ class ApiFaultTest {
   private KubernetesClient client;
   private GatehouseOperator operator;
   private ReconcileFailures reconcileFailures;
+  /** The uid of the AuthService that converge() created. */
+  private String uid;
 
   @BeforeEach
   void startServer() throws IOException {
@@ -87,7 +95,7 @@ class ApiFaultTest {
   void withoutFaultsTheExampleConvergesAndTheOperatorFallsQuiet() {
     assertThat(converge()).isEqualTo(createdValues());
 
-    assertThat(reconcileFailures.count()).isZero();
+    assertThat(reconcileFailures.count(uid)).isZero();
     GENERATED.forEach(name -> assertThat(server.creates(secretPath(name))).isEqualTo(1));
   }
 
@@ -167,11 +175,11 @@ class ApiFaultTest {
         .noneMatch(seen -> seen.code() == 422);
     assertThat(generated).as("generated Secrets as first stored").isEqualTo(createdValues());
     if (fault.code() == 409 && !fault.storeFirst() && write != WritePath.EVENT) {
-      assertThat(reconcileFailures.count()).as("the refused reconcile, retried").isPositive();
+      assertThat(reconcileFailures.count(uid)).as("the refused reconcile, retried").isPositive();
     } else {
       // The client retries a 429, a 5xx and a timeout itself; a lost-answer create is adopted;
       // an Event never fails a reconcile.
-      assertThat(reconcileFailures.count()).as("failed reconciles").isZero();
+      assertThat(reconcileFailures.count(uid)).as("failed reconciles").isZero();
     }
   }
 
@@ -220,7 +228,7 @@ class ApiFaultTest {
     AuthService service = Serialization.unmarshal(
         readExample("minimal.yaml"), AuthService.class);
     service.getMetadata().setNamespace(NAMESPACE);
-    client.resource(service).create();
+    uid = client.resource(service).create().getMetadata().getUid();
     await(Deployment.class, "auth");
     await(StatefulSet.class, "auth-redis");
     reportPodsReady();
