@@ -46,8 +46,8 @@ public class ManagedRedisStatefulSet extends ChildResource<StatefulSet> {
   static final String DATA_DIR = "/data";
   static final String CONFIG_DIR = "/etc/gatehouse/redis";
   static final String AUTH_DIR = "/etc/gatehouse/redis-auth";
-  /** The uid of the redis user in the official image. */
-  private static final long REDIS_UID = 999L;
+  /** The uid of the redis user in the official image (the Sentinels run it too). */
+  static final long REDIS_UID = 999L;
   /**
    * On SIGTERM Redis fsyncs the AOF and writes a final RDB snapshot; a large dataset takes seconds
    * to snapshot. Killed during it, Redis loses nothing (the AOF is complete), only the restart's

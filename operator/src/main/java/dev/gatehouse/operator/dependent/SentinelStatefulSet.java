@@ -34,8 +34,6 @@ public class SentinelStatefulSet extends ChildResource<StatefulSet> {
   public static final int SENTINEL_PORT = 26379;
   static final String STATE_DIR = "/sentinel";
   static final String CONFIG_DIR = "/etc/gatehouse/sentinel";
-  /** The uid of the redis user in the official image. */
-  private static final long REDIS_UID = 999L;
 
   public SentinelStatefulSet() {
     super(StatefulSet.class, AuthServiceResources::sentinelStatefulSetName, Component.SENTINEL);
@@ -63,7 +61,7 @@ public class SentinelStatefulSet extends ChildResource<StatefulSet> {
         .endMetadata()
         .withNewSpec()
         .withAutomountServiceAccountToken(false)
-        .withSecurityContext(RestrictedPodSecurity.pod(REDIS_UID).build())
+        .withSecurityContext(RestrictedPodSecurity.pod(ManagedRedisStatefulSet.REDIS_UID).build())
         .withAffinity(ManagedRedisStatefulSet.spreadOverNodes(selector(primary)))
         .addNewInitContainer()
         .withName("config")

@@ -7,6 +7,9 @@ import dev.gatehouse.operator.secrets.ConfigHash;
 import dev.gatehouse.operator.support.Conditions;
 import dev.gatehouse.operator.support.Eventually;
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -107,5 +110,25 @@ abstract class AbstractOperatorIT {
   protected static String templateHash(Deployment deployment) {
     return deployment.getSpec().getTemplate().getMetadata().getAnnotations()
         .get(ConfigHash.ANNOTATION);
+  }
+
+  /**
+   * A Pod as the Deployment would make it, Running and Ready at 127.0.0.1, its first container port
+   * the one a server of the test listens on: no kubelet runs here, so the test is the pod.
+   */
+  protected void runReadyPod(Deployment deployment, String name, int port) {
+    var template = deployment.getSpec().getTemplate();
+    Pod pod = new PodBuilder()
+        .withNewMetadata().withName(name).withNamespace(namespace)
+        .withLabels(template.getMetadata().getLabels()).endMetadata()
+        .withSpec(template.getSpec())
+        .build();
+    pod.getSpec().getContainers().get(0).getPorts().get(0).setContainerPort(port);
+    Pod created = client.pods().inNamespace(namespace).resource(pod).create();
+    created.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1")
+        .addNewPodIP("127.0.0.1")
+        .addNewCondition().withType("Ready").withStatus("True").endCondition()
+        .build());
+    client.pods().inNamespace(namespace).resource(created).updateStatus();
   }
 }

@@ -17,8 +17,6 @@ import dev.gatehouse.operator.apiserver.AuditLog;
 import dev.gatehouse.operator.support.Conditions;
 import io.fabric8.kubernetes.api.model.Condition;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.IOException;
@@ -102,19 +100,7 @@ class PoolHealthObserverIT extends AbstractOperatorIT {
   private PodEndpoint runPod(Deployment deployment, String name, String body) throws IOException {
     PodEndpoint endpoint = new PodEndpoint(body);
     endpoints.add(endpoint);
-    var template = deployment.getSpec().getTemplate();
-    Pod pod = new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace)
-        .withLabels(template.getMetadata().getLabels()).endMetadata()
-        .withSpec(template.getSpec())
-        .build();
-    pod.getSpec().getContainers().get(0).getPorts().get(0).setContainerPort(endpoint.port());
-    Pod created = client.pods().inNamespace(namespace).resource(pod).create();
-    created.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1")
-        .addNewPodIP("127.0.0.1")
-        .addNewCondition().withType("Ready").withStatus("True").endCondition()
-        .build());
-    client.pods().inNamespace(namespace).resource(created).updateStatus();
+    runReadyPod(deployment, name, endpoint.port());
     return endpoint;
   }
 

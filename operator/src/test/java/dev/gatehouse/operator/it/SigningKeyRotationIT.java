@@ -12,8 +12,6 @@ import dev.gatehouse.operator.dependent.SigningKeyRotation;
 import dev.gatehouse.operator.secrets.SigningKeyEntries;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.api.model.Pod;
-import io.fabric8.kubernetes.api.model.PodBuilder;
-import io.fabric8.kubernetes.api.model.PodStatusBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import java.io.IOException;
@@ -186,19 +184,7 @@ class SigningKeyRotationIT extends AbstractOperatorIT {
   private PodJwks runPod(Deployment deployment, String name, List<String> kids) throws IOException {
     PodJwks jwks = new PodJwks(kids);
     pods.add(jwks);
-    var template = deployment.getSpec().getTemplate();
-    Pod pod = new PodBuilder()
-        .withNewMetadata().withName(name).withNamespace(namespace)
-        .withLabels(template.getMetadata().getLabels()).endMetadata()
-        .withSpec(template.getSpec())
-        .build();
-    pod.getSpec().getContainers().get(0).getPorts().get(0).setContainerPort(jwks.port());
-    Pod created = client.pods().inNamespace(namespace).resource(pod).create();
-    created.setStatus(new PodStatusBuilder().withPhase("Running").withPodIP("127.0.0.1")
-        .addNewPodIP("127.0.0.1")
-        .addNewCondition().withType("Ready").withStatus("True").endCondition()
-        .build());
-    client.pods().inNamespace(namespace).resource(created).updateStatus();
+    runReadyPod(deployment, name, jwks.port());
     return jwks;
   }
 
