@@ -6,6 +6,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
@@ -103,10 +104,11 @@ public class RedisHealthChecker implements DisposableBean {
         return pool.execute(this::probe)
                 .flatMap(this::probeNewConnectionIfFailing)
                 .timeout(checkTimeout, scheduler)
-                .map(probe -> new HealthCheck(at, true, probe.latencyMs(), null, probe.maxClients(), probe.connectedClients()))
+                .map(probe -> new HealthCheck(at, true, probe.latencyMs(), null, probe.maxClients(),
+                        probe.connectedClients(), probe.role()))
                 .onErrorResume(e -> Mono.just(new HealthCheck(at, false, null, e instanceof TimeoutException
                         ? "Redis did not answer the health check within " + checkTimeout.toMillis() + " ms"
-                        : e.getMessage(), null, null)))
+                        : e.getMessage(), null, null, null)))
                 .doOnNext(this::record);
     }
 
@@ -133,9 +135,21 @@ public class RedisHealthChecker implements DisposableBean {
         }).flatMap(latency -> commands.info("clients")
                 .map(RedisHealthChecker::parseInfo)
                 .onErrorReturn(Map.of())
-                .flatMap(info -> maxClients(commands, info)
-                        .map(max -> new Probe(latency, max, integer(info.get("connected_clients"))))
-                        .defaultIfEmpty(new Probe(latency, null, integer(info.get("connected_clients"))))));
+                .flatMap(info -> Mono.zip(
+                                maxClients(commands, info).map(Optional::of).defaultIfEmpty(Optional.empty()),
+                                role(commands))
+                        .map(facts -> new Probe(latency, facts.getT1().orElse(null),
+                                integer(info.get("connected_clients")), facts.getT2().orElse(null)))));
+    }
+
+    /**
+     * The node's {@code role} ({@code master}, {@code slave}): behind Sentinel, a pool still on a
+     * paused primary that has come back as a replica says so here before its writes fail.
+     */
+    private static Mono<Optional<String>> role(RedisReactiveCommands<String, String> commands) {
+        return commands.info("replication")
+                .map(info -> Optional.ofNullable(parseInfo(info).get("role")))
+                .onErrorReturn(Optional.empty());
     }
 
     /** INFO clients carries maxclients on Redis 7; older servers need CONFIG GET, which may be disabled. */
@@ -220,13 +234,13 @@ public class RedisHealthChecker implements DisposableBean {
 
     /** The outcome of one check; latency and server facts are null when unknown. */
     public record HealthCheck(Instant at, boolean ok, Double latencyMs, String error,
-                              Integer maxClients, Integer connectedClients) {
+                              Integer maxClients, Integer connectedClients, String role) {
     }
 
     /** @param lastCheck null before the first check has completed */
     public record Reachability(HealthCheck lastCheck, boolean reachable) {
     }
 
-    private record Probe(double latencyMs, Integer maxClients, Integer connectedClients) {
+    private record Probe(double latencyMs, Integer maxClients, Integer connectedClients, String role) {
     }
 }

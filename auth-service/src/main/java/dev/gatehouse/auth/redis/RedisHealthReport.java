@@ -28,12 +28,17 @@ public record RedisHealthReport(
         unhealthy
     }
 
-    /** Where Redis is, and what the last successful check read from it (INFO clients, CONFIG GET). */
-    public record Server(String host, int port, boolean tls, Integer maxclients, Integer connectedClients) {
+    /**
+     * Where Redis is, what the last successful check read from it (INFO clients and replication,
+     * CONFIG GET), and, behind Sentinel, when this pod last followed a failover.
+     */
+    public record Server(String host, int port, boolean tls, Integer maxclients, Integer connectedClients,
+                         String role, Instant lastFailover) {
 
         Server withFacts(RedisHealthChecker.HealthCheck check) {
             return check == null || !check.ok() ? this
-                    : new Server(host, port, tls, check.maxClients(), check.connectedClients());
+                    : new Server(host, port, tls, check.maxClients(), check.connectedClients(), check.role(),
+                            lastFailover);
         }
     }
 

@@ -28,7 +28,8 @@ public class RedisHealthReporter {
     /** Where Redis is: behind Sentinel, the primary the pool connected to last (unknown: host "", port 0). */
     public RedisHealthReport report() {
         InetSocketAddress node = pool.connectedNode().orElse(InetSocketAddress.createUnresolved("", 0));
-        RedisHealthReport.Server server = new RedisHealthReport.Server(node.getHostString(), node.getPort(), tls, null, null);
+        RedisHealthReport.Server server = new RedisHealthReport.Server(node.getHostString(), node.getPort(), tls,
+                null, null, null, pool.lastFailover().orElse(null));
         return RedisHealthReport.of(environment, server, pool.snapshot(), pool.statistics().snapshot(),
                 checker.recentEvents(), checker.reachability(), checker.interval().toSeconds(),
                 pool.reconnectPolicy(), pool.properties().utilizationWarningPercent(), clock.instant());

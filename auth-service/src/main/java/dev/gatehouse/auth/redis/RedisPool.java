@@ -22,6 +22,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
@@ -72,6 +73,11 @@ public class RedisPool implements DisposableBean {
      * a Sentinel named (null until the first connection), which a failover changes.
      */
     private final AtomicReference<InetSocketAddress> connectedNode;
+    /**
+     * Behind Sentinel, when the pool first connected to a primary other than the one before: the
+     * last failover this pod followed (null while it has seen none).
+     */
+    private final AtomicReference<Instant> lastFailover = new AtomicReference<>();
     private final RedisURI uri;
     private final String where;
     /**
@@ -113,7 +119,10 @@ public class RedisPool implements DisposableBean {
                     } else if (followPrimary && event instanceof ConnectionActivatedEvent activated
                             && activated.remoteAddress() instanceof InetSocketAddress remote
                             && !isSentinel(remote, sentinelNodes)) {
-                        connectedNode.set(remote);
+                        InetSocketAddress before = connectedNode.getAndSet(remote);
+                        if (before != null && !before.equals(remote)) {
+                            lastFailover.set(Instant.now());
+                        }
                     }
                 });
 
@@ -302,6 +311,11 @@ public class RedisPool implements DisposableBean {
     /** Where the pool's connections go now, for /health/redis; empty behind Sentinel before the first one. */
     public Optional<InetSocketAddress> connectedNode() {
         return Optional.ofNullable(connectedNode.get());
+    }
+
+    /** Behind Sentinel, when this pod last followed a failover to another primary. */
+    public Optional<Instant> lastFailover() {
+        return Optional.ofNullable(lastFailover.get());
     }
 
     private static boolean isSentinel(InetSocketAddress remote, Set<String> sentinelNodes) {

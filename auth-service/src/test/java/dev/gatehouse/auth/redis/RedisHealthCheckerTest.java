@@ -12,9 +12,9 @@ class RedisHealthCheckerTest {
 
     private static final Instant NOW = Instant.parse("2026-11-26T04:00:00Z");
     private static final RedisHealthChecker.HealthCheck OK =
-            new RedisHealthChecker.HealthCheck(NOW, true, 0.4, null, 10000, 12);
+            new RedisHealthChecker.HealthCheck(NOW, true, 0.4, null, 10000, 12, "master");
     private static final RedisHealthChecker.HealthCheck FAILED =
-            new RedisHealthChecker.HealthCheck(NOW, false, null, "Connection refused", null, null);
+            new RedisHealthChecker.HealthCheck(NOW, false, null, "Connection refused", null, null, null);
     private static final Duration INTERVAL = Duration.ofSeconds(30);
 
     private final ReconnectPolicy reconnect =

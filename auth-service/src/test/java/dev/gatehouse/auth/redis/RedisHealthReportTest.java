@@ -15,11 +15,11 @@ import tools.jackson.databind.json.JsonMapper;
 class RedisHealthReportTest {
 
     private static final Instant NOW = Instant.parse("2026-11-26T04:00:00Z");
-    private static final RedisHealthReport.Server SERVER = new RedisHealthReport.Server("redis", 6379, false, null, null);
+    private static final RedisHealthReport.Server SERVER = new RedisHealthReport.Server("redis", 6379, false, null, null, null, null);
     private static final RedisHealthChecker.HealthCheck OK =
-            new RedisHealthChecker.HealthCheck(NOW, true, 0.4, null, 10000, 12);
+            new RedisHealthChecker.HealthCheck(NOW, true, 0.4, null, 10000, 12, "master");
     private static final RedisHealthChecker.HealthCheck FAILED =
-            new RedisHealthChecker.HealthCheck(NOW, false, null, "Connection refused", null, null);
+            new RedisHealthChecker.HealthCheck(NOW, false, null, "Connection refused", null, null, null);
     private final ReconnectPolicy reconnect =
             new ReconnectPolicy(new ReconnectProperties(Duration.ofMillis(100), Duration.ofSeconds(10)));
 

@@ -7,6 +7,7 @@ import dev.gatehouse.auth.support.AuthServiceExtension;
 import dev.gatehouse.auth.support.RedisServerExtension;
 import dev.gatehouse.auth.support.SentinelSet;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -55,6 +56,10 @@ class SentinelFailoverIT {
             }
         }
         RedisServerExtension old = sentinels.primary();
+        service.client().get().uri("/health/redis").exchange().expectBody()
+                .jsonPath("$.redis.role").isEqualTo("master")
+                .jsonPath("$.redis.last_failover").isEmpty();
+        Instant beforeKill = Instant.now();
 
         Load load = Load.start(kept.get(0));
         old.stop();
@@ -71,7 +76,10 @@ class SentinelFailoverIT {
         // /health/redis names the node the service now talks to, not the configuration's defaults.
         service.client().get().uri("/health/redis").exchange().expectBody()
                 .jsonPath("$.redis.port").isEqualTo(sentinels.primaryPort())
-                .jsonPath("$.redis.host").isEqualTo("127.0.0.1");
+                .jsonPath("$.redis.host").isEqualTo("127.0.0.1")
+                .jsonPath("$.redis.role").isEqualTo("master")
+                .jsonPath("$.redis.last_failover").value(String.class, at ->
+                        assertThat(Instant.parse(at)).as("the failover this pod followed").isAfter(beforeKill));
         for (String token : revoked) {
             assertThat(status(token)).as("a revocation acknowledged before the failover").isEqualTo(401);
         }
