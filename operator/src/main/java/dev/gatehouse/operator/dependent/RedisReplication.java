@@ -58,8 +58,8 @@ public final class RedisReplication {
    * What a reconcile did and saw.
    *
    * @param events what the operator changed, in words fit for an Event (no secret)
-   * @param settled false while a primary is being chosen, a failover runs or a node could not be
-   *     reached: look again soon
+   * @param settled false while a primary is being chosen, a failover runs, a node could not be
+   *     reached or a Sentinel has yet to learn the replicas: look again soon
    * @param topology what the Redis pods and Sentinels reported, if any Redis pod is ready
    */
   public record Outcome(List<String> events, boolean settled, Optional<RedisTopology> topology) {
@@ -236,7 +236,10 @@ public final class RedisReplication {
 
     RedisTopology topology = RedisTopology.of(ha, primaryIp, known.isPresent(), redisPods,
         replication, views, maxClients.values().stream().min(Integer::compare));
-    return new Outcome(events, reachedAll && mayEnrol && known.isPresent(), Optional.of(topology));
+    // Not settled while a Sentinel has yet to learn the replicas: look again soon, not in 30 s.
+    return new Outcome(events,
+        reachedAll && mayEnrol && known.isPresent() && topology.sentinelsUnawareOfReplicas() == 0,
+        Optional.of(topology));
   }
 
   /** The pod that already has replicas (the most), else pod 0; empty while neither is ready. */

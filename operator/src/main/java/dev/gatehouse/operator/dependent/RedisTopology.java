@@ -21,6 +21,9 @@ import java.util.Optional;
  * @param sentinelsWanted the Sentinels asked for
  * @param quorumProblem what a Sentinel said when asked whether a failover could be agreed
  *     ({@code SENTINEL CKQUORUM}), if it could not
+ * @param sentinelsUnawareOfReplicas Sentinels monitoring the primary that list fewer replicas than
+ *     are in sync: Sentinel learns replicas from the primary's INFO (every 10 s), so one that
+ *     missed them, elected to lead a failover now, would find no replica to promote
  * @param leastMaxClients the least {@code maxclients} of the Redis pods that answered: any of them
  *     may become the primary, which every auth pod's pool connects to
  */
@@ -33,6 +36,7 @@ public record RedisTopology(
     int sentinelsReady,
     int sentinelsWanted,
     Optional<String> quorumProblem,
+    int sentinelsUnawareOfReplicas,
     Optional<Integer> leastMaxClients) {
 
   static RedisTopology of(HighAvailabilitySpec ha, String primaryIp, boolean sentinelsKnowPrimary,
@@ -58,8 +62,12 @@ public record RedisTopology(
         .map(RedisReplication.SentinelView::quorumProblem)
         .flatMap(Optional::stream)
         .findFirst();
+    int unaware = (int) views.values().stream()
+        .filter(view -> view.primaryIp().map(primaryIp::equals).orElse(false))
+        .filter(view -> view.replicas() < inSync.size())
+        .count();
     return new RedisTopology(sentinelsKnowPrimary ? primaryPod : Optional.empty(),
         sentinelsKnowPrimary, inSync, ha.getReplicas() - 1, others, views.size(),
-        ha.getSentinels(), quorumProblem, leastMaxClients);
+        ha.getSentinels(), quorumProblem, unaware, leastMaxClients);
   }
 }

@@ -46,6 +46,12 @@ record RedisReplicatedCondition(String status, String reason, String message) {
               + ". A replica that starts copies the primary first; one that stays behind shows"
               + " why in its log.");
     }
+    if (topology.sentinelsUnawareOfReplicas() > 0) {
+      return new RedisReplicatedCondition("False", ConditionReasons.SENTINELS_UNAWARE_OF_REPLICAS,
+          primary + " " + topology.sentinelsUnawareOfReplicas() + " of the Sentinels do not list"
+              + " every replica yet: they learn them from the primary within 10 s, and a failover"
+              + " one of them led before that would find no replica to promote.");
+    }
     return new RedisReplicatedCondition("True", ConditionReasons.REPLICAS_IN_SYNC, primary);
   }
 }

@@ -69,9 +69,22 @@ class RedisReplicatedConditionTest {
   }
 
   @Test
+  void replicasInSyncAreNotEnoughWhileASentinelDoesNotListThem() {
+    RedisTopology learning = new RedisTopology(Optional.of(name + "-redis-0"), true,
+        List.of(name + "-redis-1", name + "-redis-2"), 2, List.of(), 3, 3, Optional.empty(), 1,
+        Optional.of(10000));
+
+    assertThat(replicated(Optional.of(learning))).satisfies(c -> {
+      assertThat(c.getStatus()).isEqualTo("False");
+      assertThat(c.getReason()).isEqualTo(ConditionReasons.SENTINELS_UNAWARE_OF_REPLICAS);
+      assertThat(c.getMessage()).contains("1 of the Sentinels", "no replica to promote");
+    });
+  }
+
+  @Test
   void theCapacityCheckTakesTheLeastMaxClientsOfAnyRedisPod() {
     RedisTopology lowered = new RedisTopology(Optional.of(name + "-redis-0"), true,
-        List.of(name + "-redis-1", name + "-redis-2"), 2, List.of(), 3, 3, Optional.empty(),
+        List.of(name + "-redis-1", name + "-redis-2"), 2, List.of(), 3, 3, Optional.empty(), 0,
         Optional.of(20));
     AuthServiceStatus status = build(primary, Optional.of(lowered));
 
@@ -94,7 +107,7 @@ class RedisReplicatedConditionTest {
 
   private RedisTopology topology(Optional<String> primaryPod, boolean known, List<String> inSync,
       List<String> notInSync, Optional<String> quorumProblem) {
-    return new RedisTopology(primaryPod, known, inSync, 2, notInSync, 3, 3, quorumProblem,
+    return new RedisTopology(primaryPod, known, inSync, 2, notInSync, 3, 3, quorumProblem, 0,
         Optional.of(10000));
   }
 

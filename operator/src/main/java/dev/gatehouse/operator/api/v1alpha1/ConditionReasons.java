@@ -42,6 +42,7 @@ public final class ConditionReasons {
   public static final String PRIMARY_UNAVAILABLE = "PrimaryUnavailable";
   public static final String REPLICAS_OUT_OF_SYNC = "ReplicasOutOfSync";
   public static final String SENTINEL_QUORUM_UNREACHABLE = "SentinelQuorumUnreachable";
+  public static final String SENTINELS_UNAWARE_OF_REPLICAS = "SentinelsUnawareOfReplicas";
   public static final String TOPOLOGY_UNKNOWN = "TopologyUnknown";
 
   private ConditionReasons() {}
