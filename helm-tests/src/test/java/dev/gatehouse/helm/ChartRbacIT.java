@@ -190,12 +190,12 @@ class ChartRbacIT {
     String name = apply("minimal.yaml", watched, a -> { });
     AuthService owner = apiServer.client().resources(AuthService.class).inNamespace(watched)
         .withName(name).get();
-    // As operators before this one left it: labelled and owned, but with no controller or
-    // blockOwnerDeletion.
+    // As operators before this one left it: labelled (every one set the component label too) and
+    // owned, but with no controller or blockOwnerDeletion.
     apiServer.client().resource(new PodDisruptionBudgetBuilder()
         .withNewMetadata().withName(name).withNamespace(watched)
         .withLabels(Map.of("app.kubernetes.io/managed-by", "gatehouse-operator",
-            "app.kubernetes.io/instance", name))
+            "app.kubernetes.io/instance", name, "app.kubernetes.io/component", "auth"))
         .addNewOwnerReference().withApiVersion(owner.getApiVersion()).withKind(owner.getKind())
         .withName(name).withUid(owner.getMetadata().getUid()).endOwnerReference()
         .endMetadata()
