@@ -40,7 +40,7 @@ import org.junit.jupiter.api.Test;
 class SigningKeyRotationIT extends AbstractOperatorIT {
 
   private static final String NAME = "auth";
-  private static final String SECRET = AuthServiceResources.signingKeySecretName(NAME, JwtAlgorithm.ES256);
+  private static final String KEY_SECRET_NAME = AuthServiceResources.signingKeySecretName(NAME, JwtAlgorithm.ES256);
   /** What the test's pods send as their JWKS max-age: the switch waits this long after publishing. */
   private static final int MAX_AGE_SECONDS = 2;
 
@@ -68,7 +68,7 @@ class SigningKeyRotationIT extends AbstractOperatorIT {
 
     Deployment deployment = await(Deployment.class, NAME);
     String podTemplateHash = templateHash(deployment);
-    Secret generated = await(Secret.class, SECRET);
+    Secret generated = await(Secret.class, KEY_SECRET_NAME);
     assertThat(generated.getImmutable()).as("edited in place, so not immutable").isNotEqualTo(Boolean.TRUE);
     String old = activeKid(generated);
     SigningKeyStatus initial = awaitStatus(NAME, s -> key(s).getActiveKid() != null)
@@ -82,7 +82,7 @@ class SigningKeyRotationIT extends AbstractOperatorIT {
 
     // Phase 1: the period is over (the record says the key signs since two minutes), a new key
     // joins, inactive.
-    client.secrets().inNamespace(namespace).withName(SECRET).edit(s -> {
+    client.secrets().inNamespace(namespace).withName(KEY_SECRET_NAME).edit(s -> {
       s.getMetadata().getAnnotations().put(SigningKeyRotation.ACTIVE_SINCE,
           Instant.now().minus(Duration.ofMinutes(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
       return s;
@@ -155,7 +155,7 @@ class SigningKeyRotationIT extends AbstractOperatorIT {
   }
 
   private Secret secret() {
-    return client.secrets().inNamespace(namespace).withName(SECRET).get();
+    return client.secrets().inNamespace(namespace).withName(KEY_SECRET_NAME).get();
   }
 
   private Optional<String> annotation(String key) {
