@@ -81,9 +81,11 @@ public record PodSecrets(
   /**
    * What is wrong with the user's Secrets, in words a person can act on; empty when the pods have
    * everything they read and would accept it. Content is checked as the auth service checks it at
-   * start-up, so that a bad edit is refused here and the running pods keep what they have.
+   * start-up, so that a bad edit is refused here and the running pods keep what they have. The
+   * rest of this reconcile reads the Secrets judged here, not newer copies ({@link JudgedSecrets}).
    */
   public List<SecretProblem> problems(AuthService primary, Context<AuthService> context) {
+    JudgedSecrets.take(context, referencedByUser());
     List<SecretProblem> problems = new ArrayList<>();
     String namespace = primary.getMetadata().getNamespace();
     if (!redisPasswordGenerated) {
@@ -142,10 +144,11 @@ public record PodSecrets(
     return secret;
   }
 
-  /** A Secret of this primary by name, from the informer caches (generated or referenced). */
+  /**
+   * A Secret of this primary by name, from the informer caches (generated or referenced); a
+   * referenced one as {@link #problems} judged it, once this reconcile has.
+   */
   public static Optional<Secret> find(Context<AuthService> context, String name) {
-    return context.getSecondaryResourcesAsStream(Secret.class)
-        .filter(secret -> name.equals(secret.getMetadata().getName()))
-        .findFirst();
+    return JudgedSecrets.find(context, name);
   }
 }

@@ -16,6 +16,7 @@ import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
 import dev.gatehouse.operator.secrets.ConfigHash;
 import dev.gatehouse.operator.secrets.PodSecrets;
+import dev.gatehouse.operator.support.ContractSamples;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.PodSpec;
@@ -26,6 +27,7 @@ import io.fabric8.kubernetes.api.model.TopologySpreadConstraint;
 import io.fabric8.kubernetes.api.model.Volume;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -244,6 +246,26 @@ class AuthDeploymentTest {
 
     assertThat(hashWith.apply("first")).isEqualTo(hashWith.apply("first"))
         .isNotEqualTo(hashWith.apply("second"));
+  }
+
+  @Test
+  void theTemplateHashesTheClientsFileAsJudgedNotAnEditThatLandsInTheSameReconcile() {
+    AuthService primary = AuthServices.example("minimal.yaml");
+    primary.getSpec().setClientsSecretRef(new SecretReference("auth-clients"));
+    CachedSecrets secrets = generatedSecrets(primary, PASSWORD).with("auth-clients",
+        Map.of(PodSecrets.CLIENTS_KEY, ContractSamples.read("clients/valid-two-clients.yaml")));
+    Context<AuthService> reconcile = secrets.context();
+    assertThat(PodSecrets.of(primary).problems(primary, reconcile)).isEmpty();
+    String judged = hash(dependent.desired(primary, reconcile));
+
+    // The informer sees an edit the pods would refuse while the workflow runs.
+    secrets.replace("auth-clients", Map.of(PodSecrets.CLIENTS_KEY,
+        ContractSamples.read("clients/invalid-unknown-grant-type.yaml")));
+    assertThat(hash(dependent.desired(primary, reconcile))).isEqualTo(judged);
+
+    Context<AuthService> next = secrets.context();
+    assertThat(PodSecrets.of(primary).problems(primary, next)).isNotEmpty();
+    assertThat(hash(dependent.desired(primary, secrets.context()))).isNotEqualTo(judged);
   }
 
   @Test

@@ -10,6 +10,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.dependent.managed.DefaultManagedWorkflowAndDependentResourceContext;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -47,6 +48,12 @@ public final class CachedSecrets {
     return this;
   }
 
+  /** An update event: the cache holds a new object for {@code name}, as an informer does. */
+  public CachedSecrets replace(String name, Map<String, String> entries) {
+    secrets.removeIf(secret -> name.equals(secret.getMetadata().getName()));
+    return with(name, entries);
+  }
+
   /** The last Secret added under {@code name}, to change what the cache holds. */
   public Secret secret(String name) {
     return secrets.stream().filter(s -> name.equals(s.getMetadata().getName()))
@@ -56,6 +63,9 @@ public final class CachedSecrets {
   @SuppressWarnings("unchecked")
   public Context<AuthService> context() {
     Context<AuthService> context = mock(Context.class);
+    // Per reconcile in JOSDK: a test that calls context() again starts the next reconcile.
+    when(context.managedWorkflowAndDependentResourceContext())
+        .thenReturn(new DefaultManagedWorkflowAndDependentResourceContext<>(null, null, context));
     when(context.getSecondaryResourcesAsStream(Secret.class))
         .thenAnswer(invocation -> List.copyOf(secrets).stream());
     when(context.getSecondaryResourcesAsStream(Pod.class)).thenAnswer(invocation -> of(Pod.class));
