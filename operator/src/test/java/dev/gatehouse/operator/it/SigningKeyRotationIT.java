@@ -21,6 +21,7 @@ import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -84,7 +85,7 @@ class SigningKeyRotationIT extends AbstractOperatorIT {
     // joins, inactive.
     client.secrets().inNamespace(namespace).withName(KEY_SECRET_NAME).edit(s -> {
       s.getMetadata().getAnnotations().put(SigningKeyRotation.ACTIVE_SINCE,
-          Instant.now().minus(Duration.ofMinutes(2)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+          Instant.now().minus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.SECONDS).toString());
       return s;
     });
     awaitTrue(() -> annotation(SigningKeyRotation.PUBLISHING_KID).isPresent());
@@ -147,6 +148,49 @@ class SigningKeyRotationIT extends AbstractOperatorIT {
     String body = material.lines().filter(l -> !l.startsWith("-----")).collect(Collectors.joining());
     assertThat(rotationEvents()).isNotEmpty()
         .allSatisfy(e -> assertThat(e.getMessage()).doesNotContain(body.substring(0, 24)).doesNotContain("PRIVATE"));
+  }
+
+  @Test
+  void anImmutableKeySecretOfAnEarlierOperatorIsReplacedByAMutableOneWithTheSameKeysWhenItRotates() {
+    client.resource(example("minimal.yaml")).inNamespace(namespace).create();
+    String old = activeKid(await(Secret.class, KEY_SECRET_NAME));
+    String mutableHash = templateHash(await(Deployment.class, NAME));
+    // What an operator before keyRotation wrote: the same Secret, immutable (a one-way edit of
+    // its data; its metadata stays editable), and the key signing since two minutes.
+    client.secrets().inNamespace(namespace).withName(KEY_SECRET_NAME).edit(s -> {
+      s.setImmutable(true);
+      s.getMetadata().getAnnotations().put(SigningKeyRotation.ACTIVE_SINCE,
+          Instant.now().minus(Duration.ofMinutes(2)).truncatedTo(ChronoUnit.SECONDS).toString());
+      return s;
+    });
+    Secret immutable = secret();
+    assertThat(immutable.getImmutable()).isTrue();
+    // The kubelet does not sync an immutable Secret into running pods: its content is hashed.
+    awaitTrue(() -> !templateHash(deployment(NAME)).equals(mutableHash));
+    String immutableHash = templateHash(deployment(NAME));
+
+    AuthService service = client.resources(AuthService.class).inNamespace(namespace).withName(NAME).get();
+    KeyRotationSpec rotation = new KeyRotationSpec();
+    rotation.setPeriod("1m");
+    service.getSpec().getJwt().setKeyRotation(rotation);
+    service.getMetadata().setManagedFields(null);
+    client.resource(service).update();
+
+    // The rotation is due at once, and an immutable Secret cannot take the new key.
+    awaitTrue(() -> !Boolean.TRUE.equals(secret().getImmutable()));
+    Secret replaced = secret();
+    assertThat(replaced.getMetadata().getUid()).isNotEqualTo(immutable.getMetadata().getUid());
+    assertThat(replaced.getData()).as("not one entry lost").containsAllEntriesOf(immutable.getData());
+    assertThat(activeKid(replaced)).as("the key that signed still signs").isEqualTo(old);
+    assertThat(kids(replaced)).hasSize(2).contains(old);
+    assertThat(replaced.getMetadata().getAnnotations())
+        .containsKey(SigningKeyRotation.PUBLISHING_KID);
+    assertThat(replaced.getMetadata().getOwnerReferences())
+        .isEqualTo(immutable.getMetadata().getOwnerReferences());
+    assertThat(replaced.getMetadata().getLabels()).isEqualTo(immutable.getMetadata().getLabels());
+    // The pods roll once, onto a Secret they follow; the next phases roll nothing.
+    awaitTrue(() -> templateHash(deployment(NAME)).equals(mutableHash));
+    assertThat(immutableHash).isNotEqualTo(mutableHash);
   }
 
   /** The status's signing key, or an empty one before the operator wrote it. */
