@@ -25,7 +25,7 @@ public record PodSecrets(
     String adminToken,
     Optional<String> clients,
     Optional<String> tls,
-    Optional<SecretKeyReference> sentinelPassword) {
+    Optional<SecretKeyReference> sentinelPassword, boolean sentinelPasswordGenerated) {
 
   /** The key of the clients Secret that holds the clients file. */
   public static final String CLIENTS_KEY = "clients.yaml";
@@ -34,6 +34,8 @@ public record PodSecrets(
   public static final String TLS_KEY_KEY = "tls.key";
   /** The key of the generated managed-Redis password Secret. */
   public static final String REDIS_PASSWORD_KEY = "password";
+  /** The key of the generated managed-Sentinel password Secret. */
+  public static final String SENTINEL_PASSWORD_KEY = "password";
   /** The key of the admin token Secret. */
   public static final String ADMIN_TOKEN_KEY = "token";
 
@@ -52,8 +54,19 @@ public record PodSecrets(
         Optional.ofNullable(primary.getSpec().getClientsSecretRef()).map(SecretReference::getName),
         Optional.ofNullable(primary.getSpec().getTls()).map(TlsSpec::getSecretRef)
             .map(SecretReference::getName),
-        Optional.ofNullable(external).map(ExternalRedisSpec::getSentinel)
-            .map(SentinelSpec::getPasswordSecretRef));
+        external != null
+            ? Optional.ofNullable(external.getSentinel()).map(SentinelSpec::getPasswordSecretRef)
+            : managedSentinelPassword(primary),
+        external == null && primary.getSpec().getRedis().getManaged().isHighlyAvailable());
+  }
+
+  /** The managed Sentinels' generated password, with a highly available managed Redis. */
+  private static Optional<SecretKeyReference> managedSentinelPassword(AuthService primary) {
+    return primary.getSpec().getRedis().getManaged().isHighlyAvailable()
+        ? Optional.of(new SecretKeyReference(
+            AuthServiceResources.sentinelPasswordSecretName(primary.getMetadata().getName()),
+            SENTINEL_PASSWORD_KEY))
+        : Optional.empty();
   }
 
   /** The algorithm the signing keys are for; ES256, the CRD's default, when the spec has none. */
@@ -73,8 +86,8 @@ public record PodSecrets(
     }
     clients.ifPresent(names::add);
     tls.filter(name -> !names.contains(name)).ifPresent(names::add);
-    sentinelPassword.map(SecretKeyReference::getName).filter(name -> !names.contains(name))
-        .ifPresent(names::add);
+    sentinelPassword.filter(ref -> !sentinelPasswordGenerated).map(SecretKeyReference::getName)
+        .filter(name -> !names.contains(name)).ifPresent(names::add);
     return names;
   }
 
@@ -92,7 +105,7 @@ public record PodSecrets(
       password(context, redisPassword, "spec.redis.external.passwordSecretRef", "Redis password",
           namespace, problems);
     }
-    sentinelPassword.ifPresent(ref -> password(context, ref,
+    sentinelPassword.filter(ref -> !sentinelPasswordGenerated).ifPresent(ref -> password(context, ref,
         "spec.redis.external.sentinel.passwordSecretRef", "Sentinel password", namespace,
         problems));
     if (!signingKeysGenerated) {
