@@ -46,6 +46,9 @@ public record PodSecrets(
         ? external.getPasswordSecretRef()
         : new SecretKeyReference(AuthServiceResources.redisPasswordSecretName(instance),
             REDIS_PASSWORD_KEY);
+    // A highly available managed Redis: the Sentinels' password is generated too.
+    boolean managedSentinels =
+        external == null && primary.getSpec().getRedis().getManaged().isHighlyAvailable();
     SecretReference userKeys = primary.getSpec().getJwt().getSigningKeySecretRef();
     String signingKeys = userKeys != null ? userKeys.getName()
         : AuthServiceResources.signingKeySecretName(instance, signingAlgorithm(primary));
@@ -54,19 +57,12 @@ public record PodSecrets(
         Optional.ofNullable(primary.getSpec().getClientsSecretRef()).map(SecretReference::getName),
         Optional.ofNullable(primary.getSpec().getTls()).map(TlsSpec::getSecretRef)
             .map(SecretReference::getName),
-        external != null
-            ? Optional.ofNullable(external.getSentinel()).map(SentinelSpec::getPasswordSecretRef)
-            : managedSentinelPassword(primary),
-        external == null && primary.getSpec().getRedis().getManaged().isHighlyAvailable());
-  }
-
-  /** The managed Sentinels' generated password, with a highly available managed Redis. */
-  private static Optional<SecretKeyReference> managedSentinelPassword(AuthService primary) {
-    return primary.getSpec().getRedis().getManaged().isHighlyAvailable()
-        ? Optional.of(new SecretKeyReference(
-            AuthServiceResources.sentinelPasswordSecretName(primary.getMetadata().getName()),
-            SENTINEL_PASSWORD_KEY))
-        : Optional.empty();
+        managedSentinels
+            ? Optional.of(new SecretKeyReference(
+                AuthServiceResources.sentinelPasswordSecretName(instance), SENTINEL_PASSWORD_KEY))
+            : Optional.ofNullable(external).map(ExternalRedisSpec::getSentinel)
+                .map(SentinelSpec::getPasswordSecretRef),
+        managedSentinels);
   }
 
   /** The algorithm the signing keys are for; ES256, the CRD's default, when the spec has none. */
