@@ -223,7 +223,6 @@ public final class PodRunner implements AutoCloseable {
         pod.getMetadata().getName(), pod.getMetadata().getUid());
     try {
       claimHolders.hold(volumes, holder);
-      volumes.rewriteMountPathsInFiles();
       // The kubelet's order: each init container to its successful end, then the container. They
       // share the pod's directory, so an emptyDir they both mount is one directory.
       for (Container init : Optional.ofNullable(pod.getSpec().getInitContainers()).orElse(List.of())) {
@@ -231,6 +230,9 @@ public final class PodRunner implements AutoCloseable {
         initVolumes.rewriteMountPathsInFiles();
         launcher.runInit(key, init, initVolumes);
       }
+      // After the init containers: a file one copied (the Sentinels' sentinel.conf) may name a
+      // path only the container mounts (the include of the Sentinels' password).
+      volumes.rewriteMountPathsInFiles();
       return start(pod, key, ip, component, auth, container, volumes);
     } catch (RuntimeException | IOException e) {
       volumes.delete();

@@ -3,6 +3,7 @@ package dev.gatehouse.e2e;
 import static dev.gatehouse.operator.api.v1alpha1.ConditionReasons.REPLICAS_IN_SYNC;
 import static dev.gatehouse.operator.api.v1alpha1.ConditionTypes.REDIS_REPLICATED;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.e2e.ClusterInABox.OAuthClient;
@@ -27,7 +28,8 @@ import org.slf4j.LoggerFactory;
  * A highly available managed Redis on the cluster in a box, with real redis-server processes for
  * the primary, its two replicas and three Sentinels ({@code redis-server --sentinel}): the primary
  * lost under load (its pod deleted; its process paused), a replica promoted by Sentinel, the auth
- * pods following it, and no acknowledged revocation lost.
+ * pods following it, and no acknowledged revocation lost. The Sentinels answer only with their
+ * own password, which the auth pods hold.
  */
 class HighlyAvailableRedisEndToEndIT {
 
@@ -47,6 +49,7 @@ class HighlyAvailableRedisEndToEndIT {
     String ns = cluster.newNamespace("ha-delete");
     OAuthClient oauth = createReadyAndReplicated(ns);
     String before = primaryPod(ns);
+    assertSentinelsAnswerOnlyWithTheirPassword(ns, before);
 
     String node = cluster.client().pods().inNamespace(ns).withName(before).get().getSpec().getNodeName();
     try (RevocationLoad load = new RevocationLoad(() -> authUrls(ns), oauth, WORKERS, ROUNDS_PER_SECOND)) {
@@ -140,6 +143,29 @@ class HighlyAvailableRedisEndToEndIT {
     }
   }
 
+  /**
+   * Every Sentinel refuses a client without the Sentinels' password (the auth pods found the
+   * primary, so they hold it) and names the primary to one with it.
+   */
+  private static void assertSentinelsAnswerOnlyWithTheirPassword(String ns, String primary)
+      throws IOException {
+    String password = password(ns, AuthServiceResources.sentinelPasswordSecretName(NAME));
+    List<Pod> sentinels = pods(ns, Component.SENTINEL);
+    assertThat(sentinels).hasSize(3);
+    for (Pod sentinel : sentinels) {
+      String ip = sentinel.getStatus().getPodIP();
+      String[] ask = {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", AuthServiceResources.SENTINEL_MASTER_NAME};
+      try (RedisAdminConnection anonymous = RedisAdminConnection.open(ip, 26379, Duration.ofSeconds(1))) {
+        assertThatThrownBy(() -> anonymous.commandForList(ask)).as(sentinel.getMetadata().getName())
+            .hasMessageStartingWith("NOAUTH");
+      }
+      try (RedisAdminConnection client = RedisAdminConnection.open(ip, 26379, Duration.ofSeconds(1))) {
+        assertThat(client.authenticate(List.of(password))).isTrue();
+        assertThat(client.commandForList(ask)).first().isEqualTo(ipOf(ns, primary));
+      }
+    }
+  }
+
   /** Every revocation acknowledged during the load is refused by every auth pod after it. */
   private static void assertRevocationsHold(String ns, OAuthClient oauth, RevocationLoad load)
       throws Exception {
@@ -179,7 +205,7 @@ class HighlyAvailableRedisEndToEndIT {
 
   /** The Redis pod that reports itself the primary with a replica in sync, if one does. */
   private static Optional<String> primaryOf(String ns) {
-    for (Pod pod : redisPods(ns)) {
+    for (Pod pod : pods(ns, Component.REDIS)) {
       Optional<String> info = info(ns, pod.getMetadata().getName());
       if (info.isPresent() && info.get().contains("role:master")
           && !info.get().contains("connected_slaves:0")) {
@@ -207,7 +233,7 @@ class HighlyAvailableRedisEndToEndIT {
 
   private static RedisAdminConnection redis(String ns, String pod) throws IOException {
     RedisAdminConnection redis = RedisAdminConnection.open(ipOf(ns, pod), 6379, Duration.ofSeconds(1));
-    if (!redis.authenticate(List.of(password(ns)))) {
+    if (!redis.authenticate(List.of(password(ns, AuthServiceResources.redisPasswordSecretName(NAME))))) {
       redis.close();
       throw new IOException("Redis " + pod + " refuses the password");
     }
@@ -219,16 +245,16 @@ class HighlyAvailableRedisEndToEndIT {
         .map(p -> p.getStatus().getPodIP()).orElse("");
   }
 
-  private static List<Pod> redisPods(String ns) {
+  private static List<Pod> pods(String ns, Component component) {
     return cluster.client().pods().inNamespace(ns)
-        .withLabel(AuthServiceResources.COMPONENT_LABEL, Component.REDIS.label()).list().getItems().stream()
+        .withLabel(AuthServiceResources.COMPONENT_LABEL, component.label()).list().getItems().stream()
         .filter(p -> p.getMetadata().getDeletionTimestamp() == null && p.getStatus().getPodIP() != null)
         .toList();
   }
 
-  private static String password(String ns) {
-    Secret secret = cluster.client().secrets().inNamespace(ns)
-        .withName(AuthServiceResources.redisPasswordSecretName(NAME)).get();
+  /** The {@code password} of a generated Secret: the Redis's or the Sentinels'. */
+  private static String password(String ns, String secretName) {
+    Secret secret = cluster.client().secrets().inNamespace(ns).withName(secretName).get();
     return new String(Base64.getDecoder().decode(secret.getData().get("password")), StandardCharsets.UTF_8);
   }
 

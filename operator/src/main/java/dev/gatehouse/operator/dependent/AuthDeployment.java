@@ -247,9 +247,10 @@ public class AuthDeployment extends ChildResource<Deployment> {
       environment.add(env("GATEHOUSE_REDIS_SENTINEL_NODES", sentinel.getNodes().stream()
           .map(node -> node.getHost() + ":" + node.getPort())
           .collect(Collectors.joining(","))));
-      secrets.sentinelPassword().ifPresent(ref ->
-          environment.add(env("GATEHOUSE_REDIS_SENTINEL_PASSWORDFILE", SENTINEL_PASSWORD_FILE)));
     }
+    // The managed Sentinels' generated password, or the external set's, if it has one.
+    secrets.sentinelPassword().ifPresent(ref ->
+        environment.add(env("GATEHOUSE_REDIS_SENTINEL_PASSWORDFILE", SENTINEL_PASSWORD_FILE)));
     environment.addAll(List.of(
         env("GATEHOUSE_REDIS_TLS", Boolean.toString(external != null && Boolean.TRUE.equals(external.getTls()))),
         env("GATEHOUSE_REDIS_PASSWORDFILE", REDIS_PASSWORD_FILE),

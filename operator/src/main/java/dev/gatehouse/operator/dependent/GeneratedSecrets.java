@@ -33,6 +33,7 @@ public class GeneratedSecrets {
   private final RedisPasswordSecret redisPassword = new RedisPasswordSecret();
   private final SigningKeySecret signingKeys = new SigningKeySecret();
   private final AdminTokenSecret adminToken = new AdminTokenSecret();
+  private final SentinelPasswordSecret sentinelPassword = new SentinelPasswordSecret();
 
   public EventSource<Secret, AuthService> eventSource(EventSourceContext<AuthService> context) {
     InformerEventSource<Secret, AuthService> secrets = new InformerEventSource<>(
@@ -43,7 +44,8 @@ public class GeneratedSecrets {
             .withSecondaryToPrimaryMapper(Mappers.fromOwnerReferences(AuthService.class))
             .build(),
         context);
-    for (GeneratedSecret dependent : List.of(redisPassword, signingKeys, adminToken)) {
+    for (GeneratedSecret dependent : List.of(redisPassword, signingKeys, adminToken,
+        sentinelPassword)) {
       dependent.setEventSource(secrets);
     }
     return secrets;
@@ -60,6 +62,8 @@ public class GeneratedSecrets {
     reconcileOrDelete(redisPassword, secrets.redisPasswordGenerated(), primary, context, created);
     reconcileOrDelete(signingKeys, secrets.signingKeysGenerated(), primary, context, created);
     reconcileOrDelete(adminToken, true, primary, context, created);
+    reconcileOrDelete(sentinelPassword, secrets.sentinelPasswordGenerated(), primary, context,
+        created);
     return created;
   }
 

@@ -35,7 +35,8 @@ import org.slf4j.LoggerFactory;
  * settings, again after a Sentinel restarts or the password changes, and tells a Sentinel that
  * remembers more replicas or Sentinels than there are to forget the ones that are gone.
  *
- * <p>Every contact is one short {@link RedisAdminConnection}, bounded by a timeout; what it saw
+ * <p>Every contact is one short {@link RedisAdminConnection}, bounded by a timeout, logged in (to
+ * a Sentinel with {@link SentinelPasswordSecret}'s password); what it saw
  * is returned as a {@link RedisTopology} for the status.
  *
  * <p>Longer than 300 lines because bootstrapping, following and forgetting are three readings of
@@ -109,8 +110,10 @@ public final class RedisReplication {
     List<String> passwords = PodSecrets.find(context,
             AuthServiceResources.redisUsersSecretName(primary.getMetadata().getName()))
         .map(RedisUsersSecret::passwords).orElse(List.of());
+    Optional<String> sentinelPassword = SentinelPasswordSecret.password(PodSecrets.find(context,
+        AuthServiceResources.sentinelPasswordSecretName(primary.getMetadata().getName())));
     List<Pod> redisPods = ManagedRedisPods.ready(primary, context, Component.REDIS);
-    if (passwords.isEmpty() || redisPods.isEmpty()) {
+    if (passwords.isEmpty() || sentinelPassword.isEmpty() || redisPods.isEmpty()) {
       return new Outcome(List.of(), false, Optional.empty());
     }
     List<Pod> sentinelPods = ManagedRedisPods.ready(primary, context, Component.SENTINEL);
@@ -134,7 +137,7 @@ public final class RedisReplication {
     }
     Map<Pod, SentinelView> views = new LinkedHashMap<>();
     for (Pod pod : sentinelPods) {
-      try (RedisAdminConnection sentinel = sentinel(pod)) {
+      try (RedisAdminConnection sentinel = sentinel(pod, sentinelPassword.get())) {
         views.put(pod, view(sentinel));
       } catch (IOException e) {
         reachedAll = false;
@@ -196,7 +199,7 @@ public final class RedisReplication {
       String key = uid + "/" + name(pod);
       String settings = ManagedRedisPods.incarnation(pod) + "/" + ha.quorumOrMajority() + "/"
           + RedisUsersSecret.passwordId(current);
-      try (RedisAdminConnection sentinel = sentinel(pod)) {
+      try (RedisAdminConnection sentinel = sentinel(pod, sentinelPassword.get())) {
         if (view.primaryIp().isEmpty()) {
           if (!mayEnrol) {
             continue;
@@ -312,8 +315,18 @@ public final class RedisReplication {
     }
   }
 
-  private static RedisAdminConnection sentinel(Pod pod) throws IOException {
-    return RedisAdminConnection.open(ip(pod), SentinelStatefulSet.SENTINEL_PORT, TIMEOUT);
+  private static RedisAdminConnection sentinel(Pod pod, String password) throws IOException {
+    RedisAdminConnection connection =
+        RedisAdminConnection.open(ip(pod), SentinelStatefulSet.SENTINEL_PORT, TIMEOUT);
+    try {
+      if (!connection.authenticate(List.of(password))) {
+        throw new IOException("the Sentinel refuses the Sentinels' password");
+      }
+      return connection;
+    } catch (IOException e) {
+      connection.close();
+      throw e;
+    }
   }
 
   private static void warn(AuthService primary, Pod pod, IOException e) {

@@ -16,7 +16,8 @@ import java.util.Map;
  * The Sentinels' starting sentinel.conf. It names no primary and holds no password: Sentinel
  * rewrites its file as it learns (its id, the other Sentinels, the replicas, failovers), so each
  * pod copies this one into a volume of its own at start, and {@link RedisReplication} then tells
- * it what to monitor and the password, over the Sentinel protocol.
+ * it what to monitor and the Redis password, over the Sentinel protocol. The Sentinels' own
+ * password arrives through the {@code include} of a file mounted from {@link SentinelPasswordSecret}.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = AuthServiceResources.MANAGED_SENTINEL_SELECTOR,
     itemStore = ManagedFieldsDroppingStore.class))
@@ -32,9 +33,9 @@ public class SentinelConfigMap extends ChildResource<ConfigMap> {
     return String.join("\n", List.of(
         "port " + SentinelStatefulSet.SENTINEL_PORT,
         "dir " + SentinelStatefulSet.STATE_DIR,
-        // Without a password of their own the Sentinels would refuse every other host; the
-        // NetworkPolicy admits only the auth pods, the other Sentinels and the operator.
-        "protected-mode no",
+        // requirepass and sentinel-pass: every client and peer logs in (an include survives
+        // Sentinel's rewrites of this file).
+        "include " + SentinelStatefulSet.AUTH_DIR + "/" + SentinelPasswordSecret.AUTH_CONF_KEY,
         ""));
   }
 

@@ -12,8 +12,9 @@ import java.util.Optional;
 
 /**
  * Admits to the Sentinels only the auth pods (which ask where the primary is), the other
- * Sentinels (which agree on failovers) and the operator (which tells them what to monitor). They
- * have no password of their own, so this policy is what keeps others from ordering a failover.
+ * Sentinels (which agree on failovers) and the operator (which tells them what to monitor). A
+ * second guard, not the only one: the Sentinels also require their own password
+ * ({@link SentinelPasswordSecret}), which matters where no NetworkPolicy controller enforces this.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = AuthServiceResources.MANAGED_SENTINEL_SELECTOR,
     itemStore = SerializedStore.class))

@@ -6,6 +6,7 @@ import dev.gatehouse.operator.api.v1alpha1.Component;
 import dev.gatehouse.operator.api.v1alpha1.ManagedRedisSpec;
 import dev.gatehouse.operator.informer.SerializedStore;
 import dev.gatehouse.operator.secrets.ConfigHash;
+import dev.gatehouse.operator.secrets.PodSecrets;
 import io.fabric8.kubernetes.api.model.IntOrString;
 import io.fabric8.kubernetes.api.model.ProbeBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
@@ -25,7 +26,9 @@ import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDep
  * --sentinel} from the managed Redis image, spread over the nodes. Sentinel must rewrite its
  * configuration file, so an init container copies the ConfigMap's into an emptyDir; a Sentinel
  * whose pod is replaced starts afresh and is told again what to monitor by {@link RedisReplication}.
- * No volume claim: what a Sentinel knows, the others and the Redis pods know too.
+ * No volume claim: what a Sentinel knows, the others and the Redis pods know too. Its own password
+ * is a file mounted from {@link SentinelPasswordSecret} and included by sentinel.conf, never an
+ * argument or an environment variable; the template carries its hash, so a new one rolls them.
  */
 @KubernetesDependent(informer = @Informer(labelSelector = AuthServiceResources.MANAGED_SENTINEL_SELECTOR,
     itemStore = SerializedStore.class))
@@ -34,6 +37,8 @@ public class SentinelStatefulSet extends ChildResource<StatefulSet> {
   public static final int SENTINEL_PORT = 26379;
   static final String STATE_DIR = "/sentinel";
   static final String CONFIG_DIR = "/etc/gatehouse/sentinel";
+  /** The Sentinels' password file's directory: where the auth pods mount that Secret too. */
+  static final String AUTH_DIR = "/var/run/secrets/gatehouse/redis-sentinel";
 
   public SentinelStatefulSet() {
     super(StatefulSet.class, AuthServiceResources::sentinelStatefulSetName, Component.SENTINEL);
@@ -43,6 +48,7 @@ public class SentinelStatefulSet extends ChildResource<StatefulSet> {
   protected StatefulSet desired(AuthService primary, Context<AuthService> context) {
     ManagedRedisSpec managed = primary.getSpec().getRedis().getManaged();
     String instance = primary.getMetadata().getName();
+    String password = AuthServiceResources.sentinelPasswordSecretName(instance);
     VolumeMount state = new VolumeMountBuilder().withName("state").withMountPath(STATE_DIR).build();
     return new StatefulSetBuilder()
         .withMetadata(metadata(primary))
@@ -57,7 +63,10 @@ public class SentinelStatefulSet extends ChildResource<StatefulSet> {
         .withNewMetadata()
         .withLabels(ChildMetadata.labels(primary, Component.SENTINEL))
         .addToAnnotations(ConfigHash.ANNOTATION, new ConfigHash()
-            .value(SentinelConfigMap.CONFIG_KEY, SentinelConfigMap.sentinelConf()).digest())
+            .value(SentinelConfigMap.CONFIG_KEY, SentinelConfigMap.sentinelConf())
+            .secretKey(PodSecrets.find(context, password), password,
+                SentinelPasswordSecret.AUTH_CONF_KEY)
+            .digest())
         .endMetadata()
         .withNewSpec()
         .withAutomountServiceAccountToken(false)
@@ -81,7 +90,8 @@ public class SentinelStatefulSet extends ChildResource<StatefulSet> {
         .withArgs(STATE_DIR + "/" + SentinelConfigMap.CONFIG_KEY, "--sentinel")
         .addNewPort().withName("sentinel").withContainerPort(SENTINEL_PORT).withProtocol("TCP").endPort()
         .withResources(resources())
-        .withVolumeMounts(state)
+        .withVolumeMounts(state,
+            new VolumeMountBuilder().withName("auth").withMountPath(AUTH_DIR).withReadOnly(true).build())
         .withReadinessProbe(new ProbeBuilder()
             .withNewTcpSocket().withPort(new IntOrString("sentinel")).endTcpSocket()
             .withPeriodSeconds(5).build())
@@ -94,7 +104,12 @@ public class SentinelStatefulSet extends ChildResource<StatefulSet> {
             new VolumeBuilder().withName("config").withNewConfigMap()
                 .withName(AuthServiceResources.sentinelConfigMapName(instance)).endConfigMap().build(),
             new VolumeBuilder().withName("state").withNewEmptyDir()
-                .withSizeLimit(new Quantity("16Mi")).endEmptyDir().build())
+                .withSizeLimit(new Quantity("16Mi")).endEmptyDir().build(),
+            new VolumeBuilder().withName("auth").withNewSecret().withSecretName(password)
+                .addNewItem().withKey(SentinelPasswordSecret.AUTH_CONF_KEY)
+                .withPath(SentinelPasswordSecret.AUTH_CONF_KEY).endItem()
+                .withDefaultMode(0440)
+                .endSecret().build())
         .endSpec()
         .endTemplate()
         .endSpec()

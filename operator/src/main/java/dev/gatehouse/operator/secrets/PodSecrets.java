@@ -25,7 +25,7 @@ public record PodSecrets(
     String adminToken,
     Optional<String> clients,
     Optional<String> tls,
-    Optional<SecretKeyReference> sentinelPassword) {
+    Optional<SecretKeyReference> sentinelPassword, boolean sentinelPasswordGenerated) {
 
   /** The key of the clients Secret that holds the clients file. */
   public static final String CLIENTS_KEY = "clients.yaml";
@@ -34,6 +34,8 @@ public record PodSecrets(
   public static final String TLS_KEY_KEY = "tls.key";
   /** The key of the generated managed-Redis password Secret. */
   public static final String REDIS_PASSWORD_KEY = "password";
+  /** The key of the generated managed-Sentinel password Secret. */
+  public static final String SENTINEL_PASSWORD_KEY = "password";
   /** The key of the admin token Secret. */
   public static final String ADMIN_TOKEN_KEY = "token";
 
@@ -44,6 +46,9 @@ public record PodSecrets(
         ? external.getPasswordSecretRef()
         : new SecretKeyReference(AuthServiceResources.redisPasswordSecretName(instance),
             REDIS_PASSWORD_KEY);
+    // A highly available managed Redis: the Sentinels' password is generated too.
+    boolean managedSentinels =
+        external == null && primary.getSpec().getRedis().getManaged().isHighlyAvailable();
     SecretReference userKeys = primary.getSpec().getJwt().getSigningKeySecretRef();
     String signingKeys = userKeys != null ? userKeys.getName()
         : AuthServiceResources.signingKeySecretName(instance, signingAlgorithm(primary));
@@ -52,8 +57,12 @@ public record PodSecrets(
         Optional.ofNullable(primary.getSpec().getClientsSecretRef()).map(SecretReference::getName),
         Optional.ofNullable(primary.getSpec().getTls()).map(TlsSpec::getSecretRef)
             .map(SecretReference::getName),
-        Optional.ofNullable(external).map(ExternalRedisSpec::getSentinel)
-            .map(SentinelSpec::getPasswordSecretRef));
+        managedSentinels
+            ? Optional.of(new SecretKeyReference(
+                AuthServiceResources.sentinelPasswordSecretName(instance), SENTINEL_PASSWORD_KEY))
+            : Optional.ofNullable(external).map(ExternalRedisSpec::getSentinel)
+                .map(SentinelSpec::getPasswordSecretRef),
+        managedSentinels);
   }
 
   /** The algorithm the signing keys are for; ES256, the CRD's default, when the spec has none. */
@@ -73,8 +82,8 @@ public record PodSecrets(
     }
     clients.ifPresent(names::add);
     tls.filter(name -> !names.contains(name)).ifPresent(names::add);
-    sentinelPassword.map(SecretKeyReference::getName).filter(name -> !names.contains(name))
-        .ifPresent(names::add);
+    sentinelPassword.filter(ref -> !sentinelPasswordGenerated).map(SecretKeyReference::getName)
+        .filter(name -> !names.contains(name)).ifPresent(names::add);
     return names;
   }
 
@@ -92,7 +101,7 @@ public record PodSecrets(
       password(context, redisPassword, "spec.redis.external.passwordSecretRef", "Redis password",
           namespace, problems);
     }
-    sentinelPassword.ifPresent(ref -> password(context, ref,
+    sentinelPassword.filter(ref -> !sentinelPasswordGenerated).ifPresent(ref -> password(context, ref,
         "spec.redis.external.sentinel.passwordSecretRef", "Sentinel password", namespace,
         problems));
     if (!signingKeysGenerated) {

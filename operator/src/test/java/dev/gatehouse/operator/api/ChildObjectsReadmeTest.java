@@ -14,6 +14,7 @@ import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisServ
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisStatefulSetName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.redisUsersSecretName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.sentinelConfigMapName;
+import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.sentinelPasswordSecretName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.sentinelNetworkPolicyName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.sentinelPodDisruptionBudgetName;
 import static dev.gatehouse.operator.api.v1alpha1.AuthServiceResources.sentinelServiceName;
@@ -67,7 +68,8 @@ class ChildObjectsReadmeTest {
         "ConfigMap " + redisConfigMapName(NAME),
         "PodDisruptionBudget " + redisPodDisruptionBudgetName(NAME),
         "StatefulSet, Service, NetworkPolicy, PodDisruptionBudget " + sentinelStatefulSetName(NAME),
-        "ConfigMap " + sentinelConfigMapName(NAME));
+        "ConfigMap " + sentinelConfigMapName(NAME),
+        "Secret " + sentinelPasswordSecretName(NAME));
     assertThat(List.of(sentinelServiceName(NAME), sentinelNetworkPolicyName(NAME),
         sentinelPodDisruptionBudgetName(NAME))).containsOnly(sentinelStatefulSetName(NAME));
     assertThat(table).contains("pod `" + redisPodName(NAME) + "`");

@@ -6,10 +6,14 @@ import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.api.v1alpha1.HighAvailabilitySpec;
+import dev.gatehouse.operator.secrets.ConfigHash;
+import dev.gatehouse.operator.secrets.PodSecrets;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.Service;
+import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.api.model.apps.StatefulSet;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
 import io.fabric8.kubernetes.api.model.policy.v1.PodDisruptionBudget;
@@ -19,12 +23,14 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 
 /** The children of a highly available managed Redis (examples/managed-ha.yaml), as desired. */
 class HighlyAvailableRedisTest {
 
   private static final String PASSWORD = "managed-redis-password-value";
+  private static final String SENTINEL_PASSWORD = "managed-sentinel-password-value";
   private static final String COMPONENT = "app.kubernetes.io/component";
 
   private final AuthService primary = AuthServices.example("managed-ha.yaml");
@@ -78,7 +84,7 @@ class HighlyAvailableRedisTest {
 
   @Test
   void sentinelsCopyTheirConfigurationToAWritableVolumeAndRunRestricted() {
-    StatefulSet sentinels = new SentinelStatefulSet().desired(primary, new CachedSecrets().context());
+    StatefulSet sentinels = new SentinelStatefulSet().desired(primary, sentinelSecret(SENTINEL_PASSWORD).context());
     PodSpec pod = sentinels.getSpec().getTemplate().getSpec();
     Container init = pod.getInitContainers().get(0);
     Container sentinel = pod.getContainers().get(0);
@@ -92,10 +98,21 @@ class HighlyAvailableRedisTest {
     assertThat(sentinel.getCommand()).containsExactly("redis-server");
     assertThat(sentinel.getArgs()).containsExactly("/sentinel/sentinel.conf", "--sentinel");
     assertThat(sentinel.getImage()).isEqualTo(primary.getSpec().getRedis().getManaged().getImage());
-    assertThat(sentinel.getVolumeMounts()).singleElement()
-        .satisfies(m -> assertThat(m.getMountPath()).isEqualTo("/sentinel"));
-    assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("config", "state");
+    assertThat(sentinel.getVolumeMounts()).extracting(m -> m.getMountPath())
+        .containsExactly("/sentinel", "/var/run/secrets/gatehouse/redis-sentinel");
+    assertThat(sentinel.getVolumeMounts().get(1).getReadOnly()).isTrue();
+    assertThat(init.getVolumeMounts()).as("the init container copies; it reads no password")
+        .extracting(m -> m.getName()).containsExactly("config", "state");
+    assertThat(pod.getVolumes()).extracting(v -> v.getName()).containsExactly("config", "state", "auth");
     assertThat(pod.getVolumes().get(1).getEmptyDir()).isNotNull();
+    assertThat(pod.getVolumes().get(2).getSecret()).satisfies(secret -> {
+      assertThat(secret.getSecretName()).isEqualTo(name + "-sentinel-password");
+      assertThat(secret.getItems()).singleElement()
+          .satisfies(item -> assertThat(item.getPath()).isEqualTo("auth.conf"));
+      assertThat(secret.getDefaultMode()).isEqualTo(0440);
+    });
+    assertThat(sentinel.getEnv()).isEmpty();
+    assertThat(init.getEnv()).isEmpty();
     for (Container container : List.of(init, sentinel)) {
       assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
       assertThat(container.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
@@ -106,15 +123,73 @@ class HighlyAvailableRedisTest {
     assertThat(pod.getAffinity().getPodAntiAffinity()
         .getPreferredDuringSchedulingIgnoredDuringExecution().get(0).getPodAffinityTerm()
         .getLabelSelector().getMatchLabels()).containsEntry(COMPONENT, "redis-sentinel");
-    assertThat(Serialization.asYaml(sentinels)).doesNotContain(PASSWORD);
+    assertThat(Serialization.asYaml(sentinels)).doesNotContain(PASSWORD, SENTINEL_PASSWORD);
   }
 
   @Test
-  void theSentinelsStartingConfigurationNamesNoPrimaryAndNoPassword() {
-    assertThat(SentinelConfigMap.sentinelConf().lines().toList())
-        .containsExactly("port 26379", "dir /sentinel", "protected-mode no");
-    assertThat(new SentinelConfigMap().desired(primary, new CachedSecrets().context()).getData())
-        .containsOnlyKeys("sentinel.conf");
+  void theSentinelsStartingConfigurationNamesNoPrimaryAndIncludesTheirPasswordFromTheSecretFile() {
+    assertThat(SentinelConfigMap.sentinelConf().lines().toList()).containsExactly("port 26379",
+        "dir /sentinel", "include /var/run/secrets/gatehouse/redis-sentinel/auth.conf");
+    ConfigMap config = new SentinelConfigMap().desired(primary, sentinelSecret(SENTINEL_PASSWORD).context());
+    assertThat(config.getData()).containsOnlyKeys("sentinel.conf");
+    assertThat(Serialization.asYaml(config)).doesNotContain(SENTINEL_PASSWORD, "requirepass");
+  }
+
+  @Test
+  void theSentinelPasswordIsGeneratedOnceForTheSentinelsTheirPeersAndTheirClients() {
+    Map<String, String> generated = new SentinelPasswordSecret().generate(primary);
+    String password = generated.get("password");
+    assertThat(password).matches("[A-Za-z0-9_-]{43}");
+    assertThat(generated).containsOnlyKeys("password", "auth.conf");
+    assertThat(generated.get("auth.conf").lines().toList()).containsExactly(
+        "requirepass " + password, "sentinel sentinel-pass " + password);
+    assertThat(new SentinelPasswordSecret().generate(primary).get("password")).isNotEqualTo(password);
+    assertThat(PodSecrets.of(primary).referencedByUser()).as("the operator's, not the user's")
+        .doesNotContain(name + "-sentinel-password");
+    assertThat(PodSecrets.of(AuthServices.example("minimal.yaml")).sentinelPasswordGenerated())
+        .as("no Sentinels, no password").isFalse();
+  }
+
+  @Test
+  void aNewSentinelPasswordRollsTheSentinelsAndTheAuthPodsWhichReadItAsAFile() {
+    Function<String, String> sentinelHash = password -> new SentinelStatefulSet()
+        .desired(primary, sentinelSecret(password).context())
+        .getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
+    assertThat(sentinelHash.apply("first")).isEqualTo(sentinelHash.apply("first"))
+        .isNotEqualTo(sentinelHash.apply("second"));
+
+    Deployment auth = new AuthDeployment().desired(primary, sentinelSecret(SENTINEL_PASSWORD)
+        .with(AuthServiceResources.redisPasswordSecretName(name), Map.of("password", PASSWORD))
+        .context());
+    Container container = auth.getSpec().getTemplate().getSpec().getContainers().get(0);
+    assertThat(container.getEnv()).filteredOn(e -> e.getName().equals("GATEHOUSE_REDIS_SENTINEL_PASSWORDFILE"))
+        .singleElement().satisfies(e -> assertThat(e.getValue())
+            .isEqualTo("/var/run/secrets/gatehouse/redis-sentinel/password"));
+    assertThat(container.getVolumeMounts()).anySatisfy(m -> {
+      assertThat(m.getMountPath()).isEqualTo("/var/run/secrets/gatehouse/redis-sentinel");
+      assertThat(m.getReadOnly()).isTrue();
+    });
+    assertThat(auth.getSpec().getTemplate().getSpec().getVolumes())
+        .filteredOn(v -> v.getName().equals("sentinel-password")).singleElement()
+        .satisfies(v -> {
+          assertThat(v.getSecret().getSecretName()).isEqualTo(name + "-sentinel-password");
+          assertThat(v.getSecret().getItems()).singleElement().satisfies(item -> {
+            assertThat(item.getKey()).isEqualTo("password");
+            assertThat(item.getPath()).isEqualTo("password");
+          });
+        });
+    assertThat(Serialization.asYaml(auth)).doesNotContain(SENTINEL_PASSWORD, PASSWORD);
+    Function<String, String> authHash = password -> new AuthDeployment().desired(primary,
+            sentinelSecret(password)
+                .with(AuthServiceResources.redisPasswordSecretName(name), Map.of("password", PASSWORD))
+                .context())
+        .getSpec().getTemplate().getMetadata().getAnnotations().get(ConfigHash.ANNOTATION);
+    assertThat(authHash.apply("first")).isNotEqualTo(authHash.apply("second"));
+  }
+
+  private CachedSecrets sentinelSecret(String password) {
+    return new CachedSecrets().with(AuthServiceResources.sentinelPasswordSecretName(name),
+        Map.of("password", password, "auth.conf", SentinelPasswordSecret.authConf(password)));
   }
 
   @Test
@@ -177,6 +252,7 @@ class HighlyAvailableRedisTest {
     assertThat(AuthServiceResources.sentinelStatefulSetName(longest)).hasSizeLessThanOrEqualTo(52);
     assertThat(AuthServiceResources.sentinelServiceName(longest)).hasSizeLessThanOrEqualTo(63);
     assertThat(AuthServiceResources.sentinelConfigMapName(longest)).hasSizeLessThanOrEqualTo(253);
+    assertThat(AuthServiceResources.sentinelPasswordSecretName(longest)).hasSizeLessThanOrEqualTo(253);
   }
 
   private static Map<String, String> decoded(Secret secret) {

@@ -1,6 +1,7 @@
 package dev.gatehouse.operator.dependent;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.gatehouse.operator.api.AuthServices;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
@@ -42,6 +43,7 @@ class RedisReplicationIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
   private static final String PASSWORD = "a-generated-redis-password";
+  private static final String SENTINEL_PASSWORD = "a-generated-sentinel-password";
 
   @TempDir
   Path dir;
@@ -55,6 +57,8 @@ class RedisReplicationIT {
   private final RedisReplication replication = new RedisReplication();
   /** The passwords the operator's record holds, oldest first. */
   private List<String> passwords = List.of(PASSWORD);
+  /** The Sentinels' password in the operator's Secret. */
+  private String sentinelPassword = SENTINEL_PASSWORD;
 
   @AfterEach
   void stop() throws InterruptedException {
@@ -82,6 +86,7 @@ class RedisReplicationIT {
     assertThat(replication.reconcile(primary, context()).events()).as("a settled set is left alone")
         .isEmpty();
     try (RedisAdminConnection sentinel = RedisAdminConnection.open(prefix + "11", 26379, TIMEOUT)) {
+      assertThat(sentinel.authenticate(List.of(SENTINEL_PASSWORD))).isTrue();
       List<String> fields = sentinel.commandForList("SENTINEL", "MASTER", "gatehouse");
       Map<String, String> master = new java.util.HashMap<>();
       for (int i = 0; i + 1 < fields.size(); i += 2) {
@@ -92,7 +97,8 @@ class RedisReplicationIT {
           .containsEntry("num-other-sentinels", "2").containsEntry("flags", "master");
     }
 
-    // The primary's pod is lost: Sentinel promotes a replica; the operator only watches.
+    // The primary's pod is lost: Sentinel promotes a replica; the operator only watches. The
+    // Sentinels must log in to each other for it: a leader is elected by votes asked of its peers.
     redis0.destroyForcibly().waitFor();
     pods.removeIf(pod -> pod.getMetadata().getName().equals(name + "-redis-0"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
@@ -171,6 +177,55 @@ class RedisReplicationIT {
     }
   }
 
+  /**
+   * The Sentinels' own password: without it (or with another) nothing is answered, neither the
+   * primary's address nor an order to monitor or reconfigure; with it, all is. The operator with a
+   * password the Sentinels do not take changes nothing and says it could not reach them.
+   */
+  @Test
+  void theSentinelsRefuseEveryCommandWithoutTheirPassword() throws Exception {
+    startRedis(0, 1);
+    startSentinel(0, 11);
+    String[][] commands = {
+        {"SENTINEL", "MONITOR", "rogue", prefix + "99", "6379", "1"},
+        {"SENTINEL", "SET", "gatehouse", "auth-pass", "x"},
+        {"SENTINEL", "GET-MASTER-ADDR-BY-NAME", "gatehouse"},
+        {"SENTINEL", "FAILOVER", "gatehouse"},
+        {"SENTINEL", "REMOVE", "gatehouse"}};
+    for (String[] command : commands) {
+      try (RedisAdminConnection anonymous = RedisAdminConnection.open(prefix + "11", 26379, TIMEOUT)) {
+        assertThatThrownBy(() -> anonymous.commandForList(command)).as(String.join(" ", command))
+            .isInstanceOf(RedisAdminConnection.RedisErrorReply.class).hasMessageStartingWith("NOAUTH");
+      }
+    }
+    try (RedisAdminConnection wrong = RedisAdminConnection.open(prefix + "11", 26379, TIMEOUT)) {
+      assertThat(wrong.authenticate(List.of(PASSWORD))).as("the Redis password is not the Sentinels'")
+          .isFalse();
+      assertThatThrownBy(() -> wrong.command(commands[0])).hasMessageStartingWith("NOAUTH");
+    }
+
+    sentinelPassword = "not-the-sentinels-password";
+    RedisReplication.Outcome refused = replication.reconcile(primary, context());
+    assertThat(refused.events()).isEmpty();
+    assertThat(refused.settled()).isFalse();
+
+    sentinelPassword = SENTINEL_PASSWORD;
+    assertThat(replication.reconcile(primary, context()).events()).contains(
+        "Sentinel " + name + "-sentinel-0 is told to monitor the Redis primary at " + prefix + "1.");
+    try (RedisAdminConnection sentinel = RedisAdminConnection.open(prefix + "11", 26379, TIMEOUT)) {
+      assertThat(sentinel.authenticate(List.of(SENTINEL_PASSWORD))).isTrue();
+      assertThat(sentinel.commandForList("SENTINEL", "GET-MASTER-ADDR-BY-NAME", "gatehouse"))
+          .containsExactly(prefix + "1", "6379");
+      assertThat(sentinel.command("SENTINEL", "SET", "gatehouse", "down-after-milliseconds", "5000"))
+          .isEqualTo("OK");
+      assertThat(sentinel.command("SENTINEL", "MONITOR", "other", prefix + "1", "6379", "1"))
+          .isEqualTo("OK");
+      assertThat(sentinel.command("SENTINEL", "REMOVE", "other")).isEqualTo("OK");
+    }
+    assertThat(Files.readString(dir.resolve("sentinel-11").resolve("sentinel.conf")))
+        .as("the include survives Sentinel's rewrites of its file").contains("include ");
+  }
+
   @Test
   void whenNoSentinelKnowsAPrimaryThePodThatHasReplicasStaysTheOne() throws Exception {
     startRedis(0, 1);
@@ -223,6 +278,8 @@ class RedisReplicationIT {
     users.getData().forEach((key, value) ->
         entries.put(key, new String(Base64.getDecoder().decode(value), StandardCharsets.UTF_8)));
     cached.with(AuthServiceResources.redisUsersSecretName(name), entries);
+    cached.with(AuthServiceResources.sentinelPasswordSecretName(name), Map.of("password",
+        sentinelPassword, SentinelPasswordSecret.AUTH_CONF_KEY, SentinelPasswordSecret.authConf(sentinelPassword)));
     pods.forEach(cached::with);
     return cached.context();
   }
@@ -252,7 +309,10 @@ class RedisReplicationIT {
   private void startSentinel(int ordinal, int host) throws Exception {
     String ip = prefix + host;
     Path podDir = Files.createDirectories(dir.resolve("sentinel-" + host));
+    Files.writeString(podDir.resolve(SentinelPasswordSecret.AUTH_CONF_KEY),
+        SentinelPasswordSecret.authConf(SENTINEL_PASSWORD));
     Files.writeString(podDir.resolve("sentinel.conf"), SentinelConfigMap.sentinelConf()
+        .replace(SentinelStatefulSet.AUTH_DIR, podDir.toString())
         .replace("dir " + SentinelStatefulSet.STATE_DIR, "dir " + podDir));
     start(podDir, ip, SentinelStatefulSet.SENTINEL_PORT,
         "redis-server", podDir.resolve("sentinel.conf").toString(), "--sentinel", "--bind", ip,

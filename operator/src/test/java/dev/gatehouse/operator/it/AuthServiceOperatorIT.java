@@ -351,7 +351,8 @@ class AuthServiceOperatorIT extends AbstractOperatorIT {
         await(Service.class, name + "-sentinel"),
         await(NetworkPolicy.class, name + "-sentinel"),
         await(PodDisruptionBudget.class, name + "-sentinel"),
-        await(PodDisruptionBudget.class, name + "-redis"));
+        await(PodDisruptionBudget.class, name + "-redis"),
+        await(Secret.class, name + "-sentinel-password"));
     assertThat(children).allSatisfy(child -> assertThat(child.getMetadata().getOwnerReferences())
         .singleElement().satisfies(owner -> assertThat(owner.getUid())
             .isEqualTo(applied.getMetadata().getUid())));
@@ -372,6 +373,8 @@ class AuthServiceOperatorIT extends AbstractOperatorIT {
     assertThat(env)
         .containsEntry("GATEHOUSE_REDIS_SENTINEL_MASTER", "gatehouse")
         .containsEntry("GATEHOUSE_REDIS_SENTINEL_NODES", name + "-sentinel." + namespace + ".svc:26379")
+        .containsEntry("GATEHOUSE_REDIS_SENTINEL_PASSWORDFILE",
+            "/var/run/secrets/gatehouse/redis-sentinel/password")
         .containsEntry("GATEHOUSE_REDIS_REPLICAACKS", "1")
         .doesNotContainKeys("GATEHOUSE_REDIS_HOST", "GATEHOUSE_REDIS_PORT");
     awaitStatus(name, s -> s.getStatus().getObservedGeneration() == 1L);

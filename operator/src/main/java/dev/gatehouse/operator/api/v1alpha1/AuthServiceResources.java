@@ -131,6 +131,11 @@ public final class AuthServiceResources {
     return authService + "-sentinel-config";
   }
 
+  /** The managed Sentinels' own password, which they, their peers, the auth pods and the operator use. */
+  public static String sentinelPasswordSecretName(String authService) {
+    return authService + "-sentinel-password";
+  }
+
   public static String redisConfigMapName(String authService) {
     return authService + "-redis-config";
   }
