@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // The message names the default: a user who left maxConnections out never wrote the 16 that minIdle
@@ -17,6 +19,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "self.minIdle <= self.maxConnections",
     message = "redis.pool.minIdle must not exceed redis.pool.maxConnections (default 16)",
     fieldPath = ".minIdle")
+@Getter
+@Setter
 public class PoolSpec {
 
   /**
@@ -73,44 +77,4 @@ public class PoolSpec {
       + " && duration(self) <= duration('1h'))",
       message = "redis.pool.healthCheckInterval must be between 1s and 1h, e.g. 30s")
   private String healthCheckInterval = "30s";
-
-  public Integer getMaxConnections() {
-    return maxConnections;
-  }
-
-  public void setMaxConnections(Integer maxConnections) {
-    this.maxConnections = maxConnections;
-  }
-
-  public Integer getMinIdle() {
-    return minIdle;
-  }
-
-  public void setMinIdle(Integer minIdle) {
-    this.minIdle = minIdle;
-  }
-
-  public String getAcquireTimeout() {
-    return acquireTimeout;
-  }
-
-  public void setAcquireTimeout(String acquireTimeout) {
-    this.acquireTimeout = acquireTimeout;
-  }
-
-  public Integer getMaxPendingAcquires() {
-    return maxPendingAcquires;
-  }
-
-  public void setMaxPendingAcquires(Integer maxPendingAcquires) {
-    this.maxPendingAcquires = maxPendingAcquires;
-  }
-
-  public String getHealthCheckInterval() {
-    return healthCheckInterval;
-  }
-
-  public void setHealthCheckInterval(String healthCheckInterval) {
-    this.healthCheckInterval = healthCheckInterval;
-  }
 }
