@@ -36,6 +36,9 @@ public class PoolSpec {
    */
   static final String IF_DURATION = "!self.matches('" + DURATION + "') || ";
 
+  /** Also the operator's fallback poll period, for a spec it cannot read (PollInterval). */
+  public static final String DEFAULT_HEALTH_CHECK_INTERVAL = "30s";
+
   @JsonPropertyDescription("Most Redis connections one auth pod opens. The planned total is"
       + " replicas × maxConnections; keep it below the Redis server's maxclients. 1 to 1000.")
   @Default("16")
@@ -71,10 +74,10 @@ public class PoolSpec {
   @JsonPropertyDescription("How often each pod PINGs Redis and records the latency, and how often"
       + " the operator asks the pods for their pool health, e.g. `30s`; 1s to 1h. Faster loads"
       + " Redis and the pods for nothing; slower leaves a failed Redis unnoticed for too long.")
-  @Default("30s")
+  @Default(DEFAULT_HEALTH_CHECK_INTERVAL)
   @Pattern(DURATION)
   @ValidationRule(value = IF_DURATION + "(duration(self) >= duration('1s')"
       + " && duration(self) <= duration('1h'))",
       message = "redis.pool.healthCheckInterval must be between 1s and 1h, e.g. 30s")
-  private String healthCheckInterval = "30s";
+  private String healthCheckInterval = DEFAULT_HEALTH_CHECK_INTERVAL;
 }
