@@ -1,7 +1,6 @@
 package dev.gatehouse.operator.health;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
-import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
@@ -34,7 +33,6 @@ public final class PoolHealthObserver
     implements PerResourcePollingEventSource.ResourceFetcher<PoolHealth, AuthService> {
 
   public static final String EVENT_SOURCE = "pool-health";
-  private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
   private static final Duration REQUEST_TIMEOUT = Duration.ofSeconds(2);
   private static final int MAX_IN_FLIGHT = 64;
   private static final int POLLING_THREADS = 2;
@@ -68,7 +66,7 @@ public final class PoolHealthObserver
     PerResourcePollingEventSource<PoolHealth, AuthService, String> polling =
         new PerResourcePollingEventSource<>(PoolHealth.class, context,
             new PerResourcePollingConfigurationBuilder<PoolHealth, AuthService, String>(
-                observer, DEFAULT_INTERVAL)
+                observer, PollInterval.DEFAULT)
                 .withName(EVENT_SOURCE)
                 .withResourceIDMapper(ResourceIDMapper.singleResourceResourceIDMapper())
                 .withExecutorService(executor)
@@ -106,12 +104,7 @@ public final class PoolHealthObserver
 
   @Override
   public Optional<Duration> fetchDelay(Set<PoolHealth> lastFetched, AuthService primary) {
-    if (primary.unreadableSpec().isPresent()) {
-      return Optional.of(DEFAULT_INTERVAL);
-    }
-    String interval = Optional.ofNullable(primary.getSpec().getRedis().getPool())
-        .map(PoolSpec::getHealthCheckInterval).orElse(null);
-    return Optional.of(PollInterval.parse(interval, DEFAULT_INTERVAL));
+    return Optional.of(PollInterval.of(primary));
   }
 
   /** Each request has its own timeout; this bound only guards against one that never completes. */

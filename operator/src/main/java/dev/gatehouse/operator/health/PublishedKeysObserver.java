@@ -3,7 +3,6 @@ package dev.gatehouse.operator.health;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
-import dev.gatehouse.operator.api.v1alpha1.PoolSpec;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.ResourceIDMapper;
@@ -36,7 +35,6 @@ final class PublishedKeysObserver
 
   static final String EVENT_SOURCE = "published-keys";
   static final String JWKS_PATH = "/.well-known/jwks.json";
-  private static final Duration DEFAULT_INTERVAL = Duration.ofSeconds(30);
   private static final Pattern MAX_AGE = Pattern.compile("(?:^|[,\\s])max-age=([0-9]{1,9})(?:$|[,\\s])");
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final Logger log = LoggerFactory.getLogger(PublishedKeysObserver.class);
@@ -57,7 +55,7 @@ final class PublishedKeysObserver
       PoolHealthClient client, Duration requestTimeout, ScheduledExecutorService executor) {
     return new PerResourcePollingEventSource<>(PublishedKeys.class, context,
         new PerResourcePollingConfigurationBuilder<PublishedKeys, AuthService, String>(
-            new PublishedKeysObserver(pods, client, requestTimeout), DEFAULT_INTERVAL)
+            new PublishedKeysObserver(pods, client, requestTimeout), PollInterval.DEFAULT)
             .withName(EVENT_SOURCE)
             .withResourceIDMapper(ResourceIDMapper.singleResourceResourceIDMapper())
             .withExecutorService(executor)
@@ -94,12 +92,7 @@ final class PublishedKeysObserver
 
   @Override
   public Optional<Duration> fetchDelay(Set<PublishedKeys> lastFetched, AuthService primary) {
-    if (!rotates(primary)) {
-      return Optional.of(DEFAULT_INTERVAL);
-    }
-    String interval = Optional.ofNullable(primary.getSpec().getRedis().getPool())
-        .map(PoolSpec::getHealthCheckInterval).orElse(null);
-    return Optional.of(PollInterval.parse(interval, DEFAULT_INTERVAL));
+    return Optional.of(rotates(primary) ? PollInterval.of(primary) : PollInterval.DEFAULT);
   }
 
   private static boolean rotates(AuthService primary) {

@@ -11,9 +11,13 @@ import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
 import io.fabric8.kubernetes.model.annotation.SpecReplicas;
+import lombok.Getter;
+import lombok.Setter;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @SchemaCustomizer(value = EmbeddedTypeSchemas.Resources.class, input = "resources")
+@Getter
+@Setter
 public class AuthServiceSpec {
 
   public static final String DEFAULT_IMAGE = "ghcr.io/gatehouse-dev/auth-service:0.1.0";
@@ -82,68 +86,4 @@ public class AuthServiceSpec {
   @JsonPropertyDescription("HTTPS for the auth pods. Without it they serve plain HTTP, for a"
       + " mesh or an ingress that terminates TLS in front of them.")
   private TlsSpec tls;
-
-  public Integer getReplicas() {
-    return replicas;
-  }
-
-  public void setReplicas(Integer replicas) {
-    this.replicas = replicas;
-  }
-
-  public String getImage() {
-    return image;
-  }
-
-  public void setImage(String image) {
-    this.image = image;
-  }
-
-  public ResourceRequirements getResources() {
-    return resources;
-  }
-
-  public void setResources(ResourceRequirements resources) {
-    this.resources = resources;
-  }
-
-  public PodSettings getPod() {
-    return pod;
-  }
-
-  public void setPod(PodSettings pod) {
-    this.pod = pod;
-  }
-
-  public RedisSpec getRedis() {
-    return redis;
-  }
-
-  public void setRedis(RedisSpec redis) {
-    this.redis = redis;
-  }
-
-  public SecretReference getClientsSecretRef() {
-    return clientsSecretRef;
-  }
-
-  public void setClientsSecretRef(SecretReference clientsSecretRef) {
-    this.clientsSecretRef = clientsSecretRef;
-  }
-
-  public TlsSpec getTls() {
-    return tls;
-  }
-
-  public void setTls(TlsSpec tls) {
-    this.tls = tls;
-  }
-
-  public JwtSpec getJwt() {
-    return jwt;
-  }
-
-  public void setJwt(JwtSpec jwt) {
-    this.jwt = jwt;
-  }
 }

@@ -7,8 +7,12 @@ import io.fabric8.kubernetes.model.annotation.LabelSelector;
 import io.fabric8.kubernetes.model.annotation.StatusReplicas;
 import java.util.ArrayList;
 import java.util.List;
+import lombok.Getter;
+import lombok.Setter;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class AuthServiceStatus extends SerializedValue {
 
   @JsonPropertyDescription("The metadata.generation this status describes.")
@@ -34,60 +38,4 @@ public class AuthServiceStatus extends SerializedValue {
 
   @JsonPropertyDescription("The signing key: which kid signs and the state of its rotation.")
   private SigningKeyStatus signingKey;
-
-  public Long getObservedGeneration() {
-    return observedGeneration;
-  }
-
-  public void setObservedGeneration(Long observedGeneration) {
-    this.observedGeneration = observedGeneration;
-  }
-
-  public Integer getReplicas() {
-    return replicas;
-  }
-
-  public void setReplicas(Integer replicas) {
-    this.replicas = replicas;
-  }
-
-  public Integer getReadyReplicas() {
-    return readyReplicas;
-  }
-
-  public void setReadyReplicas(Integer readyReplicas) {
-    this.readyReplicas = readyReplicas;
-  }
-
-  public String getSelector() {
-    return selector;
-  }
-
-  public void setSelector(String selector) {
-    this.selector = selector;
-  }
-
-  public List<Condition> getConditions() {
-    return conditions;
-  }
-
-  public void setConditions(List<Condition> conditions) {
-    this.conditions = conditions;
-  }
-
-  public RedisPoolStatus getRedisPool() {
-    return redisPool;
-  }
-
-  public void setRedisPool(RedisPoolStatus redisPool) {
-    this.redisPool = redisPool;
-  }
-
-  public SigningKeyStatus getSigningKey() {
-    return signingKey;
-  }
-
-  public void setSigningKey(SigningKeyStatus signingKey) {
-    this.signingKey = signingKey;
-  }
 }

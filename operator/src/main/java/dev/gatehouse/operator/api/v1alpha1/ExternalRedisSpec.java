@@ -9,6 +9,8 @@ import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * Your Redis: one server at {@code host}, or a Sentinel set. {@code port} keeps its default with a
@@ -28,6 +30,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     message = "redis.external.port is not read with sentinel: give each Sentinel's port in"
         + " redis.external.sentinel.nodes, and the Sentinels tell the pods the primary's",
     fieldPath = ".port")
+@Getter
+@Setter
 public class ExternalRedisSpec {
 
   static final String DEFAULT_PORT = "6379";
@@ -71,59 +75,11 @@ public class ExternalRedisSpec {
   @Required
   private SecretKeyReference passwordSecretRef;
 
-  public String getHost() {
-    return host;
-  }
-
-  public void setHost(String host) {
-    this.host = host;
-  }
-
-  public Integer getPort() {
-    return port;
-  }
-
-  public void setPort(Integer port) {
-    this.port = port;
-  }
-
-  public SentinelSpec getSentinel() {
-    return sentinel;
-  }
-
-  public void setSentinel(SentinelSpec sentinel) {
-    this.sentinel = sentinel;
-  }
-
-  public Integer getReplicaAcks() {
-    return replicaAcks;
-  }
-
-  public void setReplicaAcks(Integer replicaAcks) {
-    this.replicaAcks = replicaAcks;
-  }
-
   /** What the pods are given: the spec's value, or the default for this kind of Redis. */
   public int replicaAcksOrDefault() {
     if (replicaAcks != null) {
       return replicaAcks;
     }
     return sentinel != null ? REPLICA_ACKS_WITH_SENTINEL : 0;
-  }
-
-  public Boolean getTls() {
-    return tls;
-  }
-
-  public void setTls(Boolean tls) {
-    this.tls = tls;
-  }
-
-  public SecretKeyReference getPasswordSecretRef() {
-    return passwordSecretRef;
-  }
-
-  public void setPasswordSecretRef(SecretKeyReference passwordSecretRef) {
-    this.passwordSecretRef = passwordSecretRef;
   }
 }

@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * A managed Redis primary with replicas, watched by Redis Sentinel, which promotes a replica when
@@ -34,6 +36,8 @@ import io.fabric8.generator.annotation.ValidationRule;
         + " Sentinels keep counting a removed one in the majority a failover needs. Create a new"
         + " AuthService to change it.",
     fieldPath = ".sentinels")
+@Getter
+@Setter
 public class HighAvailabilitySpec {
 
   @JsonPropertyDescription("Redis pods in all: one primary and replicas - 1 replicas, spread over"
@@ -65,38 +69,6 @@ public class HighAvailabilitySpec {
   @Min(0)
   @Max(8)
   private Integer replicaAcks = 1;
-
-  public Integer getReplicas() {
-    return replicas;
-  }
-
-  public void setReplicas(Integer replicas) {
-    this.replicas = replicas;
-  }
-
-  public Integer getSentinels() {
-    return sentinels;
-  }
-
-  public void setSentinels(Integer sentinels) {
-    this.sentinels = sentinels;
-  }
-
-  public Integer getQuorum() {
-    return quorum;
-  }
-
-  public void setQuorum(Integer quorum) {
-    this.quorum = quorum;
-  }
-
-  public Integer getReplicaAcks() {
-    return replicaAcks;
-  }
-
-  public void setReplicaAcks(Integer replicaAcks) {
-    this.replicaAcks = replicaAcks;
-  }
 
   /** The quorum given, or a majority of the Sentinels; it depends on sentinels, so no schema default. */
   @JsonIgnore

@@ -9,6 +9,8 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
+import lombok.Getter;
+import lombok.Setter;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @SchemaCustomizer(value = EmbeddedTypeSchemas.StringItems.class,
@@ -34,6 +36,8 @@ import java.util.List;
     message = "jwt.keyRotation needs ES256 or RS256: an HS256 key is never published in the JWKS"
         + " that the rotation watches",
     fieldPath = ".keyRotation")
+@Getter
+@Setter
 public class JwtSpec {
 
   static final int MAX_AUDIENCE_LENGTH = 256;
@@ -104,68 +108,4 @@ public class JwtSpec {
   @JsonPropertyDescription("Rotates the generated signing key every period, with no failed"
       + " verification and no restart. Absent: the key is never rotated by the operator.")
   private KeyRotationSpec keyRotation;
-
-  public String getIssuer() {
-    return issuer;
-  }
-
-  public void setIssuer(String issuer) {
-    this.issuer = issuer;
-  }
-
-  public List<String> getAudiences() {
-    return audiences;
-  }
-
-  public void setAudiences(List<String> audiences) {
-    this.audiences = audiences;
-  }
-
-  public JwtAlgorithm getAlgorithm() {
-    return algorithm;
-  }
-
-  public void setAlgorithm(JwtAlgorithm algorithm) {
-    this.algorithm = algorithm;
-  }
-
-  public String getAccessTokenTtl() {
-    return accessTokenTtl;
-  }
-
-  public void setAccessTokenTtl(String accessTokenTtl) {
-    this.accessTokenTtl = accessTokenTtl;
-  }
-
-  public String getRefreshTokenTtl() {
-    return refreshTokenTtl;
-  }
-
-  public void setRefreshTokenTtl(String refreshTokenTtl) {
-    this.refreshTokenTtl = refreshTokenTtl;
-  }
-
-  public String getClockSkew() {
-    return clockSkew;
-  }
-
-  public void setClockSkew(String clockSkew) {
-    this.clockSkew = clockSkew;
-  }
-
-  public KeyRotationSpec getKeyRotation() {
-    return keyRotation;
-  }
-
-  public void setKeyRotation(KeyRotationSpec keyRotation) {
-    this.keyRotation = keyRotation;
-  }
-
-  public SecretReference getSigningKeySecretRef() {
-    return signingKeySecretRef;
-  }
-
-  public void setSigningKeySecretRef(SecretReference signingKeySecretRef) {
-    this.signingKeySecretRef = signingKeySecretRef;
-  }
 }

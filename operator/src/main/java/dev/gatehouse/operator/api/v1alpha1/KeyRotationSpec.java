@@ -5,9 +5,13 @@ import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 /** The managed rotation of the generated signing key (docs/operator.md, "Signing-key rotation"). */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class KeyRotationSpec {
 
   @JsonPropertyDescription("How long a signing key signs before the operator rotates it, e.g."
@@ -20,12 +24,4 @@ public class KeyRotationSpec {
       + "(duration(self) >= duration('1m') && duration(self) <= duration('8760h'))",
       message = "jwt.keyRotation.period must be between 1m and 8760h, e.g. 720h")
   private String period;
-
-  public String getPeriod() {
-    return period;
-  }
-
-  public void setPeriod(String period) {
-    this.period = period;
-  }
 }

@@ -10,6 +10,8 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.ResourceRequirements;
+import lombok.Getter;
+import lombok.Setter;
 
 // A StatefulSet's claim template cannot change, and moving between a volume and none would start
 // Redis empty: both are decided when the managed Redis is created (rules in RedisSpec).
@@ -22,6 +24,8 @@ import io.fabric8.kubernetes.api.model.ResourceRequirements;
         + " restarts comes back empty and its replicas copy the empty data set. Remove ephemeral"
         + " or highAvailability.",
     fieldPath = ".ephemeral")
+@Getter
+@Setter
 public class ManagedRedisSpec {
 
   public static final String DEFAULT_IMAGE = "docker.io/library/redis:7.4-alpine";
@@ -63,54 +67,6 @@ public class ManagedRedisSpec {
       + " when the primary's pod or node is lost, Sentinel promotes a replica within seconds and"
       + " the auth pods follow. Absent: one Redis pod. Whether it is set is fixed at creation.")
   private HighAvailabilitySpec highAvailability;
-
-  public String getImage() {
-    return image;
-  }
-
-  public void setImage(String image) {
-    this.image = image;
-  }
-
-  public ResourceRequirements getResources() {
-    return resources;
-  }
-
-  public void setResources(ResourceRequirements resources) {
-    this.resources = resources;
-  }
-
-  public Integer getMaxClients() {
-    return maxClients;
-  }
-
-  public void setMaxClients(Integer maxClients) {
-    this.maxClients = maxClients;
-  }
-
-  public RedisStorageSpec getStorage() {
-    return storage;
-  }
-
-  public void setStorage(RedisStorageSpec storage) {
-    this.storage = storage;
-  }
-
-  public Boolean getEphemeral() {
-    return ephemeral;
-  }
-
-  public void setEphemeral(Boolean ephemeral) {
-    this.ephemeral = ephemeral;
-  }
-
-  public HighAvailabilitySpec getHighAvailability() {
-    return highAvailability;
-  }
-
-  public void setHighAvailability(HighAvailabilitySpec highAvailability) {
-    this.highAvailability = highAvailability;
-  }
 
   /** Whether Redis runs as a primary with replicas behind Sentinel. */
   @JsonIgnore

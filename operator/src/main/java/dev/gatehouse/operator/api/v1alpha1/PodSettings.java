@@ -9,10 +9,14 @@ import io.fabric8.kubernetes.api.model.Affinity;
 import io.fabric8.kubernetes.api.model.Toleration;
 import java.util.List;
 import java.util.Map;
+import lombok.Getter;
+import lombok.Setter;
 
 /** What a user may add to the auth pods; the operator owns everything else in the pod template. */
 @JsonInclude(JsonInclude.Include.NON_EMPTY)
 @SchemaCustomizer(EmbeddedTypeSchemas.Pod.class)
+@Getter
+@Setter
 public class PodSettings {
 
   @JsonPropertyDescription("Node labels the auth pods must be scheduled on (label keys and"
@@ -39,52 +43,4 @@ public class PodSettings {
 
   @JsonPropertyDescription("Extra annotations on the auth pods; at most 256 KiB together.")
   private Map<String, String> annotations;
-
-  public Map<String, String> getNodeSelector() {
-    return nodeSelector;
-  }
-
-  public void setNodeSelector(Map<String, String> nodeSelector) {
-    this.nodeSelector = nodeSelector;
-  }
-
-  public List<Toleration> getTolerations() {
-    return tolerations;
-  }
-
-  public void setTolerations(List<Toleration> tolerations) {
-    this.tolerations = tolerations;
-  }
-
-  public Affinity getAffinity() {
-    return affinity;
-  }
-
-  public void setAffinity(Affinity affinity) {
-    this.affinity = affinity;
-  }
-
-  public String getPriorityClassName() {
-    return priorityClassName;
-  }
-
-  public void setPriorityClassName(String priorityClassName) {
-    this.priorityClassName = priorityClassName;
-  }
-
-  public Map<String, String> getLabels() {
-    return labels;
-  }
-
-  public void setLabels(Map<String, String> labels) {
-    this.labels = labels;
-  }
-
-  public Map<String, String> getAnnotations() {
-    return annotations;
-  }
-
-  public void setAnnotations(Map<String, String> annotations) {
-    this.annotations = annotations;
-  }
 }

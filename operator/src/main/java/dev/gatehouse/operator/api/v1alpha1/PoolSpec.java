@@ -7,6 +7,8 @@ import io.fabric8.generator.annotation.Max;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 @JsonInclude(JsonInclude.Include.NON_NULL)
 // The message names the default: a user who left maxConnections out never wrote the 16 that minIdle
@@ -17,6 +19,8 @@ import io.fabric8.generator.annotation.ValidationRule;
     value = "self.minIdle <= self.maxConnections",
     message = "redis.pool.minIdle must not exceed redis.pool.maxConnections (default 16)",
     fieldPath = ".minIdle")
+@Getter
+@Setter
 public class PoolSpec {
 
   /**
@@ -31,6 +35,9 @@ public class PoolSpec {
    * accepts, since on anything else it would fail the rules of the whole object, not this field.
    */
   static final String IF_DURATION = "!self.matches('" + DURATION + "') || ";
+
+  /** Also the operator's fallback poll period, for a spec it cannot read (PollInterval). */
+  public static final String DEFAULT_HEALTH_CHECK_INTERVAL = "30s";
 
   @JsonPropertyDescription("Most Redis connections one auth pod opens. The planned total is"
       + " replicas × maxConnections; keep it below the Redis server's maxclients. 1 to 1000.")
@@ -67,50 +74,10 @@ public class PoolSpec {
   @JsonPropertyDescription("How often each pod PINGs Redis and records the latency, and how often"
       + " the operator asks the pods for their pool health, e.g. `30s`; 1s to 1h. Faster loads"
       + " Redis and the pods for nothing; slower leaves a failed Redis unnoticed for too long.")
-  @Default("30s")
+  @Default(DEFAULT_HEALTH_CHECK_INTERVAL)
   @Pattern(DURATION)
   @ValidationRule(value = IF_DURATION + "(duration(self) >= duration('1s')"
       + " && duration(self) <= duration('1h'))",
       message = "redis.pool.healthCheckInterval must be between 1s and 1h, e.g. 30s")
-  private String healthCheckInterval = "30s";
-
-  public Integer getMaxConnections() {
-    return maxConnections;
-  }
-
-  public void setMaxConnections(Integer maxConnections) {
-    this.maxConnections = maxConnections;
-  }
-
-  public Integer getMinIdle() {
-    return minIdle;
-  }
-
-  public void setMinIdle(Integer minIdle) {
-    this.minIdle = minIdle;
-  }
-
-  public String getAcquireTimeout() {
-    return acquireTimeout;
-  }
-
-  public void setAcquireTimeout(String acquireTimeout) {
-    this.acquireTimeout = acquireTimeout;
-  }
-
-  public Integer getMaxPendingAcquires() {
-    return maxPendingAcquires;
-  }
-
-  public void setMaxPendingAcquires(Integer maxPendingAcquires) {
-    this.maxPendingAcquires = maxPendingAcquires;
-  }
-
-  public String getHealthCheckInterval() {
-    return healthCheckInterval;
-  }
-
-  public void setHealthCheckInterval(String healthCheckInterval) {
-    this.healthCheckInterval = healthCheckInterval;
-  }
+  private String healthCheckInterval = DEFAULT_HEALTH_CHECK_INTERVAL;
 }

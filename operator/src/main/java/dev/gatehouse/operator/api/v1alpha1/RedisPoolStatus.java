@@ -3,12 +3,16 @@ package dev.gatehouse.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import java.util.List;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * The connection budget and the pool health the auth pods report. Only states and bands live here:
  * live figures (connections in use, utilization) change every second and are Prometheus metrics.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class RedisPoolStatus extends SerializedValue {
 
   @JsonPropertyDescription("Pool maximum of each auth pod.")
@@ -42,68 +46,4 @@ public class RedisPoolStatus extends SerializedValue {
   @JsonPropertyDescription("Distinct warning codes the pods report, e.g. HighUtilization,"
       + " AcquireTimeouts, Reconnects.")
   private List<String> warnings;
-
-  public Integer getMaxConnectionsPerPod() {
-    return maxConnectionsPerPod;
-  }
-
-  public void setMaxConnectionsPerPod(Integer maxConnectionsPerPod) {
-    this.maxConnectionsPerPod = maxConnectionsPerPod;
-  }
-
-  public Long getPlannedConnections() {
-    return plannedConnections;
-  }
-
-  public void setPlannedConnections(Long plannedConnections) {
-    this.plannedConnections = plannedConnections;
-  }
-
-  public Integer getServerMaxClients() {
-    return serverMaxClients;
-  }
-
-  public void setServerMaxClients(Integer serverMaxClients) {
-    this.serverMaxClients = serverMaxClients;
-  }
-
-  public Integer getRunningPods() {
-    return runningPods;
-  }
-
-  public void setRunningPods(Integer runningPods) {
-    this.runningPods = runningPods;
-  }
-
-  public Integer getReportingPods() {
-    return reportingPods;
-  }
-
-  public void setReportingPods(Integer reportingPods) {
-    this.reportingPods = reportingPods;
-  }
-
-  public String getHealth() {
-    return health;
-  }
-
-  public void setHealth(String health) {
-    this.health = health;
-  }
-
-  public Boolean getHighUtilization() {
-    return highUtilization;
-  }
-
-  public void setHighUtilization(Boolean highUtilization) {
-    this.highUtilization = highUtilization;
-  }
-
-  public List<String> getWarnings() {
-    return warnings;
-  }
-
-  public void setWarnings(List<String> warnings) {
-    this.warnings = warnings;
-  }
 }

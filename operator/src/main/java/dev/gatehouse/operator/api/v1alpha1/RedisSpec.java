@@ -4,6 +4,8 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.ValidationRule;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * A union with a discriminator, {@code mode}, rather than "exactly one of managed or external", so
@@ -45,6 +47,8 @@ import io.fabric8.generator.annotation.ValidationRule;
         + " exists: the pods, their Service and the auth pods' connection differ. Create a new"
         + " AuthService instead.",
     fieldPath = ".managed.highAvailability")
+@Getter
+@Setter
 public class RedisSpec {
 
   @JsonPropertyDescription("Who runs Redis: `Managed` (default), the operator runs one for this"
@@ -68,14 +72,6 @@ public class RedisSpec {
   @Default("{}")
   private PoolSpec pool = new PoolSpec();
 
-  public RedisMode getMode() {
-    return mode;
-  }
-
-  public void setMode(RedisMode mode) {
-    this.mode = mode;
-  }
-
   /**
    * Whether the operator runs Redis. The API server refuses a mode that disagrees with whether
    * {@code external} is set, so either says it; {@code external} decides because an object stored
@@ -84,29 +80,5 @@ public class RedisSpec {
    */
   public boolean operatorRunsRedis() {
     return external == null;
-  }
-
-  public ManagedRedisSpec getManaged() {
-    return managed;
-  }
-
-  public void setManaged(ManagedRedisSpec managed) {
-    this.managed = managed;
-  }
-
-  public ExternalRedisSpec getExternal() {
-    return external;
-  }
-
-  public void setExternal(ExternalRedisSpec external) {
-    this.external = external;
-  }
-
-  public PoolSpec getPool() {
-    return pool;
-  }
-
-  public void setPool(PoolSpec pool) {
-    this.pool = pool;
   }
 }

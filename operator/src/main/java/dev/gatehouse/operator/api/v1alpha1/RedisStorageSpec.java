@@ -4,12 +4,16 @@ import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * The volume of the managed Redis: one PersistentVolumeClaim from the StatefulSet's claim
  * template. Kubernetes does not let a claim template change, so neither may this.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class RedisStorageSpec {
 
   public static final String DEFAULT_SIZE = "1Gi";
@@ -25,20 +29,4 @@ public class RedisStorageSpec {
       + " unset.")
   @Pattern("^[a-z0-9]([-a-z0-9.]{0,251}[a-z0-9])?$")
   private String storageClassName;
-
-  public String getSize() {
-    return size;
-  }
-
-  public void setSize(String size) {
-    this.size = size;
-  }
-
-  public String getStorageClassName() {
-    return storageClassName;
-  }
-
-  public void setStorageClassName(String storageClassName) {
-    this.storageClassName = storageClassName;
-  }
 }

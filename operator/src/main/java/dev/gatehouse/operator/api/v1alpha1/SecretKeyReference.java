@@ -6,9 +6,13 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import lombok.Getter;
+import lombok.Setter;
 
 /** A key of a Secret in the AuthService's own namespace. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class SecretKeyReference {
 
   @JsonPropertyDescription("Name of the Secret.")
@@ -27,22 +31,6 @@ public class SecretKeyReference {
 
   public SecretKeyReference(String name, String key) {
     this.name = name;
-    this.key = key;
-  }
-
-  public String getName() {
-    return name;
-  }
-
-  public void setName(String name) {
-    this.name = name;
-  }
-
-  public String getKey() {
-    return key;
-  }
-
-  public void setKey(String key) {
     this.key = key;
   }
 }

@@ -7,9 +7,13 @@ import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import lombok.Getter;
+import lombok.Setter;
 
 /** One Sentinel's address. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class SentinelNode {
 
   // No IPv6 literal: the auth service takes its Sentinels as host:port and refuses a host with
@@ -33,22 +37,6 @@ public class SentinelNode {
 
   public SentinelNode(String host, Integer port) {
     this.host = host;
-    this.port = port;
-  }
-
-  public String getHost() {
-    return host;
-  }
-
-  public void setHost(String host) {
-    this.host = host;
-  }
-
-  public Integer getPort() {
-    return port;
-  }
-
-  public void setPort(Integer port) {
     this.port = port;
   }
 }

@@ -7,9 +7,13 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
 import io.fabric8.generator.annotation.ValidationRule;
 import java.util.List;
+import lombok.Getter;
+import lombok.Setter;
 
 /** A Redis behind Sentinel that you run: the auth pods ask the Sentinels where the primary is. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class SentinelSpec {
 
   @JsonPropertyDescription("The name under which the Sentinels monitor the Redis primary (the"
@@ -39,29 +43,5 @@ public class SentinelSpec {
   public SentinelSpec(String masterName, List<SentinelNode> nodes) {
     this.masterName = masterName;
     this.nodes = nodes;
-  }
-
-  public String getMasterName() {
-    return masterName;
-  }
-
-  public void setMasterName(String masterName) {
-    this.masterName = masterName;
-  }
-
-  public List<SentinelNode> getNodes() {
-    return nodes;
-  }
-
-  public void setNodes(List<SentinelNode> nodes) {
-    this.nodes = nodes;
-  }
-
-  public SecretKeyReference getPasswordSecretRef() {
-    return passwordSecretRef;
-  }
-
-  public void setPasswordSecretRef(SecretKeyReference passwordSecretRef) {
-    this.passwordSecretRef = passwordSecretRef;
   }
 }

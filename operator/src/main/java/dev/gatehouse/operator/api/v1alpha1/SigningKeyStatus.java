@@ -2,12 +2,16 @@ package dev.gatehouse.operator.api.v1alpha1;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
+import lombok.Getter;
+import lombok.Setter;
 
 /**
  * Which signing key signs and where its rotation stands. Kids and times only: never key material.
  * Times are RFC 3339, to the second.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class SigningKeyStatus extends SerializedValue {
 
   @JsonPropertyDescription("The kid that the key Secret's active-kid names: the key that signs.")
@@ -32,52 +36,4 @@ public class SigningKeyStatus extends SerializedValue {
   @JsonPropertyDescription("When the retiring key is removed: every token it signed has expired"
       + " by then. Absent until every auth pod signs with the active key.")
   private String retiringAfter;
-
-  public String getActiveKid() {
-    return activeKid;
-  }
-
-  public void setActiveKid(String activeKid) {
-    this.activeKid = activeKid;
-  }
-
-  public String getActiveSince() {
-    return activeSince;
-  }
-
-  public void setActiveSince(String activeSince) {
-    this.activeSince = activeSince;
-  }
-
-  public String getNextRotation() {
-    return nextRotation;
-  }
-
-  public void setNextRotation(String nextRotation) {
-    this.nextRotation = nextRotation;
-  }
-
-  public String getPublishingKid() {
-    return publishingKid;
-  }
-
-  public void setPublishingKid(String publishingKid) {
-    this.publishingKid = publishingKid;
-  }
-
-  public String getRetiringKid() {
-    return retiringKid;
-  }
-
-  public void setRetiringKid(String retiringKid) {
-    this.retiringKid = retiringKid;
-  }
-
-  public String getRetiringAfter() {
-    return retiringAfter;
-  }
-
-  public void setRetiringAfter(String retiringAfter) {
-    this.retiringAfter = retiringAfter;
-  }
 }

@@ -3,9 +3,13 @@ package dev.gatehouse.operator.api.v1alpha1;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.annotation.JsonPropertyDescription;
 import io.fabric8.generator.annotation.Required;
+import lombok.Getter;
+import lombok.Setter;
 
 /** HTTPS for the auth pods' port, from a Secret that cert-manager (or you) keeps renewed. */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@Getter
+@Setter
 public class TlsSpec {
 
   @JsonPropertyDescription("A `kubernetes.io/tls` Secret in this namespace, with `tls.crt` (the"
@@ -20,14 +24,6 @@ public class TlsSpec {
   public TlsSpec() {}
 
   public TlsSpec(SecretReference secretRef) {
-    this.secretRef = secretRef;
-  }
-
-  public SecretReference getSecretRef() {
-    return secretRef;
-  }
-
-  public void setSecretRef(SecretReference secretRef) {
     this.secretRef = secretRef;
   }
 }
