@@ -78,7 +78,8 @@ bench_service() {
   JAVA_TOOL_OPTIONS="$tool_options" java $jvm -XX:FlightRecorderOptions=stackdepth=256 \
     -Xlog:gc:file="${logfile%.log}-gc.log":uptime,time ${JAVA_EXTRA:-} -jar "$GATEHOUSE_JAR" --server.port="$port" --gatehouse.benchmark.noop-route=true \
     --gatehouse.redis.pool.max-connections="$POOL" \
-    --gatehouse.redis.pool.min-idle="$POOL" --logging.level.root=WARN "$@" > "$logfile" 2>&1 &
+    --gatehouse.redis.pool.min-idle="$POOL" --logging.level.root=WARN \
+    --logging.level.dev.gatehouse.auth.web.StartupWarmUp=INFO "$@" > "$logfile" 2>&1 &
   LAUNCHED_PID=$!
   BENCH_PIDS+=("$LAUNCHED_PID")
   # Polled often: the start-to-ready time is a result of its own (FRESH_START in run.sh).

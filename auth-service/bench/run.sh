@@ -50,7 +50,7 @@ if [[ "$FRESH_START" == 1 ]]; then
   bench_service "$PORT" "$OUT/fresh.log"
   SERVER_PID="$LAUNCHED_PID"
   echo "# fresh start (JVM=$JVM): ${LAUNCHED_READY_MS} ms from the JVM's start to readiness UP; $(bench_memory)" \
-    | tee "$OUT/fresh.txt"
+    "$(grep -o 'Warm-up before readiness: .*' "$OUT/fresh.log" || echo '(no warm-up logged)')" | tee "$OUT/fresh.txt"
   GC_LOG="$OUT/fresh-gc.log"
 else
   GC_LOG="$OUT/server-gc.log"
