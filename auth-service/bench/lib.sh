@@ -37,22 +37,74 @@ bench_start() {
   (cd "$BENCH_DIR/mint" && go build -o "$OUT/mint" .)
 }
 
-# bench_service <port> <log file> [service arguments]: a service on the local Redis, with the JVM and
-# pool settings every benchmark uses; sets LAUNCHED_PID once it is ready; bench_cleanup stops it.
+# The service's JVM settings, JVM: "bench" (-Xms1g -Xmx1g, ParallelGC: what every earlier run used)
+# or "pod" (what an auth pod runs with: see pod_jvm).
+JVM="${JVM:-bench}"
+
+# The auth pod's JVM, read from where the operator sets it rather than copied: JAVA_TOOL_OPTIONS as
+# AuthDeployment writes it, -XX:MaxRAM for the container's memory limit (the CRD's default,
+# DefaultResources.AUTH), and the collector the JVM picks inside such a container, which it cannot
+# see here: Serial below 1792 MiB of memory (or with one CPU), G1 above (HotSpot's server-class
+# rule). Sets POD_TOOL_OPTIONS and POD_JVM_OPTIONS.
+pod_jvm() {
+  local operator="$GATEHOUSE_REPO/operator/src/main/java/dev/gatehouse/operator" limit
+  POD_TOOL_OPTIONS="$(sed -n 's/.*env("JAVA_TOOL_OPTIONS", "\([^"]*\)").*/\1/p' "$operator/dependent/AuthDeployment.java")"
+  limit="$(sed -n '/String AUTH =/,/;/p' "$operator/api/v1alpha1/DefaultResources.java" | tr -d '\n "+\\' \
+    | sed -n 's/.*limits:{[^}]*memory:\([0-9]*\)Mi.*/\1/p')"
+  [[ -n "$POD_TOOL_OPTIONS" && -n "$limit" ]] \
+    || { echo "cannot read the auth pod's JVM settings from AuthDeployment and DefaultResources" >&2; return 1; }
+  POD_JVM_OPTIONS="-XX:MaxRAM=${limit}m"
+  if (( limit < 1792 || $(nproc) < 2 )); then
+    POD_JVM_OPTIONS+=" -XX:+UseSerialGC"
+  else
+    POD_JVM_OPTIONS+=" -XX:+UseG1GC"
+  fi
+}
+
+# bench_service <port> <log file> [service arguments]: a service on the local Redis, with the JVM
+# (JVM) and pool settings every benchmark uses and a GC log beside its log (<log>-gc.log); sets
+# LAUNCHED_PID and LAUNCHED_READY_MS (from the start of the JVM to readiness UP) once it is ready;
+# bench_cleanup stops it. JAVA_EXTRA: more JVM options (e.g. -Xlog:class+load for an experiment).
 bench_service() {
-  local port="$1" logfile="$2"
+  local port="$1" logfile="$2" tool_options="${JAVA_TOOL_OPTIONS:-}" jvm started
   shift 2
-  java -Xms1g -Xmx1g -XX:+UseParallelGC -XX:FlightRecorderOptions=stackdepth=256 \
-    -jar "$GATEHOUSE_JAR" --server.port="$port" --gatehouse.benchmark.noop-route=true \
+  case "$JVM" in
+    bench) jvm="-Xms1g -Xmx1g -XX:+UseParallelGC" ;;
+    pod) pod_jvm; jvm="$POD_JVM_OPTIONS"; tool_options="$POD_TOOL_OPTIONS" ;;
+    *) echo "JVM: bench or pod, not $JVM" >&2; return 1 ;;
+  esac
+  started="$(date +%s%N)"
+  # shellcheck disable=SC2086 # jvm and JAVA_EXTRA are lists of options
+  JAVA_TOOL_OPTIONS="$tool_options" java $jvm -XX:FlightRecorderOptions=stackdepth=256 \
+    -Xlog:gc:file="${logfile%.log}-gc.log":uptime,time ${JAVA_EXTRA:-} -jar "$GATEHOUSE_JAR" --server.port="$port" --gatehouse.benchmark.noop-route=true \
     --gatehouse.redis.pool.max-connections="$POOL" \
-    --gatehouse.redis.pool.min-idle="$POOL" --logging.level.root=WARN "$@" > "$logfile" 2>&1 &
+    --gatehouse.redis.pool.min-idle="$POOL" --logging.level.root=WARN \
+    --logging.level.dev.gatehouse.auth.web.StartupWarmUp=INFO "$@" > "$logfile" 2>&1 &
   LAUNCHED_PID=$!
   BENCH_PIDS+=("$LAUNCHED_PID")
-  for _ in $(seq 120); do
+  # Polled often: the start-to-ready time is a result of its own (FRESH_START in run.sh).
+  for _ in $(seq 2400); do
     curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null 2>&1 && break
-    sleep 0.5
+    kill -0 "$LAUNCHED_PID" 2>/dev/null || break
+    sleep 0.05
   done
   curl -fs "http://127.0.0.1:$port/actuator/health/readiness" >/dev/null
+  LAUNCHED_READY_MS=$(( ($(date +%s%N) - started) / 1000000 ))
+}
+
+# bench_memory [pid]: the service's peak resident memory since its start and its resident memory now.
+bench_memory() {
+  awk '/^VmHWM/ { hwm = $2 } /^VmRSS/ { rss = $2 } END { printf "rss_peak_mib=%.0f rss_now_mib=%.0f\n", hwm / 1024, rss / 1024 }' \
+    "/proc/${1:-$SERVER_PID}/status"
+}
+
+# bench_gc_pauses <gc log> [first line]: count, p50, p99 and max of the pauses logged from that line on.
+bench_gc_pauses() {
+  tail -n "+${2:-1}" "$1" | python3 -c '
+import re, sys
+ms = sorted(float(m.group(1)) for m in (re.search(r"GC\(\d+\) Pause .* ([0-9.]+)ms$", l) for l in sys.stdin) if m)
+def p(q): return ms[min(len(ms) - 1, int(q * len(ms)))] if ms else 0
+print(f"gc_pauses n={len(ms)} p50={p(0.5):.1f}ms p99={p(0.99):.1f}ms max={(ms[-1] if ms else 0):.1f}ms total={sum(ms):.0f}ms")'
 }
 
 BENCH_PIDS=()

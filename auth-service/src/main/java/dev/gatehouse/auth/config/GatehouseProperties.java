@@ -23,5 +23,6 @@ public record GatehouseProperties(
         @Valid @DefaultValue LockoutProperties lockout,
         @Valid @DefaultValue VerificationProperties verification,
         @DefaultValue TlsProperties tls,
+        @Valid @DefaultValue WarmUpProperties warmUp,
         @DefaultValue BenchmarkProperties benchmark) {
 }

@@ -17,6 +17,7 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.boot.web.server.context.WebServerApplicationContext;
+import org.springframework.context.ApplicationListener;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.http.MediaType;
 import org.springframework.security.crypto.bcrypt.BCryptPasswordEncoder;
@@ -48,6 +49,7 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
 
     private RedisBackend redis = new RedisServerExtension();
     private final Map<String, String> overrides = new LinkedHashMap<>();
+    private final List<ApplicationListener<?>> listeners = new ArrayList<>();
     private Path directory;
     private ConfigurableApplicationContext context;
     private WebTestClient client;
@@ -56,6 +58,12 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
     /** Runs the service on {@code backend} (a Sentinel set, say) instead of one redis-server of its own. */
     public AuthServiceExtension on(RedisBackend backend) {
         this.redis = backend;
+        return this;
+    }
+
+    /** Adds a listener to the application before it starts, for a test of what happens during start-up. */
+    public AuthServiceExtension listening(ApplicationListener<?> listener) {
+        listeners.add(listener);
         return this;
     }
 
@@ -117,10 +125,13 @@ public final class AuthServiceExtension implements BeforeAllCallback, AfterAllCa
         properties.put("gatehouse.jwt.audiences", AUDIENCE + ",other-api");
         properties.put("gatehouse.jwt.keys-dir", keys.toString());
         properties.put("gatehouse.jwt.keys-reload-interval", "200ms");
+        // Every test service warms up as a pod does, but briefly: its test classes start dozens.
+        properties.put("gatehouse.warm-up.requests", "200");
         properties.putAll(overrides);
         List<String> args = new ArrayList<>();
         properties.forEach((key, value) -> args.add("--" + key + "=" + value));
-        context = new SpringApplicationBuilder(AuthServiceApplication.class).run(args.toArray(String[]::new));
+        context = new SpringApplicationBuilder(AuthServiceApplication.class)
+                .listeners(listeners.toArray(ApplicationListener[]::new)).run(args.toArray(String[]::new));
         port = ((WebServerApplicationContext) context).getWebServer().getPort();
         client = WebTestClient.bindToServer().baseUrl("http://127.0.0.1:" + port)
                 .responseTimeout(Duration.ofSeconds(15)).build();
