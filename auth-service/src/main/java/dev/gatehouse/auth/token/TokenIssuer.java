@@ -39,11 +39,16 @@ public class TokenIssuer {
 
     /** @param subject the user, or the client itself for client_credentials */
     public IssuedToken issue(String subject, String clientId, String scope) {
+        return issue(subject, clientId, scope, properties.accessTokenTtl());
+    }
+
+    /** A token that lives {@code ttl}, not the configured access-token TTL (the start-up warm-up's). */
+    public IssuedToken issue(String subject, String clientId, String scope, Duration ttl) {
         headerSafe(IdentityClaims.SUBJECT, subject);
         headerSafe(CLIENT_ID_CLAIM, clientId);
         headerSafe(SCOPE_CLAIM, scope);
         Instant now = clock.instant();
-        Instant expiresAt = now.plus(properties.accessTokenTtl());
+        Instant expiresAt = now.plus(ttl);
         String jti = UUID.randomUUID().toString();
         KeyRing.SigningKey signingKey = keyRing.activeSigningKey();
         String token = Jwts.builder()
@@ -60,7 +65,7 @@ public class TokenIssuer {
                 .claim(SCOPE_CLAIM, scope)
                 .signWith(signingKey.key(), SignatureAlgorithms.of(keyRing.algorithm()))
                 .compact();
-        return new IssuedToken(token, jti, properties.accessTokenTtl());
+        return new IssuedToken(token, jti, ttl);
     }
 
     /**

@@ -74,8 +74,10 @@ class StartupWarmUp implements ApplicationRunner {
             return;
         }
         long started = System.nanoTime();
+        // Valid tokens of the real key: they expire with the warm-up, so none outlives it in use.
+        Duration lifetime = settings.maxDuration().plus(REQUEST_TIMEOUT.multipliedBy(2));
         List<String> tokens = IntStream.range(0, Math.min(TOKENS, settings.requests()))
-                .mapToObj(i -> issuer.issue(SUBJECT, null, null).value()).toList();
+                .mapToObj(i -> issuer.issue(SUBJECT, null, null, lifetime).value()).toList();
         long deadline = started + settings.maxDuration().toNanos();
         Map<Integer, Long> answers = new ConcurrentHashMap<>();
         ConnectionProvider connections = ConnectionProvider.builder("warm-up").maxConnections(CONNECTIONS).build();

@@ -133,6 +133,17 @@ class TokenVerifierTest {
     }
 
     @Test
+    void aTokenGivenItsOwnLifetimeExpiresThenNotAtTheConfiguredTtl() {
+        TokenIssuer.IssuedToken issued = issuer.issue("gatehouse-warm-up", null, null, Duration.ofSeconds(20));
+        assertThat(issued.expiresIn()).isEqualTo(Duration.ofSeconds(20));
+        assertThat(verifier.verify(issued.value()).subject()).isEqualTo("gatehouse-warm-up");
+        // Past its 20 s and the 30 s clock skew: refused, though the configured TTL is 15 minutes.
+        now.set(now.get().plusSeconds(51));
+        assertThatThrownBy(() -> verifier.verify(issued.value())).isInstanceOf(InvalidTokenException.class)
+                .hasMessage("token expired");
+    }
+
+    @Test
     void refusesEmptyAndOversizedTokensBeforeParsing() {
         assertThatThrownBy(() -> verifier.verify("")).hasMessage("no bearer token");
         assertThatThrownBy(() -> verifier.verify("a".repeat(8193))).hasMessageContaining("longer than 8192");
