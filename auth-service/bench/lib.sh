@@ -45,16 +45,19 @@ JVM="${JVM:-bench}"
 # AuthDeployment writes it, -XX:MaxRAM for the container's memory limit (the CRD's default,
 # DefaultResources.AUTH), and the collector the JVM picks inside such a container, which it cannot
 # see here: Serial below 1792 MiB of memory (or with one CPU), G1 above (HotSpot's server-class
-# rule). Sets POD_TOOL_OPTIONS and POD_JVM_OPTIONS.
+# rule), unless the options name one. Sets POD_TOOL_OPTIONS and POD_JVM_OPTIONS. POD_TOOL_OPTIONS
+# given: a candidate for AuthDeployment's JAVA_TOOL_OPTIONS, measured before it is written there.
 pod_jvm() {
   local operator="$GATEHOUSE_REPO/operator/src/main/java/dev/gatehouse/operator" limit
-  POD_TOOL_OPTIONS="$(sed -n 's/.*env("JAVA_TOOL_OPTIONS", "\([^"]*\)").*/\1/p' "$operator/dependent/AuthDeployment.java")"
+  POD_TOOL_OPTIONS="${POD_TOOL_OPTIONS:-$(sed -n 's/.*env("JAVA_TOOL_OPTIONS", "\([^"]*\)").*/\1/p' "$operator/dependent/AuthDeployment.java")}"
   limit="$(sed -n '/String AUTH =/,/;/p' "$operator/api/v1alpha1/DefaultResources.java" | tr -d '\n "+\\' \
     | sed -n 's/.*limits:{[^}]*memory:\([0-9]*\)Mi.*/\1/p')"
   [[ -n "$POD_TOOL_OPTIONS" && -n "$limit" ]] \
     || { echo "cannot read the auth pod's JVM settings from AuthDeployment and DefaultResources" >&2; return 1; }
   POD_JVM_OPTIONS="-XX:MaxRAM=${limit}m"
-  if (( limit < 1792 || $(nproc) < 2 )); then
+  if [[ "$POD_TOOL_OPTIONS" == *-XX:+Use*GC* ]]; then
+    :
+  elif (( limit < 1792 || $(nproc) < 2 )); then
     POD_JVM_OPTIONS+=" -XX:+UseSerialGC"
   else
     POD_JVM_OPTIONS+=" -XX:+UseG1GC"
