@@ -91,6 +91,9 @@ final class ProcessLauncher {
     env.put("PATH", System.getenv().getOrDefault("PATH", "/usr/bin:/bin"));
     if (auth) {
       env.putAll(ContainerEnvironment.of(pod, container, volumes, services));
+      // The pod's JVM options are for a container's memory limit, which AUTH_JVM_FLAGS stand in
+      // for here; both would name a collector, and the JVM refuses to start with two.
+      env.remove("JAVA_TOOL_OPTIONS");
       // Listen at the pod's address only, as a container in its own network namespace would.
       env.put("SERVER_ADDRESS", ip);
       command.add(javaBinary);

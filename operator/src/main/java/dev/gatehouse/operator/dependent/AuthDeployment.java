@@ -224,7 +224,10 @@ public class AuthDeployment extends ChildResource<Deployment> {
     List<EnvVar> environment = new ArrayList<>(List.of(
         env("SERVER_PORT", Integer.toString(AuthServiceResources.AUTH_HTTP_PORT)),
         // The JVM sizes its heap from the container's memory limit, leaving room for Netty buffers.
-        env("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70 -XX:+ExitOnOutOfMemoryError"),
+        // The parallel collector, named: below 1,792 MiB the JVM would pick the serial one, whose
+        // pauses on one thread gave p99 95-389 ms at 10,000 req/s where this gives 11-29 ms
+        // (docs/benchmarks.md, "Issue 14: the auth pod's collector").
+        env("JAVA_TOOL_OPTIONS", "-XX:MaxRAMPercentage=70 -XX:+UseParallelGC -XX:+ExitOnOutOfMemoryError"),
         env("GATEHOUSE_ENVIRONMENT", namespace + "/" + primary.getMetadata().getName())));
     // Behind Sentinel the service asks the Sentinels where the primary is and never reads
     // host and port: a value there would only mislead whoever reads the pod.
