@@ -3,6 +3,7 @@ package dev.gatehouse.operator.dependent;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.Component;
 import dev.gatehouse.operator.secrets.PodSecrets;
+import dev.gatehouse.operator.secrets.SecretData;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -10,8 +11,10 @@ import io.javaoperatorsdk.operator.api.reconciler.dependent.GarbageCollected;
 import io.javaoperatorsdk.operator.processing.dependent.Creator;
 import io.javaoperatorsdk.operator.processing.dependent.kubernetes.KubernetesDependentResource;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Function;
@@ -42,6 +45,12 @@ abstract class GeneratedSecret extends KubernetesDependentResource<Secret, AuthS
 
   /** Fresh key material: called only when the Secret does not exist. */
   abstract Map<String, String> generate(AuthService primary);
+
+  /** The text of one generated entry, if the Secret is there and has it. */
+  static Optional<String> entry(Optional<Secret> secret, String key) {
+    return secret.filter(s -> SecretData.hasKey(s, key))
+        .map(s -> new String(SecretData.value(s, key), StandardCharsets.UTF_8));
+  }
 
   /**
    * Names this kind of Secret had under other specs of the same primary: none, unless the spec is

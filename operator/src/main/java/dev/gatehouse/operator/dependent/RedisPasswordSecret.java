@@ -3,10 +3,8 @@ package dev.gatehouse.operator.dependent;
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
 import dev.gatehouse.operator.api.v1alpha1.AuthServiceResources;
 import dev.gatehouse.operator.secrets.PodSecrets;
-import dev.gatehouse.operator.secrets.SecretData;
 import dev.gatehouse.operator.secrets.SecretMaterial;
 import io.fabric8.kubernetes.api.model.Secret;
-import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.Optional;
 
@@ -23,9 +21,7 @@ public class RedisPasswordSecret extends GeneratedSecret {
 
   /** The password in this Secret, if the Secret is there and has it. */
   static Optional<String> password(Optional<Secret> secret) {
-    return secret.filter(s -> SecretData.hasKey(s, PodSecrets.REDIS_PASSWORD_KEY))
-        .map(s -> new String(SecretData.value(s, PodSecrets.REDIS_PASSWORD_KEY),
-            StandardCharsets.UTF_8));
+    return entry(secret, PodSecrets.REDIS_PASSWORD_KEY);
   }
 
   @Override
