@@ -9,7 +9,9 @@ import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.PathMatcher;
+import java.util.Arrays;
 import java.util.List;
+import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.stream.Stream;
@@ -129,6 +131,28 @@ class ContainerImagesTest {
         .reduce((first, last) -> last).orElseThrow().arguments();
 
     assertThat(image).isEqualTo("JAVA_TOOL_OPTIONS=\"" + chart + "\"");
+  }
+
+  /**
+   * The auth image run without the operator (docker run with a memory limit) uses the collector the
+   * operator's pods name: below 1,792 MiB the JVM would pick the serial one by itself
+   * (docs/benchmarks.md, issue 14). The pod's flags are the env contract's.
+   */
+  @Test
+  void authImageNamesTheCollectorThePodsRun() throws IOException {
+    Properties contract = new Properties();
+    try (var reader = Files.newBufferedReader(
+        HelmChart.REPO.resolve("contracts/auth-pod-environment.properties"))) {
+      contract.load(reader);
+    }
+    List<String> collectors = Arrays.stream(contract.getProperty("JAVA_TOOL_OPTIONS").split(" "))
+        .filter(flag -> flag.matches("-XX:\\+Use\\w+GC")).toList();
+    String image = Dockerfile.read(IMAGES.resolve("auth-service/Dockerfile")).all().stream()
+        .filter(i -> i.keyword().equals("ENV") && i.arguments().startsWith("JAVA_TOOL_OPTIONS="))
+        .reduce((first, last) -> last).orElseThrow().arguments();
+
+    assertThat(collectors).hasSize(1);
+    assertThat(image).contains(collectors.get(0));
   }
 
   @Test
