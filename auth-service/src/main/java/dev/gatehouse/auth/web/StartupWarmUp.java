@@ -90,7 +90,7 @@ class StartupWarmUp implements ApplicationRunner {
                     .flatMap(i -> send(client, i, tokens.get(i % tokens.size()))
                             .onErrorResume(error -> Mono.just(-1)), CONNECTIONS, 1)
                     .doOnNext(status -> answers.merge(status, 1L, Long::sum))
-                    .blockLast(settings.maxDuration().plus(REQUEST_TIMEOUT.multipliedBy(2)));
+                    .blockLast(lifetime);
         } catch (RuntimeException | SSLException e) {
             log.warn("Warm-up ended early: {}", e.toString());
         } finally {

@@ -48,7 +48,7 @@ public class SentinelStatefulSet extends ChildResource<StatefulSet> {
   protected StatefulSet desired(AuthService primary, Context<AuthService> context) {
     ManagedRedisSpec managed = primary.getSpec().getRedis().getManaged();
     String instance = primary.getMetadata().getName();
-    String password = AuthServiceResources.sentinelPasswordSecretName(instance);
+    String passwordSecret = AuthServiceResources.sentinelPasswordSecretName(instance);
     VolumeMount state = new VolumeMountBuilder().withName("state").withMountPath(STATE_DIR).build();
     return new StatefulSetBuilder()
         .withMetadata(metadata(primary))
@@ -64,7 +64,7 @@ public class SentinelStatefulSet extends ChildResource<StatefulSet> {
         .withLabels(ChildMetadata.labels(primary, Component.SENTINEL))
         .addToAnnotations(ConfigHash.ANNOTATION, new ConfigHash()
             .value(SentinelConfigMap.CONFIG_KEY, SentinelConfigMap.sentinelConf())
-            .secretKey(PodSecrets.find(context, password), password,
+            .secretKey(PodSecrets.find(context, passwordSecret), passwordSecret,
                 SentinelPasswordSecret.AUTH_CONF_KEY)
             .digest())
         .endMetadata()
@@ -105,7 +105,7 @@ public class SentinelStatefulSet extends ChildResource<StatefulSet> {
                 .withName(AuthServiceResources.sentinelConfigMapName(instance)).endConfigMap().build(),
             new VolumeBuilder().withName("state").withNewEmptyDir()
                 .withSizeLimit(new Quantity("16Mi")).endEmptyDir().build(),
-            new VolumeBuilder().withName("auth").withNewSecret().withSecretName(password)
+            new VolumeBuilder().withName("auth").withNewSecret().withSecretName(passwordSecret)
                 .addNewItem().withKey(SentinelPasswordSecret.AUTH_CONF_KEY)
                 .withPath(SentinelPasswordSecret.AUTH_CONF_KEY).endItem()
                 .withDefaultMode(0440)
