@@ -53,7 +53,7 @@ class SigningKeyRotationEndToEndIT {
   private static final Logger log = LoggerFactory.getLogger(SigningKeyRotationEndToEndIT.class);
   private static final Duration ROLL_OUT = Duration.ofMinutes(4);
   private static final String NAME = "auth";
-  private static final Duration TTL = Duration.ofSeconds(20);
+  private static final Duration TTL = Duration.ofSeconds(10);
   private static final Duration SKEW = Duration.ofSeconds(2);
   /** Between two issue + verify rounds of the load: bounded, so the box's two cores keep up. */
   private static final Duration PACE = Duration.ofMillis(25);
