@@ -2,6 +2,7 @@ package dev.gatehouse.auth.tls;
 
 import dev.gatehouse.auth.config.GatehouseProperties;
 import dev.gatehouse.auth.tls.CertificateAndKey.InvalidTlsFiles;
+import dev.gatehouse.tls.TlsPair;
 import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -62,8 +63,8 @@ public class MountedTlsBundle implements SslBundleRegistrar {
         byte[] certificatePem;
         byte[] keyPem;
         try {
-            certificatePem = CertificateAndKey.readFile(dir.resolve("tls.crt"));
-            keyPem = CertificateAndKey.readFile(dir.resolve("tls.key"));
+            certificatePem = CertificateAndKey.readFile(dir.resolve(TlsPair.CERTIFICATE_FILE));
+            keyPem = CertificateAndKey.readFile(dir.resolve(TlsPair.KEY_FILE));
         } catch (InvalidTlsFiles e) {
             refuse(null, e.getMessage());
             return;

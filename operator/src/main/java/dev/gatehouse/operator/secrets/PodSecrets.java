@@ -8,6 +8,7 @@ import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.api.v1alpha1.SentinelSpec;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
+import dev.gatehouse.tls.TlsPair;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.util.ArrayList;
@@ -30,8 +31,8 @@ public record PodSecrets(
   /** The key of the clients Secret that holds the clients file. */
   public static final String CLIENTS_KEY = "clients.yaml";
   /** The keys of a {@code kubernetes.io/tls} Secret that the pods read. */
-  public static final String TLS_CERTIFICATE_KEY = "tls.crt";
-  public static final String TLS_KEY_KEY = "tls.key";
+  public static final String TLS_CERTIFICATE_KEY = TlsPair.CERTIFICATE_FILE;
+  public static final String TLS_KEY_KEY = TlsPair.KEY_FILE;
   /** The key of the generated managed-Redis password Secret. */
   public static final String REDIS_PASSWORD_KEY = "password";
   /** The key of the generated managed-Sentinel password Secret. */
