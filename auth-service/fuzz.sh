@@ -13,6 +13,6 @@ cd "$(dirname "$0")/.."
 # is how jazzer-junit 0.24 passes libFuzzer flags); jazzer.instrument widens coverage feedback from
 # the test's package to our code and the parsers it hands input to.
 # (java.* — Base64, URLDecoder — cannot be instrumented: the Basic target gets feedback from our code only.)
-JAZZER_FUZZ=1 exec ./mvnw -pl auth-service ${MVN_GOAL:-test} -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
+JAZZER_FUZZ=1 exec ./mvnw -pl auth-service -am ${MVN_GOAL:-test} -Dtest="$target" -Dsurefire.failIfNoSpecifiedTests=false \
   -Djazzer.internal.arg.0=fake_argv0 -Djazzer.internal.arg.1=-max_total_time="$seconds" \
   '-Djazzer.instrument=dev.gatehouse.**,io.jsonwebtoken.**,tools.jackson.**,com.fasterxml.jackson.**,io.netty.handler.codec.http.QueryStringDecoder*'

@@ -17,7 +17,7 @@ gatehouse_free_port() {
 
 gatehouse_build_jar() {
   if [[ -z "$GATEHOUSE_JAR_GIVEN" && ( ! -f "$GATEHOUSE_JAR" || -n "${GATEHOUSE_REBUILD:-}" ) ]]; then
-    (cd "$GATEHOUSE_REPO" && ./mvnw -q -pl auth-service -DskipTests package)
+    (cd "$GATEHOUSE_REPO" && ./mvnw -q -pl auth-service -am -DskipTests package)
   fi
 }
 

@@ -50,7 +50,7 @@ if [[ -n "${BASELINE:-}" ]]; then
 fi
 
 # OperatorConvergenceBenchmark matches no include pattern: it runs only when named here.
-./mvnw -f operator/pom.xml verify \
+./mvnw -pl operator -am verify -Dfailsafe.failIfNoSpecifiedTests=false \
   -Dit.test=OperatorConvergenceBenchmark -Dtest=none -Dsurefire.failIfNoSpecifiedTests=false \
   -Dgatehouse.bench.count="${COUNT:-200}" -Dgatehouse.bench.runs="${RUNS:-3}" \
   -Dgatehouse.bench.clients="${CLIENTS:-8}" \

@@ -16,7 +16,7 @@ class CommittedCrdTest {
     Path committed = Path.of(System.getProperty("gatehouse.crd.committed"));
 
     assertThat(Files.readString(committed))
-        .as("crds/ is stale: run ./mvnw -pl operator -Pupdate-crds process-classes and commit %s",
+        .as("crds/ is stale: run ./mvnw -pl operator -am -Pupdate-crds process-classes and commit %s",
             committed)
         .isEqualTo(Files.readString(generated));
   }

@@ -208,7 +208,7 @@ final class RealApiServer implements AutoCloseable {
     Path file = Path.of(requiredProperty(CRD_PROPERTY));
     if (!Files.isRegularFile(file)) {
       throw new IllegalStateException("no generated CRD at " + file + "; crd-generator-maven-plugin writes"
-          + " it in process-classes: run ./mvnw -f operator/pom.xml verify");
+          + " it in process-classes: run ./mvnw -pl operator -am verify");
     }
     var crds = admin.apiextensions().v1().customResourceDefinitions();
     CustomResourceDefinition crd = crds.load(file.toFile()).item();
@@ -345,7 +345,7 @@ final class RealApiServer implements AutoCloseable {
     String value = System.getProperty(name);
     if (value == null || value.isBlank()) {
       throw new IllegalStateException("system property " + name + " is not set; maven-failsafe-plugin"
-          + " sets it from operator/pom.xml: run the test through ./mvnw -f operator/pom.xml verify,"
+          + " sets it from operator/pom.xml: run the test through ./mvnw -pl operator -am verify,"
           + " or pass -D" + name + "=... in the IDE");
     }
     return value;
