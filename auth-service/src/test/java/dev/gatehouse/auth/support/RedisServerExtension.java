@@ -84,21 +84,12 @@ public class RedisServerExtension implements RedisBackend {
      * open and the kernel still accepts connections, but nothing answers until {@link #resume()}.
      */
     public synchronized void pause() throws IOException, InterruptedException {
-        signal("STOP");
+        Signals.send(process, "STOP");
     }
 
     /** Lets a {@link #pause() paused} Redis run again (SIGCONT). */
     public synchronized void resume() throws IOException, InterruptedException {
-        signal("CONT");
-    }
-
-    private void signal(String name) throws IOException, InterruptedException {
-        Process kill = new ProcessBuilder("kill", "-" + name, Long.toString(process.pid()))
-                .redirectErrorStream(true).start();
-        if (!kill.waitFor(10, TimeUnit.SECONDS) || kill.exitValue() != 0) {
-            throw new IllegalStateException("kill -" + name + " " + process.pid() + " failed: "
-                    + new String(kill.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
-        }
+        Signals.send(process, "CONT");
     }
 
     /** Kills Redis at once, as a crash would; connected clients see their sockets close. */
@@ -109,7 +100,7 @@ public class RedisServerExtension implements RedisBackend {
         }
     }
 
-    private static String binary() {
+    static String binary() {
         for (String candidate : List.of("/usr/bin/redis-server", "/usr/local/bin/redis-server")) {
             if (Files.isExecutable(Path.of(candidate))) {
                 return candidate;
