@@ -1,5 +1,6 @@
 package dev.gatehouse.auth.support;
 
+import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.api.StatefulRedisConnection;
@@ -18,9 +19,11 @@ import java.util.stream.Collectors;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * A Redis set as the Redis operators run it: a primary, a replica and three real
- * {@code redis-sentinel}s with a quorum of two, all on loopback with passwords (the Sentinels' own
- * one apart from the data nodes'). Failure is detected after 1 s ({@code down-after-milliseconds}),
+ * A Redis set as the Redis operators run it: a primary, a replica and three real Sentinels with a
+ * quorum of two, all on loopback with passwords (the Sentinels' own one apart from the data
+ * nodes'). A Sentinel is {@code redis-server --sentinel}, the program Debian's separate
+ * {@code redis-sentinel} package only names again, so the tests need no package beyond
+ * {@code redis-server}. Failure is detected after 1 s ({@code down-after-milliseconds}),
  * so a test sees a failover in seconds. The data nodes are the {@link RedisServerExtension}s a test
  * kills, pauses and resumes.
  */
@@ -61,7 +64,7 @@ public final class SentinelSet implements RedisBackend {
                     "sentinel down-after-milliseconds " + MASTER + " 1000",
                     "sentinel failover-timeout " + MASTER + " 5000",
                     "sentinel parallel-syncs " + MASTER + " 1", ""));
-            sentinels.add(new ProcessBuilder("redis-sentinel", config.toString()).redirectErrorStream(true)
+            sentinels.add(new ProcessBuilder(RedisServerExtension.binary(), config.toString(), "--sentinel").redirectErrorStream(true)
                     .redirectOutput(directory.resolve("sentinel-" + i + ".log").toFile()).start());
             sentinelPorts.add(port);
         }
@@ -107,6 +110,30 @@ public final class SentinelSet implements RedisBackend {
     public RedisServerExtension replica() {
         RedisServerExtension primary = primary();
         return servers.stream().filter(server -> server != primary).findFirst().orElseThrow();
+    }
+
+    /** The i-th Sentinel of {@code gatehouse.redis.sentinel.nodes}, the one asked first for 0, stops answering. */
+    public void pauseSentinel(int i) throws IOException, InterruptedException {
+        Signals.send(sentinels.get(i), "STOP");
+    }
+
+    public void resumeSentinel(int i) throws IOException, InterruptedException {
+        Signals.send(sentinels.get(i), "CONT");
+    }
+
+    /**
+     * Closes every client connection of a data node (CLIENT KILL TYPE normal), as a proxy or a
+     * node restart in between would: the service must open new ones, and so ask a Sentinel again.
+     */
+    public void dropClients(RedisServerExtension server) {
+        RedisClient client = RedisClient.create();
+        try (StatefulRedisConnection<String, String> connection = client.connect(RedisURI.builder()
+                .withHost("127.0.0.1").withPort(server.port()).withPassword(password.toCharArray())
+                .withTimeout(Duration.ofSeconds(2)).build())) {
+            connection.sync().clientKill(KillArgs.Builder.typeNormal());
+        } finally {
+            client.shutdown(0, 1, TimeUnit.SECONDS);
+        }
     }
 
     /** Asks the first Sentinel that answers where the primary is. */
