@@ -17,6 +17,7 @@ public final class PoolStatistics {
     private final AtomicLong connectFailures = new AtomicLong();
     private final AtomicLong reconnects = new AtomicLong();
     private final AtomicLong disconnects = new AtomicLong();
+    private final AtomicLong replicaWaitsRefused = new AtomicLong();
     private final Timer acquireLatency;
 
     public PoolStatistics(MeterRegistry registry) {
@@ -29,6 +30,8 @@ public final class PoolStatistics {
         counter(registry, "gatehouse.redis.connect.failures", "Failed attempts to open a Redis connection", connectFailures);
         counter(registry, "gatehouse.redis.reconnects", "Connections re-established after an outage", reconnects);
         counter(registry, "gatehouse.redis.disconnects", "Pooled connections that lost their Redis", disconnects);
+        counter(registry, "gatehouse.redis.replica.waits.refused",
+                "Replica-acknowledged writes refused because every replica-wait slot stayed taken", replicaWaitsRefused);
     }
 
     private static void counter(MeterRegistry registry, String name, String description, AtomicLong value) {
@@ -57,6 +60,10 @@ public final class PoolStatistics {
 
     void disconnected() {
         disconnects.incrementAndGet();
+    }
+
+    void replicaWaitRefused() {
+        replicaWaitsRefused.incrementAndGet();
     }
 
     public Snapshot snapshot() {

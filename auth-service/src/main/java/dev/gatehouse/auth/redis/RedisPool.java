@@ -88,6 +88,14 @@ public class RedisPool implements DisposableBean {
     private final boolean dropTimedOutConnections;
     private final int replicaAcks;
     private final Duration replicaAckTimeout;
+    /**
+     * A replica-acknowledged write holds its connection for the whole {@code WAIT}: up to
+     * replica-ack-timeout while a replica is slow or paused. Unbounded, such writes took every
+     * connection: 16 revocations at once with the only replica paused held all 8 for about a
+     * second, and a verification beside them answered 503. So at most half the pool waits for
+     * replicas; further durable writes queue for one of these slots as long as an acquire may wait.
+     */
+    private final InstrumentedPool<Object> replicaWaitSlots;
 
     public RedisPool(GatehouseProperties gatehouse, MeterRegistry registry) {
         RedisProperties redis = gatehouse.redis();
@@ -141,6 +149,10 @@ public class RedisPool implements DisposableBean {
                 .evictInBackground(Duration.ofSeconds(5))
                 .destroyHandler(connection -> Mono.fromCompletionStage(connection::closeAsync)
                         .onErrorResume(e -> Mono.empty()).then())
+                .buildPool();
+        this.replicaWaitSlots = PoolBuilder.from(Mono.fromSupplier(Object::new))
+                .sizeBetween(0, replicaWaitSlots(properties))
+                .maxPendingAcquire(properties.maxPendingAcquires())
                 .buildPool();
         registerGauges(registry);
         // Opens min-idle connections ahead of the first request; failure here only means Redis is
@@ -224,12 +236,20 @@ public class RedisPool implements DisposableBean {
         return builder;
     }
 
+    /** Half the pool, and at least one: a pool of one connection has no half to keep for reads. */
+    private static int replicaWaitSlots(PoolProperties properties) {
+        return Math.max(1, properties.maxConnections() / 2);
+    }
+
     private void registerGauges(MeterRegistry registry) {
         gauge(registry, "gatehouse.redis.pool.max", "Maximum connections", m -> m.getMaxAllocatedSize());
         gauge(registry, "gatehouse.redis.pool.in.use", "Connections lent out", m -> m.acquiredSize());
         gauge(registry, "gatehouse.redis.pool.idle", "Open connections waiting in the pool", m -> m.idleSize());
         gauge(registry, "gatehouse.redis.pool.pending", "Acquires waiting for a connection", m -> m.pendingAcquireSize());
         gauge(registry, "gatehouse.redis.pool.allocated", "Open connections", m -> m.allocatedSize());
+        Gauge.builder("gatehouse.redis.pool.replica.waits", replicaWaitSlots.metrics(), m -> m.acquiredSize())
+                .description("Connections held by writes waiting for replicas to acknowledge them")
+                .register(registry);
     }
 
     private void gauge(MeterRegistry registry, String name, String description,
@@ -266,9 +286,21 @@ public class RedisPool implements DisposableBean {
         if (replicaAcks == 0) {
             return execute(commands);
         }
-        return execute(redis -> commands.apply(redis)
-                .flatMap(result -> awaitReplicas(redis).thenReturn(result))
-                .switchIfEmpty(awaitReplicas(redis).then(Mono.empty())));
+        return Mono.usingWhen(
+                replicaWaitSlots.acquire(properties.acquireTimeout()).onErrorMap(this::isUnavailability, this::noSlot),
+                slot -> execute(redis -> commands.apply(redis)
+                        .flatMap(result -> awaitReplicas(redis).thenReturn(result))
+                        .switchIfEmpty(awaitReplicas(redis).then(Mono.empty()))),
+                PooledRef::release,
+                (slot, error) -> slot.release(),
+                PooledRef::release);
+    }
+
+    /** Not the connection pool's exhaustion: reads still have their half, so it is counted apart. */
+    private Throwable noSlot(Throwable error) {
+        statistics.replicaWaitRefused();
+        return new RedisUnavailableException("no slot for a replica-acknowledged write within "
+                + properties.acquireTimeout() + ": the replicas are slow to acknowledge", error);
     }
 
     private Mono<Void> awaitReplicas(RedisReactiveCommands<String, String> redis) {
@@ -341,7 +373,8 @@ public class RedisPool implements DisposableBean {
         eventSubscription.dispose();
         // Runs on the thread closing the context, never on an event loop; waiting lets the sockets
         // close before the JVM exits.
-        pool.disposeLater().onErrorResume(e -> Mono.empty())
+        replicaWaitSlots.disposeLater().onErrorResume(e -> Mono.empty())
+                .then(pool.disposeLater()).onErrorResume(e -> Mono.empty())
                 .then(Mono.fromCompletionStage(client::shutdownAsync))
                 .onErrorResume(e -> Mono.empty())
                 .block(Duration.ofSeconds(5));
