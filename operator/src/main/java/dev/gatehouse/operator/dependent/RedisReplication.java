@@ -47,7 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisReplication {
 
   private static final Logger log = LoggerFactory.getLogger(RedisReplication.class);
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  /** What one contact with a pod may take: its connect and every reply (RedisAdminConnection). */
+  static final Duration TIMEOUT = Duration.ofSeconds(2);
   /** How long a primary may not answer before a Sentinel calls it down. */
   static final int DOWN_AFTER_MILLISECONDS = 5000;
   /** Sentinel's failover timeout: also how long before another Sentinel may try again. */
