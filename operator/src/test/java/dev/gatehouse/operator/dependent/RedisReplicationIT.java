@@ -14,7 +14,6 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import java.io.IOException;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -250,32 +249,6 @@ class RedisReplicationIT {
         "No Sentinel knows a Redis primary: " + name + "-redis-2 is made the primary.",
         "Sentinel " + name + "-sentinel-0 is told to monitor the Redis primary at " + prefix + "3.");
     assertThat(info(prefix + "1")).contains("role:slave", "master_host:" + prefix + "3");
-  }
-
-  @Test
-  void aPausedRedisServerFailsACommandAtTheDeadline() throws Exception {
-    Process redis = startRedis(0, 1);
-    try (RedisAdminConnection connection = RedisAdminConnection.open(prefix + "1", 6379, TIMEOUT)) {
-      assertThat(connection.authenticate(List.of(PASSWORD))).isTrue();
-      signal(redis, "STOP");
-      try {
-        long start = System.nanoTime();
-        // The kernel still takes the bytes; no reply comes.
-        assertThatThrownBy(() -> connection.command("INFO", "replication"))
-            .isInstanceOf(SocketTimeoutException.class);
-        assertThatThrownBy(() -> {
-          try (RedisAdminConnection another = RedisAdminConnection.open(prefix + "1", 6379, TIMEOUT)) {
-            another.authenticate(List.of(PASSWORD));
-          }
-        }).as("a new connection: accepted, never answered").isInstanceOf(SocketTimeoutException.class)
-            .hasMessageNotContaining(PASSWORD);
-        assertThat(Duration.ofNanos(System.nanoTime() - start)).as("two deadlines")
-            .isLessThan(TIMEOUT.multipliedBy(2).plus(SLACK));
-      } finally {
-        signal(redis, "CONT");
-      }
-    }
-    assertThat(info(prefix + "1")).as("answers again once resumed").contains("role:master");
   }
 
   /**
