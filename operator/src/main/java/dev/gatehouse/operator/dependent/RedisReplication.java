@@ -140,6 +140,7 @@ public final class RedisReplication {
         warn(primary, pod, e, unanswered);
       }
     }
+    Optional<Integer> leastMaxClients = maxClients.values().stream().min(Integer::compare);
     Map<Pod, SentinelView> views = new LinkedHashMap<>();
     for (Pod pod : sentinelPods) {
       try (RedisAdminConnection sentinel = sentinel(pod, sentinelPassword.get())) {
@@ -159,7 +160,10 @@ public final class RedisReplication {
       Optional<Pod> chosen = views.isEmpty() || views.size() < sentinelPods.size()
           ? Optional.empty() : choosePrimary(replication);
       if (chosen.isEmpty()) {
-        return new Outcome(events, false, Optional.empty());
+        // Reported all the same, so the status names a Sentinel that did not answer and holds
+        // this up.
+        return new Outcome(events, false, Optional.of(RedisTopology.of(ha, "", false, redisPods,
+            replication, views, leastMaxClients, List.copyOf(unanswered))));
       }
       primaryIp = ip(chosen.get());
       mayEnrol = true;
@@ -243,7 +247,7 @@ public final class RedisReplication {
     }
 
     RedisTopology topology = RedisTopology.of(ha, primaryIp, known.isPresent(), redisPods,
-        replication, views, maxClients.values().stream().min(Integer::compare), List.copyOf(unanswered));
+        replication, views, leastMaxClients, List.copyOf(unanswered));
     // Not settled while a Sentinel has yet to learn the replicas: look again soon, not in 30 s.
     return new Outcome(events,
         reachedAll && mayEnrol && known.isPresent() && topology.sentinelsUnawareOfReplicas() == 0,

@@ -35,7 +35,8 @@ record RedisReplicatedCondition(String status, String reason, String message) {
     if (!topology.sentinelsKnowPrimary()) {
       return new RedisReplicatedCondition("False", ConditionReasons.NO_PRIMARY_YET,
           "No Sentinel monitors a primary yet (" + sentinels + "): the operator makes "
-              + authService + "-redis-0 the primary once it and a Sentinel are ready.");
+              + authService + "-redis-0 the primary once it and a Sentinel are ready"
+              + " and every ready Sentinel answers.");
     }
     if (topology.primaryPod().isEmpty()) {
       return new RedisReplicatedCondition("False", ConditionReasons.PRIMARY_UNAVAILABLE,

@@ -325,6 +325,38 @@ class RedisReplicationIT {
         && t.quorumProblem().isEmpty());
   }
 
+  /** A Sentinel that did not answer may know a primary: none is made until it does. */
+  @Test
+  void noPrimaryIsMadeWhileASentinelIsPausedAndItIsNamed() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      startRedis(i, 1 + i);
+    }
+    // Nothing is made without a Sentinel; and the JVM has loaded what a reconcile uses, which is
+    // seconds the first time and not what is measured below.
+    assertThat(replication.reconcile(primary, context()).events()).isEmpty();
+    List<Process> sentinels = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sentinels.add(startSentinel(i, 11 + i));
+    }
+    signal(sentinels.get(2), "STOP");
+    try {
+      Timed paused = timedReconcile("Sentinel paused, no primary yet");
+      assertThat(paused.took()).isLessThan(RedisReplication.TIMEOUT.plus(SLACK));
+      assertThat(paused.outcome().events()).isEmpty();
+      assertThat(paused.outcome().settled()).isFalse();
+      assertThat(paused.outcome().topology()).hasValueSatisfying(t -> {
+        assertThat(t.sentinelsKnowPrimary()).isFalse();
+        assertThat(t.sentinelsReady()).isEqualTo(2);
+        assertThat(t.unanswered()).containsExactly(name + "-sentinel-2");
+      });
+      assertThat(info(prefix + "2")).as("no replica made").contains("role:master");
+    } finally {
+      signal(sentinels.get(2), "CONT");
+    }
+    assertThat(replication.reconcile(primary, context()).events())
+        .contains("No Sentinel knows a Redis primary: " + name + "-redis-0 is made the primary.");
+  }
+
   private record Timed(RedisReplication.Outcome outcome, Duration took) {}
 
   /** One reconcile and how long it took, also printed: docs/operator.md quotes these figures. */
