@@ -16,9 +16,11 @@ import java.util.Collection;
 import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
@@ -45,7 +47,8 @@ import org.slf4j.LoggerFactory;
 public final class RedisReplication {
 
   private static final Logger log = LoggerFactory.getLogger(RedisReplication.class);
-  private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  /** What one contact with a pod may take: its connect and every reply (RedisAdminConnection). */
+  static final Duration TIMEOUT = Duration.ofSeconds(2);
   /** How long a primary may not answer before a Sentinel calls it down. */
   static final int DOWN_AFTER_MILLISECONDS = 5000;
   /** Sentinel's failover timeout: also how long before another Sentinel may try again. */
@@ -118,6 +121,8 @@ public final class RedisReplication {
     }
     List<Pod> sentinelPods = ManagedRedisPods.ready(primary, context, Component.SENTINEL);
     boolean reachedAll = true;
+    // By name, for the status: a person can look at a pod that is paused or cut off.
+    Set<String> unanswered = new LinkedHashSet<>();
 
     Map<Pod, Replication> replication = new LinkedHashMap<>();
     Map<Pod, Integer> maxClients = new LinkedHashMap<>();
@@ -132,16 +137,17 @@ public final class RedisReplication {
         }
       } catch (IOException e) {
         reachedAll = false;
-        warn(primary, pod, e);
+        warn(primary, pod, e, unanswered);
       }
     }
+    Optional<Integer> leastMaxClients = maxClients.values().stream().min(Integer::compare);
     Map<Pod, SentinelView> views = new LinkedHashMap<>();
     for (Pod pod : sentinelPods) {
       try (RedisAdminConnection sentinel = sentinel(pod, sentinelPassword.get())) {
         views.put(pod, view(sentinel));
       } catch (IOException e) {
         reachedAll = false;
-        warn(primary, pod, e);
+        warn(primary, pod, e, unanswered);
       }
     }
 
@@ -154,12 +160,15 @@ public final class RedisReplication {
       Optional<Pod> chosen = views.isEmpty() || views.size() < sentinelPods.size()
           ? Optional.empty() : choosePrimary(replication);
       if (chosen.isEmpty()) {
-        return new Outcome(events, false, Optional.empty());
+        // Reported all the same, so the status names a Sentinel that did not answer and holds
+        // this up.
+        return new Outcome(events, false, Optional.of(RedisTopology.of(ha, "", false, redisPods,
+            replication, views, leastMaxClients, List.copyOf(unanswered))));
       }
       primaryIp = ip(chosen.get());
       mayEnrol = true;
       if (!replication.get(chosen.get()).isPrimary()) {
-        reachedAll &= send(primary, chosen.get(), passwords, "REPLICAOF", "NO", "ONE");
+        reachedAll &= send(primary, chosen.get(), passwords, unanswered, "REPLICAOF", "NO", "ONE");
       }
       events.add("No Sentinel knows a Redis primary: " + name(chosen.get()) + " is made the primary.");
     } else {
@@ -178,7 +187,7 @@ public final class RedisReplication {
         boolean lonePrimary = node.isPrimary() && node.connectedReplicas() == 0;
         boolean elsewhere = !node.isPrimary() && known.isEmpty() && !primaryIp.equals(node.masterHost());
         if (!ip(entry.getKey()).equals(primaryIp) && (lonePrimary || elsewhere)) {
-          if (send(primary, entry.getKey(), passwords, "REPLICAOF", primaryIp,
+          if (send(primary, entry.getKey(), passwords, unanswered, "REPLICAOF", primaryIp,
               Integer.toString(ManagedRedisStatefulSet.REDIS_PORT))) {
             events.add("Redis pod " + name(entry.getKey()) + " is made a replica of the primary at "
                 + primaryIp + ".");
@@ -233,12 +242,12 @@ public final class RedisReplication {
         }
       } catch (IOException e) {
         reachedAll = false;
-        warn(primary, pod, e);
+        warn(primary, pod, e, unanswered);
       }
     }
 
     RedisTopology topology = RedisTopology.of(ha, primaryIp, known.isPresent(), redisPods,
-        replication, views, maxClients.values().stream().min(Integer::compare));
+        replication, views, leastMaxClients, List.copyOf(unanswered));
     // Not settled while a Sentinel has yet to learn the replicas: look again soon, not in 30 s.
     return new Outcome(events,
         reachedAll && mayEnrol && known.isPresent() && topology.sentinelsUnawareOfReplicas() == 0,
@@ -288,12 +297,13 @@ public final class RedisReplication {
         Integer.parseInt(master.getOrDefault("num-other-sentinels", "0")), quorumProblem);
   }
 
-  private boolean send(AuthService primary, Pod pod, List<String> passwords, String... command) {
+  private boolean send(AuthService primary, Pod pod, List<String> passwords, Set<String> unanswered,
+      String... command) {
     try (RedisAdminConnection redis = redis(pod, passwords)) {
       redis.command(command);
       return true;
     } catch (IOException e) {
-      warn(primary, pod, e);
+      warn(primary, pod, e, unanswered);
       return false;
     }
   }
@@ -306,7 +316,7 @@ public final class RedisReplication {
       List<String> newestFirst = new ArrayList<>(passwords);
       Collections.reverse(newestFirst);
       if (!connection.authenticate(newestFirst)) {
-        throw new IOException("Redis accepts none of the recorded passwords");
+        throw new PasswordRefused("Redis accepts none of the recorded passwords");
       }
       return connection;
     } catch (IOException e) {
@@ -320,7 +330,7 @@ public final class RedisReplication {
         RedisAdminConnection.open(ip(pod), SentinelStatefulSet.SENTINEL_PORT, TIMEOUT);
     try {
       if (!connection.authenticate(List.of(password))) {
-        throw new IOException("the Sentinel refuses the Sentinels' password");
+        throw new PasswordRefused("the Sentinel refuses the Sentinels' password");
       }
       return connection;
     } catch (IOException e) {
@@ -329,9 +339,20 @@ public final class RedisReplication {
     }
   }
 
-  private static void warn(AuthService primary, Pod pod, IOException e) {
+  /** Notes a pod that did not answer (not one that answered with a refusal or an error). */
+  private static void warn(AuthService primary, Pod pod, IOException e, Set<String> unanswered) {
+    if (!(e instanceof PasswordRefused || e instanceof RedisAdminConnection.RedisErrorReply)) {
+      unanswered.add(name(pod));
+    }
     log.warn("Cannot reach {} of {}/{} at {}: {}", name(pod), primary.getMetadata().getNamespace(),
         primary.getMetadata().getName(), ip(pod), e.toString());
+  }
+
+  /** A Redis or Sentinel that answered, but refused every password the operator holds. */
+  private static final class PasswordRefused extends IOException {
+    PasswordRefused(String message) {
+      super(message);
+    }
   }
 
   private static String ip(Pod pod) {

@@ -26,6 +26,8 @@ import java.util.Optional;
  *     missed them, elected to lead a failover now, would find no replica to promote
  * @param leastMaxClients the least {@code maxclients} of the Redis pods that answered: any of them
  *     may become the primary, which every auth pod's pool connects to
+ * @param unanswered the ready Redis pods and Sentinels that did not answer the operator (no
+ *     connection, or no whole reply within its timeout), by name
  */
 public record RedisTopology(
     Optional<String> primaryPod,
@@ -37,11 +39,13 @@ public record RedisTopology(
     int sentinelsWanted,
     Optional<String> quorumProblem,
     int sentinelsUnawareOfReplicas,
-    Optional<Integer> leastMaxClients) {
+    Optional<Integer> leastMaxClients,
+    List<String> unanswered) {
 
   static RedisTopology of(HighAvailabilitySpec ha, String primaryIp, boolean sentinelsKnowPrimary,
       List<Pod> redisPods, Map<Pod, RedisReplication.Replication> replication,
-      Map<Pod, RedisReplication.SentinelView> views, Optional<Integer> leastMaxClients) {
+      Map<Pod, RedisReplication.SentinelView> views, Optional<Integer> leastMaxClients,
+      List<String> unanswered) {
     Optional<String> primaryPod = redisPods.stream()
         .filter(pod -> primaryIp.equals(pod.getStatus().getPodIP()))
         .filter(pod -> Optional.ofNullable(replication.get(pod))
@@ -68,6 +72,6 @@ public record RedisTopology(
         .count();
     return new RedisTopology(sentinelsKnowPrimary ? primaryPod : Optional.empty(),
         sentinelsKnowPrimary, inSync, ha.getReplicas() - 1, others, views.size(),
-        ha.getSentinels(), quorumProblem, unaware, leastMaxClients);
+        ha.getSentinels(), quorumProblem, unaware, leastMaxClients, unanswered);
   }
 }

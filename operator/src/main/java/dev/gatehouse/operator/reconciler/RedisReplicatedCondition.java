@@ -17,16 +17,30 @@ record RedisReplicatedCondition(String status, String reason, String message) {
               + " change is under way).");
     }
     RedisTopology topology = observed.get();
+    RedisReplicatedCondition judged = judge(topology, authService);
+    if (topology.unanswered().isEmpty()) {
+      return judged;
+    }
+    String first = topology.unanswered().get(0);
+    return new RedisReplicatedCondition(judged.status(), judged.reason(), judged.message()
+        + " Did not answer the operator: " + String.join(", ", topology.unanswered())
+        + ". Such a pod is paused, overloaded or cut off by the network: kubectl describe pod "
+        + first + " and kubectl logs " + first + " show which; one that stays so can be deleted,"
+        + " and its StatefulSet replaces it.");
+  }
+
+  private static RedisReplicatedCondition judge(RedisTopology topology, String authService) {
     String sentinels = topology.sentinelsReady() + " of " + topology.sentinelsWanted()
         + " Sentinels answer";
     if (!topology.sentinelsKnowPrimary()) {
       return new RedisReplicatedCondition("False", ConditionReasons.NO_PRIMARY_YET,
           "No Sentinel monitors a primary yet (" + sentinels + "): the operator makes "
-              + authService + "-redis-0 the primary once it and a Sentinel are ready.");
+              + authService + "-redis-0 the primary once it and a Sentinel are ready"
+              + " and every ready Sentinel answers.");
     }
     if (topology.primaryPod().isEmpty()) {
       return new RedisReplicatedCondition("False", ConditionReasons.PRIMARY_UNAVAILABLE,
-          "The primary the Sentinels name is no running Redis pod: a failover is due or under"
+          "The primary the Sentinels name is no Redis pod that answers as the primary: a failover is due or under"
               + " way (" + sentinels + "). If it lasts beyond a minute, see the Sentinels' logs"
               + " (kubectl logs " + authService + "-sentinel-0).");
     }

@@ -2,22 +2,27 @@ package dev.gatehouse.operator.redis;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * One short connection from the operator to a Redis or Sentinel it manages, for the few
- * administrative commands the operator sends (AUTH, ACL SETUSER; REPLICAOF, INFO, SENTINEL): RESP2 over a plain socket, every read and the
- * connect bounded by a timeout, so a paused or unreachable Redis costs a reconcile at most that
- * long. A client library with pools and event loops would be more than three commands need, and
- * the operator has no other use for one.
+ * administrative commands the operator sends (AUTH, ACL SETUSER; REPLICAOF, INFO, SENTINEL): RESP2 over a plain socket. The
+ * timeout given to {@link #open} is the whole connection's deadline, the connect and every reply
+ * together, so a paused, unreachable or slow Redis costs a reconcile at most that long per
+ * connection: a timeout per read alone would let a node that sends a byte now and then hold one
+ * reply for many timeouts. A client library with pools and event loops would be more than three
+ * commands need, and the operator has no other use for one.
  *
  * <p>Error replies never carry the arguments of the command (Redis does not echo them), so the
  * messages of its exceptions hold no password.
@@ -28,18 +33,19 @@ public final class RedisAdminConnection implements AutoCloseable {
   private final OutputStream out;
   private final InputStream in;
 
-  private RedisAdminConnection(Socket socket) throws IOException {
+  private RedisAdminConnection(Socket socket, Duration timeout, long deadline) throws IOException {
     this.socket = socket;
     this.out = socket.getOutputStream();
-    this.in = new BufferedInputStream(socket.getInputStream());
+    this.in = new BufferedInputStream(new DeadlineInputStream(socket, timeout, deadline));
   }
 
+  /** Connects; {@code timeout} bounds this connection's whole life, from now to its last reply. */
   public static RedisAdminConnection open(String host, int port, Duration timeout) throws IOException {
+    long deadline = System.nanoTime() + timeout.toNanos();
     Socket socket = new Socket();
     try {
       socket.connect(new InetSocketAddress(host, port), (int) timeout.toMillis());
-      socket.setSoTimeout((int) timeout.toMillis());
-      return new RedisAdminConnection(socket);
+      return new RedisAdminConnection(socket, timeout, deadline);
     } catch (IOException e) {
       socket.close();
       throw e;
@@ -161,6 +167,43 @@ public final class RedisAdminConnection implements AutoCloseable {
   @Override
   public void close() throws IOException {
     socket.close();
+  }
+
+  /**
+   * The socket's input, each blocking read given only what is left of the deadline (a socket read
+   * timeout counts from each read, not from the first), and none at all once it has passed.
+   */
+  private static final class DeadlineInputStream extends FilterInputStream {
+    private final Socket socket;
+    private final Duration timeout;
+    private final long deadline;
+
+    DeadlineInputStream(Socket socket, Duration timeout, long deadline) throws IOException {
+      super(socket.getInputStream());
+      this.socket = socket;
+      this.timeout = timeout;
+      this.deadline = deadline;
+    }
+
+    @Override
+    public int read() throws IOException {
+      limit();
+      return super.read();
+    }
+
+    @Override
+    public int read(byte[] buffer, int offset, int length) throws IOException {
+      limit();
+      return super.read(buffer, offset, length);
+    }
+
+    private void limit() throws IOException {
+      long left = TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime());
+      if (left <= 0) {
+        throw new SocketTimeoutException("Redis gave no complete reply within " + timeout.toMillis() + " ms");
+      }
+      socket.setSoTimeout((int) left);
+    }
   }
 
   /** An error reply of Redis, such as WRONGPASS or NOPERM. */

@@ -37,11 +37,14 @@ import org.junit.jupiter.api.io.TempDir;
  * from it as from a pod's own network namespace: {@code bind-source-addr}), with the
  * redis.conf and sentinel.conf the operator generates: the first primary is made, the replicas
  * and Sentinels are told, Sentinel's failover of a killed primary is left alone, and the pod that
- * replaces it is enrolled as a replica of the promoted one.
+ * replaces it is enrolled as a replica of the promoted one; a paused ({@code SIGSTOP}) replica or
+ * Sentinel costs a reconcile one timeout and is named, while the other Sentinels still fail over.
  */
 class RedisReplicationIT {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(2);
+  /** Beyond a timeout, for a busy machine's scheduling: far less than a second timeout. */
+  private static final Duration SLACK = Duration.ofMillis(1500);
   private static final String PASSWORD = "a-generated-redis-password";
   private static final String SENTINEL_PASSWORD = "a-generated-sentinel-password";
 
@@ -248,6 +251,129 @@ class RedisReplicationIT {
     assertThat(info(prefix + "1")).contains("role:slave", "master_host:" + prefix + "3");
   }
 
+  /**
+   * A paused replica, then a paused Sentinel: each reconcile asks it once and waits one timeout,
+   * names it, and judges the rest as before; with the Sentinel still paused the other two agree
+   * on a failover of the killed primary, which the operator follows; resumed, each is counted
+   * again.
+   */
+  @Test
+  void aPausedReplicaOrSentinelCostsAReconcileOneTimeoutAndIsNamed() throws Exception {
+    Process redis0 = startRedis(0, 1);
+    startRedis(1, 2);
+    Process redis2 = startRedis(2, 3);
+    List<Process> sentinels = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sentinels.add(startSentinel(i, 11 + i));
+    }
+    replication.reconcile(primary, context());
+    awaitTopology(t -> t.replicasInSync().size() == 2 && t.quorumProblem().isEmpty()
+        && t.sentinelsUnawareOfReplicas() == 0);
+    Duration healthy = timedReconcile("nothing paused").took();
+
+    String replica = name + "-redis-2";
+    signal(redis2, "STOP");
+    try {
+      Timed paused = timedReconcile("replica paused");
+      assertThat(paused.took()).isLessThan(RedisReplication.TIMEOUT.plus(healthy).plus(SLACK));
+      assertThat(paused.outcome().settled()).isFalse();
+      assertThat(paused.outcome().events()).isEmpty();
+      assertThat(paused.outcome().topology()).hasValueSatisfying(t -> {
+        assertThat(t.primaryPod()).contains(name + "-redis-0");
+        assertThat(t.replicasInSync()).containsExactly(name + "-redis-1");
+        assertThat(t.notInSync()).containsExactly(replica);
+        assertThat(t.unanswered()).containsExactly(replica);
+      });
+    } finally {
+      signal(redis2, "CONT");
+    }
+    awaitTopology(t -> t.replicasInSync().size() == 2 && t.unanswered().isEmpty());
+
+    String sentinel = name + "-sentinel-1";
+    signal(sentinels.get(1), "STOP");
+    try {
+      Timed paused = timedReconcile("Sentinel paused");
+      assertThat(paused.took()).isLessThan(RedisReplication.TIMEOUT.plus(healthy).plus(SLACK));
+      assertThat(paused.outcome().settled()).isFalse();
+      assertThat(paused.outcome().topology()).hasValueSatisfying(t -> {
+        assertThat(t.primaryPod()).contains(name + "-redis-0");
+        assertThat(t.replicasInSync()).hasSize(2);
+        assertThat(t.sentinelsReady()).isEqualTo(2);
+        assertThat(t.quorumProblem()).as("two of three Sentinels are a majority").isEmpty();
+        assertThat(t.unanswered()).containsExactly(sentinel);
+      });
+
+      redis0.destroyForcibly().waitFor();
+      pods.removeIf(pod -> pod.getMetadata().getName().equals(name + "-redis-0"));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+      Optional<String> promoted = Optional.empty();
+      while (promoted.isEmpty() && System.nanoTime() < deadline) {
+        Timed during = timedReconcile("Sentinel paused, primary killed");
+        assertThat(during.took()).isLessThan(RedisReplication.TIMEOUT.plus(healthy).plus(SLACK));
+        assertThat(during.outcome().events()).as("nothing is sent while Sentinel fails over").isEmpty();
+        assertThat(during.outcome().topology().map(RedisTopology::unanswered))
+            .hasValue(List.of(sentinel));
+        promoted = during.outcome().topology().flatMap(RedisTopology::primaryPod);
+        Thread.sleep(500);
+      }
+      assertThat(promoted).as("a replica promoted by the two Sentinels that answer")
+          .hasValueSatisfying(pod -> assertThat(pod).isIn(name + "-redis-1", name + "-redis-2"));
+    } finally {
+      signal(sentinels.get(1), "CONT");
+    }
+    awaitTopology(t -> t.primaryPod().isPresent() && t.sentinelsReady() == 3 && t.unanswered().isEmpty()
+        && t.quorumProblem().isEmpty());
+  }
+
+  /** A Sentinel that did not answer may know a primary: none is made until it does. */
+  @Test
+  void noPrimaryIsMadeWhileASentinelIsPausedAndItIsNamed() throws Exception {
+    for (int i = 0; i < 3; i++) {
+      startRedis(i, 1 + i);
+    }
+    // Nothing is made without a Sentinel; and the JVM has loaded what a reconcile uses, which is
+    // seconds the first time and not what is measured below.
+    assertThat(replication.reconcile(primary, context()).events()).isEmpty();
+    List<Process> sentinels = new ArrayList<>();
+    for (int i = 0; i < 3; i++) {
+      sentinels.add(startSentinel(i, 11 + i));
+    }
+    signal(sentinels.get(2), "STOP");
+    try {
+      Timed paused = timedReconcile("Sentinel paused, no primary yet");
+      assertThat(paused.took()).isLessThan(RedisReplication.TIMEOUT.plus(SLACK));
+      assertThat(paused.outcome().events()).isEmpty();
+      assertThat(paused.outcome().settled()).isFalse();
+      assertThat(paused.outcome().topology()).hasValueSatisfying(t -> {
+        assertThat(t.sentinelsKnowPrimary()).isFalse();
+        assertThat(t.sentinelsReady()).isEqualTo(2);
+        assertThat(t.unanswered()).containsExactly(name + "-sentinel-2");
+      });
+      assertThat(info(prefix + "2")).as("no replica made").contains("role:master");
+    } finally {
+      signal(sentinels.get(2), "CONT");
+    }
+    assertThat(replication.reconcile(primary, context()).events())
+        .contains("No Sentinel knows a Redis primary: " + name + "-redis-0 is made the primary.");
+  }
+
+  private record Timed(RedisReplication.Outcome outcome, Duration took) {}
+
+  /** One reconcile and how long it took, also printed: docs/operator.md quotes these figures. */
+  private Timed timedReconcile(String what) {
+    long start = System.nanoTime();
+    RedisReplication.Outcome outcome = replication.reconcile(primary, context());
+    Duration took = Duration.ofNanos(System.nanoTime() - start);
+    System.out.println("RedisReplicationIT: a reconcile with " + what + " took " + took.toMillis() + " ms");
+    return new Timed(outcome, took);
+  }
+
+  private static void signal(Process process, String signal) throws Exception {
+    int exit = new ProcessBuilder("kill", "-" + signal, Long.toString(process.pid())).inheritIO()
+        .start().waitFor();
+    assertThat(exit).as("kill -" + signal).isZero();
+  }
+
   private void awaitTopology(java.util.function.Predicate<RedisTopology> wanted) throws Exception {
     awaitCondition(() -> replication.reconcile(primary, context()).topology().filter(wanted).isPresent());
   }
@@ -306,7 +432,7 @@ class RedisReplicationIT {
     return process;
   }
 
-  private void startSentinel(int ordinal, int host) throws Exception {
+  private Process startSentinel(int ordinal, int host) throws Exception {
     String ip = prefix + host;
     Path podDir = Files.createDirectories(dir.resolve("sentinel-" + host));
     Files.writeString(podDir.resolve(SentinelPasswordSecret.AUTH_CONF_KEY),
@@ -314,11 +440,12 @@ class RedisReplicationIT {
     Files.writeString(podDir.resolve("sentinel.conf"), SentinelConfigMap.sentinelConf()
         .replace(SentinelStatefulSet.AUTH_DIR, podDir.toString())
         .replace("dir " + SentinelStatefulSet.STATE_DIR, "dir " + podDir));
-    start(podDir, ip, SentinelStatefulSet.SENTINEL_PORT,
+    Process process = start(podDir, ip, SentinelStatefulSet.SENTINEL_PORT,
         "redis-server", podDir.resolve("sentinel.conf").toString(), "--sentinel", "--bind", ip,
         "--bind-source-addr", ip);
     pods.add(pod(AuthServiceResources.sentinelStatefulSetName(name) + "-" + ordinal,
         Component.SENTINEL, ip));
+    return process;
   }
 
   private Process start(Path podDir, String ip, int port, String... command) throws Exception {

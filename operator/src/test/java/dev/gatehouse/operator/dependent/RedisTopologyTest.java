@@ -30,14 +30,14 @@ class RedisTopologyTest {
     views.put(pod("auth-sentinel-2", "10.0.1.12"), view("10.0.0.10", 1));
 
     RedisTopology topology = RedisTopology.of(new HighAvailabilitySpec(), "10.0.0.10", true,
-        List.of(primary, replicaOne, replicaTwo), replication, views, Optional.of(10000));
+        List.of(primary, replicaOne, replicaTwo), replication, views, Optional.of(10000), List.of());
 
     assertThat(topology.replicasInSync()).containsExactly("auth-redis-1", "auth-redis-2");
     assertThat(topology.sentinelsUnawareOfReplicas()).isEqualTo(2);
 
     views.replaceAll((sentinel, view) -> view("10.0.0.10", 2));
     assertThat(RedisTopology.of(new HighAvailabilitySpec(), "10.0.0.10", true,
-        List.of(primary, replicaOne, replicaTwo), replication, views, Optional.of(10000))
+        List.of(primary, replicaOne, replicaTwo), replication, views, Optional.of(10000), List.of())
         .sentinelsUnawareOfReplicas()).isZero();
   }
 

@@ -72,7 +72,7 @@ class RedisReplicatedConditionTest {
   void replicasInSyncAreNotEnoughWhileASentinelDoesNotListThem() {
     RedisTopology learning = new RedisTopology(Optional.of(name + "-redis-0"), true,
         List.of(name + "-redis-1", name + "-redis-2"), 2, List.of(), 3, 3, Optional.empty(), 1,
-        Optional.of(10000));
+        Optional.of(10000), List.of());
 
     assertThat(replicated(Optional.of(learning))).satisfies(c -> {
       assertThat(c.getStatus()).isEqualTo("False");
@@ -82,10 +82,36 @@ class RedisReplicatedConditionTest {
   }
 
   @Test
+  void thePodsThatDidNotAnswerAreNamedWithWhatToDo() {
+    RedisTopology sentinelPaused = new RedisTopology(Optional.of(name + "-redis-0"), true,
+        List.of(name + "-redis-1", name + "-redis-2"), 2, List.of(), 2, 3, Optional.empty(), 0,
+        Optional.of(10000), List.of(name + "-sentinel-1"));
+
+    assertThat(replicated(Optional.of(sentinelPaused))).satisfies(c -> {
+      assertThat(c.getStatus()).as("replication is whole, and two Sentinels can still agree")
+          .isEqualTo("True");
+      assertThat(c.getMessage()).isEqualTo("Primary " + name + "-redis-0; 2 of 2 replicas in sync;"
+          + " 2 of 3 Sentinels answer. Did not answer the operator: " + name + "-sentinel-1. Such a"
+          + " pod is paused, overloaded or cut off by the network: kubectl describe pod " + name
+          + "-sentinel-1 and kubectl logs " + name + "-sentinel-1 show which; one that stays so"
+          + " can be deleted, and its StatefulSet replaces it.");
+    });
+
+    RedisTopology replicaPaused = new RedisTopology(Optional.of(name + "-redis-0"), true,
+        List.of(name + "-redis-1"), 2, List.of(name + "-redis-2"), 3, 3, Optional.empty(), 0,
+        Optional.of(10000), List.of(name + "-redis-2"));
+    assertThat(replicated(Optional.of(replicaPaused))).satisfies(c -> {
+      assertThat(c.getReason()).isEqualTo(ConditionReasons.REPLICAS_OUT_OF_SYNC);
+      assertThat(c.getMessage()).contains("Not in sync: " + name + "-redis-2",
+          "Did not answer the operator: " + name + "-redis-2.");
+    });
+  }
+
+  @Test
   void theCapacityCheckTakesTheLeastMaxClientsOfAnyRedisPod() {
     RedisTopology lowered = new RedisTopology(Optional.of(name + "-redis-0"), true,
         List.of(name + "-redis-1", name + "-redis-2"), 2, List.of(), 3, 3, Optional.empty(), 0,
-        Optional.of(20));
+        Optional.of(20), List.of());
     AuthServiceStatus status = build(primary, Optional.of(lowered));
 
     assertThat(status.getRedisPool().getServerMaxClients()).isEqualTo(20);
@@ -108,7 +134,7 @@ class RedisReplicatedConditionTest {
   private RedisTopology topology(Optional<String> primaryPod, boolean known, List<String> inSync,
       List<String> notInSync, Optional<String> quorumProblem) {
     return new RedisTopology(primaryPod, known, inSync, 2, notInSync, 3, 3, quorumProblem, 0,
-        Optional.of(10000));
+        Optional.of(10000), List.of());
   }
 
   private Condition replicated(Optional<RedisTopology> topology) {
