@@ -40,8 +40,8 @@ record RedisReplicatedCondition(String status, String reason, String message) {
     }
     if (topology.primaryPod().isEmpty()) {
       return new RedisReplicatedCondition("False", ConditionReasons.PRIMARY_UNAVAILABLE,
-          "The primary the Sentinels name is no Redis pod that answers as the primary: a failover is due or under"
-              + " way (" + sentinels + "). If it lasts beyond a minute, see the Sentinels' logs"
+          "The primary the Sentinels name is no Redis pod that answers as the primary: a failover"
+              + " is due or under way (" + sentinels + "). If it lasts beyond a minute, see the Sentinels' logs"
               + " (kubectl logs " + authService + "-sentinel-0).");
     }
     String primary = "Primary " + topology.primaryPod().get() + "; "
