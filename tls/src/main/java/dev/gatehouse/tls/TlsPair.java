@@ -1,12 +1,9 @@
 package dev.gatehouse.tls;
 
-import java.io.ByteArrayInputStream;
 import java.security.GeneralSecurityException;
 import java.security.PrivateKey;
 import java.security.SecureRandom;
 import java.security.Signature;
-import java.security.cert.CertificateException;
-import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
 import java.util.List;
 
@@ -46,18 +43,11 @@ public record TlsPair(List<X509Certificate> chain, PrivateKey key) {
   }
 
   private static List<X509Certificate> certificates(byte[] pem) throws InvalidTlsPair {
-    try {
-      List<X509Certificate> chain = CertificateFactory.getInstance("X.509")
-          .generateCertificates(new ByteArrayInputStream(pem)).stream()
-          .map(X509Certificate.class::cast)
-          .toList();
-      if (!chain.isEmpty()) {
-        return chain;
-      }
-    } catch (CertificateException | RuntimeException e) {
-      // The JDK's message may quote the bytes it could not read; the one below says enough.
+    List<X509Certificate> chain = CaBundle.certificates(pem);
+    if (chain.isEmpty()) {
+      throw new InvalidTlsPair(CERTIFICATE_FILE, "holds no PEM X.509 certificate");
     }
-    throw new InvalidTlsPair(CERTIFICATE_FILE, "holds no PEM X.509 certificate");
+    return chain;
   }
 
   /** The algorithms a TLS 1.2/1.3 server of the JDK signs its handshake with. */
