@@ -17,12 +17,15 @@ import org.springframework.boot.context.properties.bind.DefaultValue;
  * before it is acknowledged, checked with {@code WAIT} within {@code replicaAckTimeout}; 0 with a
  * single Redis, which has no replica to wait for. The password comes from {@code password-file} (a mounted
  * Secret) or {@code password} (an env var set by {@code secretKeyRef}); {@link #toString()} leaves
- * both out so that no log line or error message ever carries it.
+ * both out so that no log line or error message ever carries it. {@code tlsCaFile}: PEM CA
+ * certificates that replace the JDK's trust store for every Redis and Sentinel connection
+ * ({@code dev.gatehouse.auth.redis.RedisTls} says what is verified with it).
  */
 public record RedisProperties(
         @DefaultValue("localhost") @NotBlank String host,
         @DefaultValue("6379") @Min(1) @Max(65535) int port,
         @DefaultValue("false") boolean tls,
+        Path tlsCaFile,
         Path passwordFile,
         String password,
         @DefaultValue("0") @Min(0) int database,
@@ -38,6 +41,12 @@ public record RedisProperties(
     @AssertTrue(message = "set gatehouse.redis.password-file or gatehouse.redis.password, not both")
     public boolean isPasswordSourceUnambiguous() {
         return passwordFile == null || password == null || password.isEmpty();
+    }
+
+    @AssertTrue(message = "gatehouse.redis.tls-ca-file is set but gatehouse.redis.tls is false: the CA is"
+            + " only read for TLS connections; set gatehouse.redis.tls=true, or remove the CA file")
+    public boolean isTlsCaFileWithTls() {
+        return tlsCaFile == null || tls;
     }
 
     /** WAIT must answer before the command itself times out, or every durable write would fail. */
@@ -56,7 +65,7 @@ public record RedisProperties(
 
     @Override
     public String toString() {
-        return "RedisProperties[host=" + host + ", port=" + port + ", tls=" + tls + ", database=" + database
+        return "RedisProperties[host=" + host + ", port=" + port + ", tls=" + tls + ", tlsCaFile=" + tlsCaFile + ", database=" + database
                 + ", passwordFile=" + passwordFile + ", password=" + (password == null ? "unset" : "<redacted>")
                 + ", pool=" + pool + ", reconnect=" + reconnect + ", sentinel=" + sentinel
                 + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout=" + replicaAckTimeout + "]";

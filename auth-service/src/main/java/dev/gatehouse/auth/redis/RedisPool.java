@@ -115,6 +115,7 @@ public class RedisPool implements DisposableBean {
                 .requestQueueSize(redis.requestQueueSize())
                 .socketOptions(SocketOptions.builder().connectTimeout(redis.connectTimeout()).keepAlive(true).build())
                 .timeoutOptions(TimeoutOptions.enabled(redis.commandTimeout()))
+                .sslOptions(RedisTls.sslOptions(redis))
                 .build());
         Set<String> sentinelNodes = Set.copyOf(redis.sentinel().nodes());
         this.connectedNode = new AtomicReference<>(
@@ -210,6 +211,7 @@ public class RedisPool implements DisposableBean {
                 .withHost(redis.host())
                 .withPort(redis.port());
         builder.withSsl(redis.tls())
+                .withVerifyPeer(RedisTls.verifyMode(redis))
                 .withDatabase(redis.database())
                 .withTimeout(redis.commandTimeout());
         char[] password = redis.resolvePassword();
@@ -227,6 +229,7 @@ public class RedisPool implements DisposableBean {
             int colon = node.lastIndexOf(':');
             RedisURI.Builder sentinel = RedisURI.builder().withHost(node.substring(0, colon))
                     .withPort(Integer.parseInt(node.substring(colon + 1))).withSsl(redis.tls())
+                    .withVerifyPeer(RedisTls.verifyMode(redis))
                     .withTimeout(redis.connectTimeout());
             if (sentinelPassword != null) {
                 sentinel.withPassword(sentinelPassword);

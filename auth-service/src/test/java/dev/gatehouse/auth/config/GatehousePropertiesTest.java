@@ -110,6 +110,8 @@ class GatehousePropertiesTest {
                     assertThat(properties.redis().sentinel().passwordFile())
                             .hasToString((String) env.get("GATEHOUSE_REDIS_SENTINEL_PASSWORDFILE"));
                     assertThat(properties.redis().replicaAcks()).isEqualTo(1);
+                    assertThat(properties.redis().tls()).isTrue();
+                    assertThat(properties.redis().tlsCaFile()).hasToString((String) env.get("GATEHOUSE_REDIS_TLSCAFILE"));
                 });
     }
 
@@ -157,6 +159,15 @@ class GatehousePropertiesTest {
                 assertThat(context).getFailure().rootCause().hasMessageContaining("clock-skew"));
         runner.withPropertyValues("gatehouse.redis.pool.min-idle=20", "gatehouse.redis.pool.max-connections=10")
                 .run(context -> assertThat(context).getFailure().rootCause().hasMessageContaining("min-idle"));
+    }
+
+    @Test
+    void refusesARedisCaFileWithoutTls() {
+        runner.withPropertyValues("gatehouse.redis.tls-ca-file=/ca/ca.crt").run(context ->
+                assertThat(context).getFailure().rootCause()
+                        .hasMessageContaining("gatehouse.redis.tls-ca-file is set but gatehouse.redis.tls is false"));
+        runner.withPropertyValues("gatehouse.redis.tls-ca-file=/ca/ca.crt", "gatehouse.redis.tls=true").run(context ->
+                assertThat(context.getBean(GatehouseProperties.class).redis().tlsCaFile()).isEqualTo(Path.of("/ca/ca.crt")));
     }
 
     @Test
