@@ -58,6 +58,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
   static final String SECRETS_ROOT = "/var/run/secrets/gatehouse";
   static final String REDIS_PASSWORD_FILE = SECRETS_ROOT + "/redis/password";
   static final String SENTINEL_PASSWORD_FILE = SECRETS_ROOT + "/redis-sentinel/password";
+  static final String REDIS_CA_FILE = SECRETS_ROOT + "/redis-ca/ca.crt";
   static final String JWT_KEYS_DIR = SECRETS_ROOT + "/jwt";
   static final String ADMIN_TOKEN_FILE = SECRETS_ROOT + "/admin/token";
   static final String CLIENTS_FILE = SECRETS_ROOT + "/clients/" + PodSecrets.CLIENTS_KEY;
@@ -172,6 +173,9 @@ public class AuthDeployment extends ChildResource<Deployment> {
         hash.secretKey(PodSecrets.find(context, name), name, PodSecrets.CLIENTS_KEY));
     secrets.sentinelPassword().ifPresent(ref ->
         hash.secretKey(PodSecrets.find(context, ref.getName()), ref.getName(), ref.getKey()));
+    // The service reads the CA once, when it starts: a new one reaches it only in new pods.
+    secrets.redisCa().ifPresent(ref ->
+        hash.secretKey(PodSecrets.find(context, ref.getName()), ref.getName(), ref.getKey()));
     // The pods follow their key Secret (the auth service re-reads it, SigningKeyRotation edits it
     // in place), so a key change rolls nothing; except in an immutable Secret, which the kubelet
     // no longer syncs into a running pod.
@@ -192,6 +196,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
     secrets.clients().ifPresent(name -> mounts.add(mount("clients", SECRETS_ROOT + "/clients", true)));
     secrets.sentinelPassword().ifPresent(ref ->
         mounts.add(mount("sentinel-password", SECRETS_ROOT + "/redis-sentinel", true)));
+    secrets.redisCa().ifPresent(ref -> mounts.add(mount("redis-ca", SECRETS_ROOT + "/redis-ca", true)));
     secrets.tls().ifPresent(name -> mounts.add(mount("tls", TLS_DIR, true)));
     String scheme = secrets.tls().isPresent() ? "HTTPS" : "HTTP";
     return new ContainerBuilder()
@@ -254,6 +259,7 @@ public class AuthDeployment extends ChildResource<Deployment> {
     // The managed Sentinels' generated password, or the external set's, if it has one.
     secrets.sentinelPassword().ifPresent(ref ->
         environment.add(env("GATEHOUSE_REDIS_SENTINEL_PASSWORDFILE", SENTINEL_PASSWORD_FILE)));
+    secrets.redisCa().ifPresent(ref -> environment.add(env("GATEHOUSE_REDIS_TLSCAFILE", REDIS_CA_FILE)));
     environment.addAll(List.of(
         env("GATEHOUSE_REDIS_TLS", Boolean.toString(external != null && Boolean.TRUE.equals(external.getTls()))),
         env("GATEHOUSE_REDIS_PASSWORDFILE", REDIS_PASSWORD_FILE),
@@ -298,6 +304,8 @@ public class AuthDeployment extends ChildResource<Deployment> {
             new Quantity("64Mi")).endEmptyDir().build()));
     secrets.sentinelPassword().ifPresent(ref -> volumes.add(
         secretVolume("sentinel-password", ref.getName(), item(ref.getKey(), "password"))));
+    secrets.redisCa().ifPresent(ref -> volumes.add(
+        secretVolume("redis-ca", ref.getName(), item(ref.getKey(), "ca.crt"))));
     secrets.clients().ifPresent(name -> volumes.add(
         secretVolume("clients", name, item(PodSecrets.CLIENTS_KEY, PodSecrets.CLIENTS_KEY))));
     // Not in the config hash: a renewed certificate is taken by the running pods (the auth

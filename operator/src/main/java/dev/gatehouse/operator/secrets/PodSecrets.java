@@ -8,6 +8,8 @@ import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.api.v1alpha1.SentinelSpec;
 import dev.gatehouse.operator.api.v1alpha1.TlsSpec;
+import dev.gatehouse.tls.CaBundle;
+import dev.gatehouse.tls.InvalidCaBundle;
 import dev.gatehouse.tls.TlsPair;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -26,7 +28,8 @@ public record PodSecrets(
     String adminToken,
     Optional<String> clients,
     Optional<String> tls,
-    Optional<SecretKeyReference> sentinelPassword, boolean sentinelPasswordGenerated) {
+    Optional<SecretKeyReference> sentinelPassword, boolean sentinelPasswordGenerated,
+    Optional<SecretKeyReference> redisCa) {
 
   /** The key of the clients Secret that holds the clients file. */
   public static final String CLIENTS_KEY = "clients.yaml";
@@ -63,7 +66,8 @@ public record PodSecrets(
                 AuthServiceResources.sentinelPasswordSecretName(instance), SENTINEL_PASSWORD_KEY))
             : Optional.ofNullable(external).map(ExternalRedisSpec::getSentinel)
                 .map(SentinelSpec::getPasswordSecretRef),
-        managedSentinels);
+        managedSentinels,
+        Optional.ofNullable(external).map(ExternalRedisSpec::getCaSecretRef));
   }
 
   /** The algorithm the signing keys are for; ES256, the CRD's default, when the spec has none. */
@@ -85,6 +89,8 @@ public record PodSecrets(
     tls.filter(name -> !names.contains(name)).ifPresent(names::add);
     sentinelPassword.filter(ref -> !sentinelPasswordGenerated).map(SecretKeyReference::getName)
         .filter(name -> !names.contains(name)).ifPresent(names::add);
+    redisCa.map(SecretKeyReference::getName).filter(name -> !names.contains(name))
+        .ifPresent(names::add);
     return names;
   }
 
@@ -119,6 +125,18 @@ public record PodSecrets(
             .flatMap(secret -> present(context, name, TLS_KEY_KEY, "spec.tls.secretRef", namespace,
                 problems))
             .ifPresent(secret -> TlsSecretContent.problems(name, secret).forEach(problems::add)));
+    // Judged as the pods read it at start-up (CaBundle): a bad CA would leave every new pod
+    // unable to reach Redis, while the running ones keep the CA they read.
+    redisCa.ifPresent(ref ->
+        present(context, ref.getName(), ref.getKey(), "spec.redis.external.caSecretRef", namespace,
+            problems).ifPresent(secret -> {
+              try {
+                CaBundle.read(SecretData.value(secret, ref.getKey()));
+              } catch (InvalidCaBundle e) {
+                problems.add(SecretProblem.invalid(ref.getName(), ref.getKey(),
+                    "the Redis CA bundle " + e.getMessage()));
+              }
+            }));
     return problems;
   }
 

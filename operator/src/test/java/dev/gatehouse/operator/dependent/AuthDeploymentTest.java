@@ -98,7 +98,9 @@ class AuthDeploymentTest {
         "spec.redis.managed.highAvailability", primary -> primary.getSpec().getRedis()
             .operatorRunsRedis() && primary.getSpec().getRedis().getManaged().isHighlyAvailable(),
         "spec.redis.external.sentinel.passwordSecretRef",
-        primary -> sentinel(primary) != null && sentinel(primary).getPasswordSecretRef() != null);
+        primary -> sentinel(primary) != null && sentinel(primary).getPasswordSecretRef() != null,
+        "spec.redis.external.caSecretRef", primary -> primary.getSpec().getRedis().getExternal() != null
+            && primary.getSpec().getRedis().getExternal().getCaSecretRef() != null);
     List<AuthService> variants = new ArrayList<>();
     for (String example : new String[] {"minimal.yaml", "production.yaml"}) {
       for (boolean tls : new boolean[] {false, true}) {
@@ -116,6 +118,8 @@ class AuthDeploymentTest {
         }
       }
     }
+    variants.add(withCa(withSentinel(AuthServices.example("production.yaml"), true)));
+    variants.add(withCa(AuthServices.example("production.yaml")));
     for (AuthService primary : variants) {
       Set<String> expected = new TreeSet<>();
       sections.forEach((header, keys) -> {
@@ -214,6 +218,49 @@ class AuthDeploymentTest {
       assertThat(item.getPath()).isEqualTo("password");
     });
     assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0440);
+  }
+
+  /** TLS to the external Redis, trusting the CA in Secret redis-ca, key ca.crt. */
+  private static AuthService withCa(AuthService primary) {
+    primary.getSpec().getRedis().getExternal().setTls(true);
+    primary.getSpec().getRedis().getExternal().setCaSecretRef(new SecretKeyReference("redis-ca", "ca.crt"));
+    return primary;
+  }
+
+  @Test
+  void aRedisCaIsMountedAsOneFileTheServiceIsToldOfAndRollsThePodsWhenItChanges() {
+    AuthService primary = withCa(withSentinel(AuthServices.example("production.yaml"), false));
+    Function<String, Deployment> desired = ca -> dependent.desired(primary, new CachedSecrets()
+        .with("redis-credentials", Map.of("password", PASSWORD))
+        .with("redis-ca", Map.of("ca.crt", ca))
+        .context());
+    Deployment deployment = desired.apply(ContractSamples.read("redis-ca/valid-one-ca.crt"));
+    PodSpec pod = deployment.getSpec().getTemplate().getSpec();
+    Container container = pod.getContainers().get(0);
+
+    assertThat(env(container))
+        .containsEntry("GATEHOUSE_REDIS_TLS", "true")
+        .containsEntry("GATEHOUSE_REDIS_TLSCAFILE", "/var/run/secrets/gatehouse/redis-ca/ca.crt");
+    assertThat(container.getVolumeMounts()).filteredOn(mount -> mount.getName().equals("redis-ca"))
+        .singleElement().satisfies(mount -> {
+          assertThat(mount.getMountPath()).isEqualTo("/var/run/secrets/gatehouse/redis-ca");
+          assertThat(mount.getReadOnly()).isTrue();
+        });
+    Volume volume = pod.getVolumes().stream().filter(v -> v.getName().equals("redis-ca"))
+        .findFirst().orElseThrow();
+    assertThat(volume.getSecret().getSecretName()).isEqualTo("redis-ca");
+    assertThat(volume.getSecret().getItems()).singleElement().satisfies(item -> {
+      assertThat(item.getKey()).isEqualTo("ca.crt");
+      assertThat(item.getPath()).isEqualTo("ca.crt");
+    });
+    assertThat(volume.getSecret().getDefaultMode()).isEqualTo(0440);
+    // The service reads the CA only when it starts.
+    assertThat(hash(deployment)).isEqualTo(hash(desired.apply(ContractSamples.read("redis-ca/valid-one-ca.crt"))))
+        .isNotEqualTo(hash(desired.apply(ContractSamples.read("redis-ca/valid-two-cas.crt"))));
+    // Without a CA the pods mount none and keep the JDK's trust store.
+    primary.getSpec().getRedis().getExternal().setCaSecretRef(null);
+    assertThat(env(container(primary))).doesNotContainKey("GATEHOUSE_REDIS_TLSCAFILE");
+    assertThat(container(primary).getVolumeMounts()).noneMatch(mount -> mount.getName().equals("redis-ca"));
   }
 
   @Test

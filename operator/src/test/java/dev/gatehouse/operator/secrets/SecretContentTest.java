@@ -91,6 +91,43 @@ class SecretContentTest {
     assertThat(PodSecrets.of(primary).referencedByUser()).contains("auth-tls");
   }
 
+  @ParameterizedTest(name = "redis-ca/{0}")
+  @SamplesIn("redis-ca")
+  void redisCaSamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) {
+    String bundle = ContractSamples.read("redis-ca/" + sample);
+    AuthService primary = withRedisCa(AuthServices.example("production.yaml"));
+
+    List<SecretProblem> problems = PodSecrets.of(primary).problems(primary,
+        soundOtherSecrets().with("redis-ca", Map.of("ca.crt", bundle)).context());
+
+    assertJudged(sample, problems, Map.of("ca.crt", bundle), refused -> refused.singleElement().satisfies(problem -> {
+      assertThat(problem.reason()).isEqualTo("SecretInvalid");
+      assertThat(problem.message()).startsWith("Secret redis-ca, key ca.crt: the Redis CA bundle holds ");
+    }));
+  }
+
+  @Test
+  void aMissingRedisCaSecretOrKeyIsNamed() {
+    AuthService primary = withRedisCa(AuthServices.example("production.yaml"));
+    assertThat(PodSecrets.of(primary).referencedByUser()).contains("redis-ca");
+
+    assertThat(PodSecrets.of(primary).problems(primary, soundOtherSecrets().context()))
+        .extracting(SecretProblem::reason, SecretProblem::message)
+        .containsExactly(tuple("SecretMissing",
+            "Secret redis-ca (spec.redis.external.caSecretRef) does not exist in namespace shop"));
+    assertThat(PodSecrets.of(primary).problems(primary,
+        soundOtherSecrets().with("redis-ca", Map.of("tls.crt", "x")).context()))
+        .extracting(SecretProblem::reason, SecretProblem::message)
+        .containsExactly(tuple("SecretKeyMissing",
+            "Secret redis-ca has no key ca.crt (spec.redis.external.caSecretRef)"));
+  }
+
+  private static AuthService withRedisCa(AuthService primary) {
+    primary.getSpec().getRedis().getExternal().setTls(true);
+    primary.getSpec().getRedis().getExternal().setCaSecretRef(new SecretKeyReference("redis-ca", "ca.crt"));
+    return primary;
+  }
+
   @ParameterizedTest(name = "clients/{0}")
   @SamplesIn("clients")
   void clientsSamplesAreJudgedAsTheAuthServiceJudgesThem(String sample) throws IOException {

@@ -30,6 +30,10 @@ import lombok.Setter;
     message = "redis.external.port is not read with sentinel: give each Sentinel's port in"
         + " redis.external.sentinel.nodes, and the Sentinels tell the pods the primary's",
     fieldPath = ".port")
+@ValidationRule(value = "!has(self.caSecretRef) || (has(self.tls) && self.tls)",
+    message = "redis.external.caSecretRef is read only for TLS connections: set redis.external.tls"
+        + " to true (your Redis and Sentinels serve TLS), or remove caSecretRef",
+    fieldPath = ".caSecretRef")
 @Getter
 @Setter
 public class ExternalRedisSpec {
@@ -69,6 +73,14 @@ public class ExternalRedisSpec {
   @JsonPropertyDescription("Connect with TLS, to the Sentinels and the Redis servers alike.")
   @Default("false")
   private Boolean tls = false;
+
+  @JsonPropertyDescription("The key of a Secret in this namespace that holds the CA certificates"
+      + " (PEM) that signed your Redis servers' and Sentinels' certificates, such as the ca.crt of"
+      + " a cert-manager CA; give the key, the default is password. The auth pods then trust this CA"
+      + " only, and check the chain but not the host name: Sentinel names the primary by its IP"
+      + " address. Without it the pods trust the JDK's public CAs and check the host name. Only"
+      + " with tls. Mounted as a file; a change rolls the pods.")
+  private SecretKeyReference caSecretRef;
 
   @JsonPropertyDescription("The key of a Secret in this namespace that holds the Redis password."
       + " The auth pods read it as a mounted file; a change rolls them.")
