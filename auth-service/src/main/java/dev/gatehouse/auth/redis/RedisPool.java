@@ -334,7 +334,7 @@ public class RedisPool implements DisposableBean {
             statistics.pendingRejected();
             return new RedisUnavailableException("Redis connection queue is full", error);
         }
-        return new RedisUnavailableException("Redis unavailable: " + error.getMessage(), error);
+        return new RedisUnavailableException("Redis unavailable: " + FailureReason.of(error), error);
     }
 
     public PoolSnapshot snapshot() {

@@ -13,18 +13,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLContext;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
  * A real {@code redis-server} (the Debian package) for the tests of one class: started on a free
  * loopback port with a password before all tests, stopped after them. {@link #stop()} and
  * {@link #start()} let a test take Redis away and bring it back on the same port. A missing
- * binary fails the tests: a skipped Redis test would be a test that cannot fail.
+ * binary fails the tests: a skipped Redis test would be a test that cannot fail. With {@link Tls}
+ * it speaks TLS only ({@code --port 0 --tls-port}), replication included.
  */
 public class RedisServerExtension implements RedisBackend {
 
     private final String password;
     private final List<String> extraArguments;
+    private final Tls tls;
     private int port;
     private Path directory;
     private Process process;
@@ -35,8 +38,29 @@ public class RedisServerExtension implements RedisBackend {
 
     /** A server with this password and more {@code redis-server} arguments (a replica's {@code --replicaof}). */
     public RedisServerExtension(String password, List<String> extraArguments) {
+        this(password, extraArguments, null);
+    }
+
+    /** As above, speaking TLS only with {@code tls}'s certificate when it is not null. */
+    public RedisServerExtension(String password, List<String> extraArguments, Tls tls) {
         this.password = password;
         this.extraArguments = List.copyOf(extraArguments);
+        this.tls = tls;
+    }
+
+    /**
+     * A server's certificate and key ({@code tls.crt}, {@code tls.key} in {@code issued}), the CA
+     * it checks its peers against, and a client context that trusts that CA. Clients need no
+     * certificate of their own ({@code tls-auth-clients no}): the service presents none.
+     */
+    public record Tls(Path issued, Path ca, SSLContext client) {
+
+        /** {@code redis-server} arguments, or the lines of a Sentinel's configuration file. */
+        public List<String> settings(int port) {
+            return List.of("port 0", "tls-port " + port,
+                    "tls-cert-file " + issued.resolve("tls.crt"), "tls-key-file " + issued.resolve("tls.key"),
+                    "tls-ca-cert-file " + ca, "tls-auth-clients no", "tls-replication yes");
+        }
     }
 
     @Override
@@ -58,7 +82,14 @@ public class RedisServerExtension implements RedisBackend {
     }
 
     public synchronized void start() throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>(List.of(binary(), "--port", Integer.toString(port), "--bind", "127.0.0.1",
+        List<String> command = new ArrayList<>(List.of(binary()));
+        if (tls == null) {
+            command.addAll(List.of("--port", Integer.toString(port)));
+        } else {
+            // Each configuration line is "--name value" on the command line.
+            tls.settings(port).forEach(line -> command.addAll(List.of(("--" + line).split(" ", 2))));
+        }
+        command.addAll(List.of("--bind", "127.0.0.1",
                 "--requirepass", password, "--save", "", "--appendonly", "no", "--dir", directory.toString(),
                 "--maxclients", "1000"));
         command.addAll(extraArguments);
@@ -110,7 +141,8 @@ public class RedisServerExtension implements RedisBackend {
     }
 
     private boolean answersPing() {
-        try (Socket socket = new Socket("127.0.0.1", port)) {
+        try (Socket socket = tls == null ? new Socket("127.0.0.1", port)
+                : tls.client().getSocketFactory().createSocket("127.0.0.1", port)) {
             socket.setSoTimeout(1000);
             OutputStream out = socket.getOutputStream();
             out.write(("AUTH " + password + "\r\nPING\r\n").getBytes(StandardCharsets.US_ASCII));

@@ -1,8 +1,10 @@
 package dev.gatehouse.auth.support;
 
+import io.lettuce.core.ClientOptions;
 import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.io.IOException;
@@ -11,6 +13,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -25,9 +28,20 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code redis-sentinel} package only names again, so the tests need no package beyond
  * {@code redis-server}. Failure is detected after 1 s ({@code down-after-milliseconds}),
  * so a test sees a failover in seconds. The data nodes are the {@link RedisServerExtension}s a test
- * kills, pauses and resumes.
+ * kills, pauses and resumes. {@link #overTls} makes every node and Sentinel speak TLS only, with
+ * certificates for 127.0.0.1 from a private CA made by the real {@code openssl} ({@link TlsFiles}).
  */
 public final class SentinelSet implements RedisBackend {
+
+    /** What the service under test is told to trust for the set's TLS certificates. */
+    public enum ServiceTrust {
+        /** {@code gatehouse.redis.tls-ca-file}: the CA that signed the set's certificates. */
+        THE_SETS_CA,
+        /** {@code gatehouse.redis.tls-ca-file}: a CA of the same shape that signed nothing here. */
+        ANOTHER_CA,
+        /** No CA file: the JDK's trust store, which knows no private CA. */
+        THE_JDKS_CAS
+    }
 
     public static final String MASTER = "gatehouse";
     private static final Duration SETTLE = Duration.ofSeconds(30);
@@ -37,24 +51,50 @@ public final class SentinelSet implements RedisBackend {
     private final List<RedisServerExtension> servers = new ArrayList<>();
     private final List<Process> sentinels = new ArrayList<>();
     private final List<Integer> sentinelPorts = new ArrayList<>();
+    /** Null: plain TCP. */
+    private final ServiceTrust trust;
     private Path directory;
+    private RedisServerExtension.Tls tls;
+    private Path serviceCa;
+
+    public SentinelSet() {
+        this(null);
+    }
+
+    private SentinelSet(ServiceTrust trust) {
+        this.trust = trust;
+    }
+
+    /** The set over TLS only, the service trusting what {@code trust} says. */
+    public static SentinelSet overTls(ServiceTrust trust) {
+        return new SentinelSet(trust);
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         directory = Files.createTempDirectory("gatehouse-sentinel");
         Files.writeString(directory.resolve("sentinel-password"), sentinelPassword + "\n");
-        RedisServerExtension primary = new RedisServerExtension(password, List.of("--masterauth", password));
+        if (trust != null) {
+            TlsFiles ca = new TlsFiles(directory.resolve("tls"));
+            tls = new RedisServerExtension.Tls(ca.issue("redis", true), ca.caCertificate(), ca.clientContext());
+            serviceCa = switch (trust) {
+                case THE_SETS_CA -> ca.caCertificate();
+                case ANOTHER_CA -> new TlsFiles(directory.resolve("other-tls")).caCertificate();
+                case THE_JDKS_CAS -> null;
+            };
+        }
+        RedisServerExtension primary = new RedisServerExtension(password, List.of("--masterauth", password), tls);
         primary.beforeAll(context);
         servers.add(primary);
         RedisServerExtension replica = new RedisServerExtension(password, List.of("--masterauth", password,
-                "--replicaof", "127.0.0.1", Integer.toString(primary.port())));
+                "--replicaof", "127.0.0.1", Integer.toString(primary.port())), tls);
         replica.beforeAll(context);
         servers.add(replica);
         for (int i = 0; i < 3; i++) {
             int port = FreePort.pick();
             Path config = directory.resolve("sentinel-" + i + ".conf");
-            Files.writeString(config, String.join("\n",
-                    "port " + port,
+            List<String> network = tls == null ? List.of("port " + port) : tls.settings(port);
+            Files.writeString(config, String.join("\n", network) + "\n" + String.join("\n",
                     "bind 127.0.0.1",
                     "dir " + directory,
                     "requirepass " + sentinelPassword,
@@ -91,12 +131,36 @@ public final class SentinelSet implements RedisBackend {
 
     @Override
     public Map<String, String> connectionProperties() {
-        return Map.of(
+        Map<String, String> properties = new HashMap<>(Map.of(
                 "gatehouse.redis.sentinel.master", MASTER,
                 "gatehouse.redis.sentinel.nodes", sentinelPorts.stream().map(port -> "127.0.0.1:" + port)
                         .collect(Collectors.joining(",")),
                 "gatehouse.redis.sentinel.password-file", directory.resolve("sentinel-password").toString(),
-                "gatehouse.redis.replica-acks", "1");
+                "gatehouse.redis.replica-acks", "1"));
+        if (tls != null) {
+            properties.put("gatehouse.redis.tls", "true");
+        }
+        if (serviceCa != null) {
+            properties.put("gatehouse.redis.tls-ca-file", serviceCa.toString());
+        }
+        return properties;
+    }
+
+    /**
+     * A client for the test's own checks, which trusts the set's CA and checks the host name
+     * (the certificates carry IP 127.0.0.1), whatever the service is told to trust.
+     */
+    private RedisClient client() {
+        RedisClient client = RedisClient.create();
+        if (tls != null) {
+            client.setOptions(ClientOptions.builder().sslOptions(SslOptions.builder().jdkSslProvider()
+                    .trustManager(tls.ca().toFile()).build()).build());
+        }
+        return client;
+    }
+
+    private RedisURI.Builder at(int port) {
+        return RedisURI.builder().withHost("127.0.0.1").withPort(port).withSsl(tls != null);
     }
 
     /** The data node the Sentinels name as primary now. */
@@ -126,10 +190,9 @@ public final class SentinelSet implements RedisBackend {
      * node restart in between would: the service must open new ones, and so ask a Sentinel again.
      */
     public void dropClients(RedisServerExtension server) {
-        RedisClient client = RedisClient.create();
-        try (StatefulRedisConnection<String, String> connection = client.connect(RedisURI.builder()
-                .withHost("127.0.0.1").withPort(server.port()).withPassword(password.toCharArray())
-                .withTimeout(Duration.ofSeconds(2)).build())) {
+        RedisClient client = client();
+        try (StatefulRedisConnection<String, String> connection = client.connect(
+                at(server.port()).withPassword(password.toCharArray()).withTimeout(Duration.ofSeconds(2)).build())) {
             connection.sync().clientKill(KillArgs.Builder.typeNormal());
         } finally {
             client.shutdown(0, 1, TimeUnit.SECONDS);
@@ -139,9 +202,9 @@ public final class SentinelSet implements RedisBackend {
     /** Asks the first Sentinel that answers where the primary is. */
     public int primaryPort() {
         for (int port : sentinelPorts) {
-            RedisClient client = RedisClient.create();
+            RedisClient client = client();
             try (StatefulRedisSentinelConnection<String, String> sentinel = client.connectSentinel(
-                    RedisURI.builder().withHost("127.0.0.1").withPort(port).withPassword(sentinelPassword.toCharArray())
+                    at(port).withPassword(sentinelPassword.toCharArray())
                             .withTimeout(Duration.ofSeconds(1)).build())) {
                 InetSocketAddress address = (InetSocketAddress) sentinel.sync().getMasterAddrByName(MASTER);
                 return address.getPort();
@@ -156,10 +219,9 @@ public final class SentinelSet implements RedisBackend {
 
     /** Runs one command on a data node, as an operator's check would. */
     public String info(RedisServerExtension server, String section) {
-        RedisClient client = RedisClient.create();
-        try (StatefulRedisConnection<String, String> connection = client.connect(RedisURI.builder()
-                .withHost("127.0.0.1").withPort(server.port()).withPassword(password.toCharArray())
-                .withTimeout(Duration.ofSeconds(2)).build())) {
+        RedisClient client = client();
+        try (StatefulRedisConnection<String, String> connection = client.connect(
+                at(server.port()).withPassword(password.toCharArray()).withTimeout(Duration.ofSeconds(2)).build())) {
             return connection.sync().info(section);
         } finally {
             client.shutdown(0, 1, TimeUnit.SECONDS);
@@ -169,10 +231,9 @@ public final class SentinelSet implements RedisBackend {
     /** Until the replica has caught up: a write on the primary is acknowledged by it (WAIT). */
     private void awaitReplicated(RedisServerExtension primary) throws InterruptedException {
         long deadline = System.nanoTime() + SETTLE.toNanos();
-        RedisClient client = RedisClient.create();
-        try (StatefulRedisConnection<String, String> connection = client.connect(RedisURI.builder()
-                .withHost("127.0.0.1").withPort(primary.port()).withPassword(password.toCharArray())
-                .withTimeout(Duration.ofSeconds(5)).build())) {
+        RedisClient client = client();
+        try (StatefulRedisConnection<String, String> connection = client.connect(
+                at(primary.port()).withPassword(password.toCharArray()).withTimeout(Duration.ofSeconds(5)).build())) {
             while (System.nanoTime() < deadline) {
                 connection.sync().set("gatehouse-test:replicated", "1");
                 if (connection.sync().waitForReplication(1, 1000) >= 1) {
@@ -199,9 +260,9 @@ public final class SentinelSet implements RedisBackend {
     }
 
     private boolean settled(int sentinelPort, int primaryPort) {
-        RedisClient client = RedisClient.create();
+        RedisClient client = client();
         try (StatefulRedisSentinelConnection<String, String> sentinel = client.connectSentinel(
-                RedisURI.builder().withHost("127.0.0.1").withPort(sentinelPort).withPassword(sentinelPassword.toCharArray())
+                at(sentinelPort).withPassword(sentinelPassword.toCharArray())
                         .withTimeout(Duration.ofSeconds(1)).build())) {
             Map<String, String> master = sentinel.sync().master(MASTER);
             return Integer.toString(primaryPort).equals(master.get("port"))

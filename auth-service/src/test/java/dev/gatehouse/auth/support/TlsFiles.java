@@ -38,6 +38,11 @@ public final class TlsFiles {
                 "-keyout", "ca.key", "-out", "ca.crt", "-days", "2", "-subj", "/CN=gatehouse test CA");
     }
 
+    /** The CA's certificate, PEM: what a client that trusts this CA is given. */
+    public Path caCertificate() {
+        return work.resolve("ca.crt");
+    }
+
     /** The directory the service reads, as a pod sees its Secret volume. */
     public Path mounted() {
         return mounted;
