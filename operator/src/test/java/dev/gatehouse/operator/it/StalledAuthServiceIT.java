@@ -12,6 +12,7 @@ import static dev.gatehouse.operator.support.Eventually.sleep;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.gatehouse.operator.api.v1alpha1.AuthService;
+import dev.gatehouse.operator.api.v1alpha1.SecretKeyReference;
 import dev.gatehouse.operator.api.v1alpha1.SecretReference;
 import dev.gatehouse.operator.support.ContractSamples;
 import dev.gatehouse.operator.support.ControllerStatus;
@@ -22,6 +23,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Predicate;
 import java.util.regex.MatchResult;
@@ -139,6 +141,40 @@ class StalledAuthServiceIT extends AbstractOperatorIT {
     awaitTrue(() -> !templateHash(deployment()).equals(before));
     AuthService fixed = awaitStatus(s -> !types(s).contains(STALLED));
     assertThat(condition(fixed, RECONCILING).getReason()).isEqualTo(ROLLING_OUT);
+  }
+
+  /**
+   * The CA of an external TLS Sentinel set: missing, then holding its private key too, then sound.
+   * The first two are Stalled with the Secret and key named; the sound one is mounted.
+   */
+  @Test
+  void aMissingOrInvalidRedisCaIsReportedNamingTheSecretAndKeyAndASoundOneIsMounted() {
+    createSecret("redis-credentials", Map.of("password", "redis-password-value"));
+    createSecret("sentinel-credentials", Map.of("password", "sentinel-password-value"));
+    AuthService spec = example("external-sentinel.yaml");
+    spec.getSpec().getRedis().getExternal().setTls(true);
+    spec.getSpec().getRedis().getExternal().setCaSecretRef(new SecretKeyReference("redis-ca", "ca.crt"));
+    apply(spec);
+
+    AuthService missing = awaitStatus("auth-ha", s -> isTrue(s, STALLED, "SecretMissing"));
+    assertThat(condition(missing, STALLED).getMessage()).contains("Secret redis-ca"
+        + " (spec.redis.external.caSecretRef) does not exist in namespace " + namespace);
+    assertThat(condition(missing, READY).getReason()).isEqualTo("SecretMissing");
+    assertThat(kstatus(missing)).isEqualTo("Failed");
+
+    String withKey = ContractSamples.read("redis-ca/invalid-with-private-key.crt");
+    createSecret("redis-ca", Map.of("ca.crt", withKey));
+    AuthService invalid = awaitStatus("auth-ha", s -> isTrue(s, STALLED, "SecretInvalid"));
+    String message = condition(invalid, STALLED).getMessage();
+    assertThat(message).contains("Secret redis-ca, key ca.crt: the Redis CA bundle holds a private key");
+    assertThat(withKey.lines().filter(line -> line.length() >= 16 && !line.startsWith("-----")))
+        .isNotEmpty().allSatisfy(line -> assertThat(message).doesNotContain(line));
+
+    replaceSecret("redis-ca", Map.of("ca.crt", ContractSamples.read("redis-ca/valid-one-ca.crt")));
+    awaitTrue(() -> Optional.ofNullable(deployment("auth-ha")).stream()
+        .flatMap(d -> d.getSpec().getTemplate().getSpec().getVolumes().stream())
+        .anyMatch(v -> v.getSecret() != null && "redis-ca".equals(v.getSecret().getSecretName())));
+    awaitStatus("auth-ha", s -> !types(s).contains(STALLED));
   }
 
   @Test
