@@ -5,6 +5,7 @@ import io.lettuce.core.KillArgs;
 import io.lettuce.core.RedisClient;
 import io.lettuce.core.RedisURI;
 import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import io.lettuce.core.api.StatefulRedisConnection;
 import io.lettuce.core.sentinel.api.StatefulRedisSentinelConnection;
 import java.io.IOException;
@@ -29,7 +30,9 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * {@code redis-server}. Failure is detected after 1 s ({@code down-after-milliseconds}),
  * so a test sees a failover in seconds. The data nodes are the {@link RedisServerExtension}s a test
  * kills, pauses and resumes. {@link #overTls} makes every node and Sentinel speak TLS only, with
- * certificates for 127.0.0.1 from a private CA made by the real {@code openssl} ({@link TlsFiles}).
+ * certificates from a private CA made by the real {@code openssl} ({@link TlsFiles}) that name
+ * {@link #TLS_NAME} and no IP address, as certificates made for a set's DNS names do, while the
+ * Sentinels name the primary by IP: only the chain can be checked.
  */
 public final class SentinelSet implements RedisBackend {
 
@@ -44,6 +47,8 @@ public final class SentinelSet implements RedisBackend {
     }
 
     public static final String MASTER = "gatehouse";
+    /** The only name in the TLS certificates' subject alternative names. */
+    public static final String TLS_NAME = "redis.gatehouse.test";
     private static final Duration SETTLE = Duration.ofSeconds(30);
 
     private final String password = "data-" + UUID.randomUUID();
@@ -76,7 +81,7 @@ public final class SentinelSet implements RedisBackend {
         Files.writeString(directory.resolve("sentinel-password"), sentinelPassword + "\n");
         if (trust != null) {
             TlsFiles ca = new TlsFiles(directory.resolve("tls"));
-            tls = new RedisServerExtension.Tls(ca.issue("redis", true), ca.caCertificate(), ca.clientContext());
+            tls = new RedisServerExtension.Tls(ca.issue("redis", true, "DNS:" + TLS_NAME), ca.caCertificate(), ca.clientContext());
             serviceCa = switch (trust) {
                 case THE_SETS_CA -> ca.caCertificate();
                 case ANOTHER_CA -> new TlsFiles(directory.resolve("other-tls")).caCertificate();
@@ -146,9 +151,14 @@ public final class SentinelSet implements RedisBackend {
         return properties;
     }
 
+    /** The CA that signed the set's TLS certificates. */
+    public Path ca() {
+        return tls.ca();
+    }
+
     /**
-     * A client for the test's own checks, which trusts the set's CA and checks the host name
-     * (the certificates carry IP 127.0.0.1), whatever the service is told to trust.
+     * A client for the test's own checks, which trusts the set's CA (and checks the chain only, the
+     * certificates do not name 127.0.0.1), whatever the service is told to trust.
      */
     private RedisClient client() {
         RedisClient client = RedisClient.create();
@@ -160,7 +170,8 @@ public final class SentinelSet implements RedisBackend {
     }
 
     private RedisURI.Builder at(int port) {
-        return RedisURI.builder().withHost("127.0.0.1").withPort(port).withSsl(tls != null);
+        return RedisURI.builder().withHost("127.0.0.1").withPort(port).withSsl(tls != null)
+                .withVerifyPeer(SslVerifyMode.CA);
     }
 
     /** The data node the Sentinels name as primary now. */

@@ -55,6 +55,11 @@ public final class TlsFiles {
      * @return the directory holding {@code tls.crt} and {@code tls.key}, not yet published
      */
     public Path issue(String name, boolean pkcs8) {
+        return issue(name, pkcs8, "IP:127.0.0.1,DNS:localhost");
+    }
+
+    /** As {@link #issue(String, boolean)}, for these subject alternative names ({@code DNS:a,IP:b}). */
+    public Path issue(String name, boolean pkcs8, String subjectAltNames) {
         Path dir = work.resolve(name);
         try {
             Files.createDirectories(dir);
@@ -69,7 +74,7 @@ public final class TlsFiles {
         }
         openssl("req", "-new", "-key", name + "/ec.key", "-out", name + "/tls.csr", "-subj", "/CN=" + name);
         try {
-            Files.writeString(dir.resolve("san.ext"), "subjectAltName=IP:127.0.0.1,DNS:localhost\n");
+            Files.writeString(dir.resolve("san.ext"), "subjectAltName=" + subjectAltNames + "\n");
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }

@@ -1,13 +1,19 @@
 package dev.gatehouse.auth.web;
 
-import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 import dev.gatehouse.auth.support.AuthServiceExtension;
 import dev.gatehouse.auth.support.RedisServerExtension;
 import dev.gatehouse.auth.support.SentinelSet;
+import io.lettuce.core.ClientOptions;
+import io.lettuce.core.RedisClient;
+import io.lettuce.core.RedisURI;
+import io.lettuce.core.SslOptions;
+import io.lettuce.core.SslVerifyMode;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
@@ -18,7 +24,8 @@ import org.junit.jupiter.api.extension.RegisterExtension;
  * The service behind a Sentinel set that speaks TLS only (a primary, a replica and three
  * redis-sentinels, {@code --port 0}, replication over TLS too), its certificates signed by a
  * private CA the service is given as {@code gatehouse.redis.tls-ca-file}. The Sentinels name the
- * primary by IP address, which the service reaches with the chain checked against that CA.
+ * primary by IP address, which the certificates do not carry (they name a DNS name only): the
+ * service reaches it with the chain checked against that CA, where a host-name check would refuse it.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class SentinelTlsIT {
@@ -51,9 +58,27 @@ class SentinelTlsIT {
         service.forwardAuth((String) tokens.get("access_token")).expectStatus().isOk();
     }
 
-    /** The replica that takes over has a certificate from the same CA, at another IP-addressed port. */
+    /** Why the service checks the chain only: Lettuce's FULL mode refuses the set's own certificates. */
     @Test
     @Order(2)
+    void aHostNameCheckWouldRefuseTheCertificatesOfTheSet() {
+        RedisClient client = RedisClient.create();
+        client.setOptions(ClientOptions.builder().sslOptions(SslOptions.builder().jdkSslProvider()
+                .trustManager(sentinels.ca().toFile()).build()).build());
+        try {
+            assertThatThrownBy(() -> client.connect(RedisURI.builder().withHost("127.0.0.1")
+                    .withPort(sentinels.primaryPort()).withSsl(true).withVerifyPeer(SslVerifyMode.FULL)
+                    .withPassword(sentinels.password().toCharArray()).build()).close())
+                    .hasRootCauseInstanceOf(java.security.cert.CertificateException.class)
+                    .rootCause().hasMessageContaining("No subject alternative names matching IP address 127.0.0.1");
+        } finally {
+            client.shutdown(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    /** The replica that takes over has a certificate from the same CA, at another IP-addressed port. */
+    @Test
+    @Order(3)
     void aKilledPrimaryIsFollowedToTheReplicaOverTls() throws Exception {
         String kept = service.clientCredentialsToken();
         String revoked = service.clientCredentialsToken();
