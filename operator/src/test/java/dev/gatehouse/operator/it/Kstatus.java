@@ -16,7 +16,7 @@ import java.util.concurrent.TimeUnit;
  * An object's status as kstatus computes it (sigs.k8s.io/cli-utils, what Flux's health checks and
  * kpt wait with), and its health as Argo CD computes it with the check users install from
  * examples/gitops/argocd/authservice-health-patch.yaml: the real library and Argo CD's Lua interpreter,
- * run as the probe of src/test/go/kstatus that the build makes with hack/kstatus-binary.sh.
+ * run as the probe of src/test/go/kstatus that the build makes with hack/go-probe.sh.
  */
 final class Kstatus {
 
@@ -35,7 +35,7 @@ final class Kstatus {
     Path binary = Path.of(System.getProperty("gatehouse.kstatus.binary", "target/kstatus/kstatus"));
     if (!Files.isExecutable(binary)) {
       throw new IllegalStateException("no kstatus probe at " + binary + ": build it with"
-          + " hack/kstatus-binary.sh " + binary + " (./mvnw verify does)");
+          + " hack/go-probe.sh operator/src/test/go/kstatus " + binary + " (./mvnw verify does)");
     }
     try {
       Path argocdHealth = Path.of(System.getProperty("gatehouse.examples.dir"),
