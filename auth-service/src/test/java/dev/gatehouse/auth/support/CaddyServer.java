@@ -29,7 +29,7 @@ public final class CaddyServer extends ProxyProcess {
                 + """
 
                 http://127.0.0.1:%d {
-                	respond "subject={http.request.header.X-Auth-Subject} client={http.request.header.X-Auth-Client-Id} scope={http.request.header.X-Auth-Scope}" 200
+                	respond "subject={http.request.header.X-Auth-Subject} client={http.request.header.X-Auth-Client-Id} scope={http.request.header.X-Auth-Scope} token={http.request.header.X-Auth-Token-Id}" 200
                 }
                 """.formatted(appPort));
         ProcessBuilder builder = new ProcessBuilder(binary.toString(), "run", "--adapter", "caddyfile",

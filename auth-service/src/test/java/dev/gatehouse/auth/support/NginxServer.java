@@ -42,7 +42,7 @@ public final class NginxServer extends ProxyProcess {
                     server {
                         listen 127.0.0.1:%2$d;
                         location / {
-                            return 200 "subject=$http_x_auth_subject client=$http_x_auth_client_id scope=$http_x_auth_scope\\n";
+                            return 200 "subject=$http_x_auth_subject client=$http_x_auth_client_id scope=$http_x_auth_scope token=$http_x_auth_token_id\\n";
                         }
                     }
                     include %1$s/server.conf;
