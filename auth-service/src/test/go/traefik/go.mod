@@ -1,7 +1,9 @@
 // The real Traefik, built from its module: the forward-auth recipe of examples/traefik is run by it
 // (TraefikForwardAuthIT). Traefik's own go.mod replaces three modules with its forks, and a
 // dependency's replace directives do not apply to the module that requires it, so they are
-// repeated here exactly, as is its exclude; every other version is the one Traefik's go.mod asks for.
+// repeated here exactly, as is its exclude. Every module linked into the binary is at the version
+// Traefik's go.mod names (go mod tidy, which looks at every platform, also raised
+// klauspost/cpuid/v2 to v2.2.9 for a module no linux/amd64 build links).
 module gatehouse.dev/traefik
 
 go 1.25.0
