@@ -32,9 +32,10 @@ class ExamplesIT {
   private static final Path EXAMPLES = HelmChart.REPO.resolve("examples");
   /**
    * Proxy recipes in a proxy's own YAML, not Kubernetes objects: each is checked by the auth
-   * service's test of that recipe (examples/envoy: EnvoyRecipeIT).
+   * service's test of that recipe (examples/envoy: EnvoyRecipeIT; examples/traefik:
+   * TraefikForwardAuthIT).
    */
-  private static final Set<Path> PROXY_CONFIG_DIRS = Set.of(EXAMPLES.resolve("envoy"));
+  private static final Set<Path> PROXY_CONFIG_DIRS = Set.of(EXAMPLES.resolve("envoy"), EXAMPLES.resolve("traefik"));
   /** API groups that only GitOps tools serve; their objects are checked, not applied. */
   private static final Set<String> GITOPS_GROUPS = Set.of("argoproj.io", "source.toolkit.fluxcd.io",
       "helm.toolkit.fluxcd.io", "kustomize.toolkit.fluxcd.io", "kustomize.config.k8s.io");

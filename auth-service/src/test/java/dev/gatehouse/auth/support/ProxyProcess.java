@@ -9,7 +9,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real proxy process a recipe test runs (nginx, Caddy): its private directory, the port it
+ * A real proxy process a recipe test runs (nginx, Caddy, Traefik): its private directory, the port it
  * listens on, its log, and a stop that leaves nothing behind. A missing binary fails the test.
  */
 public abstract class ProxyProcess implements AutoCloseable {
