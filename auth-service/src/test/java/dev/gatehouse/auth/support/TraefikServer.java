@@ -4,9 +4,14 @@ import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 
 /**
  * A real Traefik on loopback, built from its Go module by hack/go-probe.sh (the build links it
@@ -54,7 +59,26 @@ public final class TraefikServer extends ProxyProcess {
                 .start();
         TraefikServer traefik = new TraefikServer(directory, process, port, app);
         traefik.awaitListening(app.getAddress().getPort());
+        traefik.awaitRouters();
         return traefik;
+    }
+
+    /**
+     * Traefik listens before it applies the file provider's configuration (asynchronously, after
+     * its providers' throttle of 2 s): until then every request is its own 404.
+     */
+    private void awaitRouters() throws IOException, InterruptedException {
+        HttpClient client = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+        HttpRequest probe = HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + port() + "/")).build();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (client.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 404) {
+            if (System.nanoTime() > deadline) {
+                String log = log();
+                close();
+                throw new IllegalStateException("Traefik applied no router within 20 s: " + log);
+            }
+            Thread.sleep(100);
+        }
     }
 
     private static HttpServer echoApp() throws IOException {
