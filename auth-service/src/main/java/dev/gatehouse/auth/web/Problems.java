@@ -27,6 +27,13 @@ final class Problems {
     private Problems() {
     }
 
+    /**
+     * Seconds a client should wait after a 503: an outage or a full queue is usually over in that
+     * time, and the pool's reconnect backoff starts well below it. Proxies that cannot pass the
+     * service's header on repeat this value (examples/envoy).
+     */
+    static final String UNAVAILABLE_RETRY_AFTER = "1";
+
     /** @param header receives each response header the problem needs */
     static Problem of(Throwable error, String path, BiConsumer<String, String> header) {
         if (error instanceof InvalidTokenException) {
@@ -48,11 +55,11 @@ final class Problems {
                     grant.getMessage(), path).withError(grant.error());
         }
         if (error instanceof RedisUnavailableException) {
-            header.accept(HttpHeaders.RETRY_AFTER, "1");
+            header.accept(HttpHeaders.RETRY_AFTER, UNAVAILABLE_RETRY_AFTER);
             return Problem.of(503, "redis-unavailable", "Redis unavailable", error.getMessage(), path);
         }
         if (error instanceof RejectedExecutionException) {
-            header.accept(HttpHeaders.RETRY_AFTER, "1");
+            header.accept(HttpHeaders.RETRY_AFTER, UNAVAILABLE_RETRY_AFTER);
             return Problem.of(503, "busy", "Too many password checks in progress", "try again shortly", path);
         }
         if (error instanceof DataBufferLimitException) {

@@ -99,6 +99,9 @@ class EnvoyRecipeIT {
                 .isEqualTo(HttpHeaders.WWW_AUTHENTICATE.toLowerCase(Locale.ROOT));
         assertThat(onlyPattern(extAuthz.get("allowed_headers"), "exact"))
                 .isEqualTo(HttpHeaders.AUTHORIZATION.toLowerCase(Locale.ROOT));
+        // Envoy drops the service's Retry-After on a 5xx; the recipe's local reply repeats its value.
+        assertThat(Files.readString(RECIPE))
+                .contains("{ key: retry-after, value: \"" + Problems.UNAVAILABLE_RETRY_AFTER + "\" }");
     }
 
     /** The typed_config of the filter with that name, wherever it is in the bootstrap. */

@@ -31,6 +31,6 @@ abstract class ForwardAuthRecipeIT {
         HttpResponse<String> response = ProxyTraffic.duringRedisOutage(recipe().service(), recipe().proxy().port());
 
         assertThat(response.statusCode()).as(recipe().proxy().log()).isEqualTo(503);
-        assertThat(response.headers().firstValue("Retry-After")).contains("1");
+        assertThat(response.headers().firstValue("Retry-After")).contains(Problems.UNAVAILABLE_RETRY_AFTER);
     }
 }
