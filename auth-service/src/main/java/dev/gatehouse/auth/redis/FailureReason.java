@@ -6,6 +6,7 @@ import java.util.Deque;
 import java.util.IdentityHashMap;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Predicate;
 import javax.net.ssl.SSLException;
 
 /**
@@ -30,7 +31,7 @@ final class FailureReason {
     }
 
     /** Breadth-first over causes and suppressed exceptions, each visited once. */
-    private static Optional<Throwable> find(Throwable error, java.util.function.Predicate<Throwable> wanted) {
+    private static Optional<Throwable> find(Throwable error, Predicate<Throwable> wanted) {
         Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
         Deque<Throwable> queue = new ArrayDeque<>();
         queue.add(error);
