@@ -17,8 +17,9 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A Redis set that a user runs outside the cluster, on this machine's loopback: a primary, a
- * replica and three real {@code redis-sentinel}s with a quorum of two, a password for the data
- * nodes and one of the Sentinels' own, every port from the OS. Failure is detected after 1 s, so a
+ * replica and three real Sentinels ({@code redis-server --sentinel}, as the managed Sentinel pods
+ * run it, so only Debian's redis-server package is needed) with a quorum of two, a password for
+ * the data nodes and one of the Sentinels' own, every port from the OS. Failure is detected after 1 s, so a
  * test sees a failover in seconds. The e2e tier's counterpart of the auth-service tests'
  * SentinelSet, which it cannot import; logs stay in {@code dir}.
  */
@@ -118,7 +119,7 @@ final class LoopbackSentinelSet implements AutoCloseable {
         "sentinel down-after-milliseconds " + MASTER + " 1000",
         "sentinel failover-timeout " + MASTER + " 5000",
         "sentinel parallel-syncs " + MASTER + " 1", ""));
-    sentinels.add(new ProcessBuilder("redis-sentinel", config.toString()).redirectErrorStream(true)
+    sentinels.add(new ProcessBuilder("redis-server", config.toString(), "--sentinel").redirectErrorStream(true)
         .redirectOutput(dir.resolve("sentinel-" + i + ".log").toFile()).start());
     sentinelPorts.add(port);
   }
