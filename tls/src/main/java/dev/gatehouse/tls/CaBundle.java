@@ -1,6 +1,7 @@
 package dev.gatehouse.tls;
 
 import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.KeyStore;
@@ -58,7 +59,7 @@ public record CaBundle(List<X509Certificate> certificates) {
       TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
       factory.init(anchors);
       return factory;
-    } catch (GeneralSecurityException | java.io.IOException e) {
+    } catch (GeneralSecurityException | IOException e) {
       throw new IllegalStateException("every JVM has PKCS12 key stores and PKIX trust managers", e);
     }
   }

@@ -65,7 +65,8 @@ public record RedisProperties(
 
     @Override
     public String toString() {
-        return "RedisProperties[host=" + host + ", port=" + port + ", tls=" + tls + ", tlsCaFile=" + tlsCaFile + ", database=" + database
+        return "RedisProperties[host=" + host + ", port=" + port + ", tls=" + tls + ", tlsCaFile=" + tlsCaFile
+                + ", database=" + database
                 + ", passwordFile=" + passwordFile + ", password=" + (password == null ? "unset" : "<redacted>")
                 + ", pool=" + pool + ", reconnect=" + reconnect + ", sentinel=" + sentinel
                 + ", replicaAcks=" + replicaAcks + ", replicaAckTimeout=" + replicaAckTimeout + "]";

@@ -17,8 +17,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One short connection from the operator to a Redis or Sentinel it manages, for the few
- * administrative commands the operator sends (AUTH, ACL SETUSER; REPLICAOF, INFO, SENTINEL): RESP2 over a plain socket. The
- * timeout given to {@link #open} is the whole connection's deadline, the connect and every reply
+ * administrative commands the operator sends (AUTH, ACL SETUSER; REPLICAOF, INFO, SENTINEL): RESP2
+ * over a plain socket. The timeout given to {@link #open} is the whole connection's deadline, the connect and every reply
  * together, so a paused, unreachable or slow Redis costs a reconcile at most that long per
  * connection: a timeout per read alone would let a node that sends a byte now and then hold one
  * reply for many timeouts. A client library with pools and event loops would be more than three
